@@ -1,0 +1,41 @@
+# chaosbench: `make bench` and `make test` are the whole set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUITE ?= default
+OUT ?= results
+
+.PHONY: install bench bench-smoke test test-slow lint systems perf clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+bench: $(STAMP)
+	$(BIN)/chaosbench run --suite $(SUITE) --out $(OUT)
+	$(BIN)/chaosbench leaderboard --out $(OUT)
+
+bench-smoke: $(STAMP)
+	$(BIN)/chaosbench run --suite smoke --out $(OUT)/smoke
+	$(BIN)/chaosbench leaderboard --out $(OUT)/smoke
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+lint: $(STAMP)
+	$(BIN)/ruff check chaosbench systems forecasters metrics tests benchmarks
+	$(BIN)/ruff format --check chaosbench systems forecasters metrics tests benchmarks
+
+systems: $(STAMP)
+	$(BIN)/chaosbench systems --recompute
+
+clean:
+	rm -rf $(VENV) .cache

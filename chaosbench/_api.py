@@ -1,0 +1,117 @@
+"""The three registries and the public lookup functions."""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
+
+from ._forecaster import AbstractForecaster, check_forecaster
+from ._metric import Metric, MetricFn
+from ._registry import Registry, RegistryError
+from ._system import AbstractSystem
+
+
+class MalformedSystemError(TypeError):
+    """Raised when a registered system does not follow the system protocol."""
+
+
+def _check_system(id_: str, cls: Any) -> None:
+    if not (isinstance(cls, type) and issubclass(cls, AbstractSystem)):
+        raise MalformedSystemError(
+            f"system {id_!r} must be a subclass of chaosbench.AbstractSystem"
+        )
+    problems = []
+    if inspect.isabstract(cls):
+        problems.append("vector_field(self, t, y, args) is not implemented")
+    if not getattr(cls, "citation", "").strip():
+        problems.append("citation is missing: set the ClassVar `citation` to the source")
+    if "default_initial_condition" not in dir(cls) and "initial_condition" not in cls.__dict__:
+        problems.append("default_initial_condition is missing")
+    if problems:
+        raise MalformedSystemError(f"system {id_!r} is malformed: " + "; ".join(problems))
+
+
+systems: Registry[type[AbstractSystem]] = Registry("system", _check_system)
+forecasters: Registry[type[AbstractForecaster]] = Registry("forecaster", check_forecaster)
+metrics: Registry[Metric] = Registry("metric")
+
+
+def register_system(id_: str, *, aliases: Iterable[str] = ()) -> Callable:
+    """Class decorator registering a system under a versioned id (``lorenz63-v1``)."""
+    aliases = tuple(aliases)
+    inner = systems.register(id_, aliases=aliases)
+
+    def decorator(cls):
+        cls = inner(cls)
+        cls.id, cls.aliases = id_, aliases
+        return cls
+
+    return decorator
+
+
+def register_forecaster(id_: str, *, aliases: Iterable[str] = ()) -> Callable:
+    """Class decorator registering a forecaster under a versioned id (``esn-v1``)."""
+    aliases = tuple(aliases)
+    inner = forecasters.register(id_, aliases=aliases)
+
+    def decorator(cls):
+        cls = inner(cls)
+        cls.id, cls.aliases = id_, aliases
+        return cls
+
+    return decorator
+
+
+def register_metric(
+    id_: str,
+    *,
+    direction: Literal["higher", "lower"],
+    kind: Literal["short", "long"],
+    failure: float | None = None,
+) -> Callable[[MetricFn], MetricFn]:
+    """Decorator registering ``fn(forecast, truth, facts) -> scalar`` as a metric.
+
+    A failed forecast scores ``failure`` (default: 0 when higher is better, +inf when
+    lower is better). Returns ``fn`` unchanged.
+    """
+    if direction not in ("higher", "lower"):
+        raise RegistryError(f"metric direction must be 'higher' or 'lower', not {direction!r}")
+    if kind not in ("short", "long"):
+        raise RegistryError(f"metric kind must be 'short' or 'long', not {kind!r}")
+    if failure is None:
+        failure = 0.0 if direction == "higher" else math.inf
+
+    def decorator(fn: MetricFn) -> MetricFn:
+        metrics.register(id_)(Metric(id_, fn, direction, kind, failure))
+        return fn
+
+    return decorator
+
+
+def get_system(id_: str, **parameters: Any) -> AbstractSystem:
+    """The system with this id, bare name or alias, at its defaults or given parameters."""
+    return systems.get(id_)(**parameters)
+
+
+def get_forecaster(id_: str, **hyperparameters: Any) -> AbstractForecaster:
+    """The forecaster with this id or bare name, at its defaults or given hyperparameters."""
+    return forecasters.get(id_)(**hyperparameters)
+
+
+def get_metric(id_: str) -> Metric:
+    """The registered metric with this id or bare name."""
+    return metrics.get(id_)
+
+
+def list_systems() -> list[str]:
+    return systems.ids()
+
+
+def list_forecasters() -> list[str]:
+    return forecasters.ids()
+
+
+def list_metrics() -> list[str]:
+    return metrics.ids()

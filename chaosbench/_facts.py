@@ -1,0 +1,165 @@
+"""Invariants of a system computed by the suite itself: never hand-copied.
+
+For each system: dominant period (power spectrum), sampling interval of the benchmark
+(``period / points_per_period``), attractor mean and std, the Lyapunov spectrum with an
+uncertainty from several initial conditions, λ_max, the Lyapunov time and the
+Kaplan–Yorke dimension. Facts are looked up, in order, in the table shipped with the
+package (``chaosbench/data/system_facts.json``), in the on-disk cache, and otherwise
+computed and cached. Every entry is keyed by a hash of the system's parameters, initial
+condition and the settings below, so a changed system never reads stale facts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import jax.numpy as jnp
+import numpy as np
+
+from ._cache import atomic_write_text, cache_dir, content_hash
+from ._integrate import IntegratorSettings, advance_batch, sample_batch
+from ._lyapunov import dominant_period, lyapunov_spectrum_batch
+from ._system import AbstractSystem
+
+TABLE = Path(__file__).parent / "data" / "system_facts.json"
+
+
+@dataclasses.dataclass(frozen=True)
+class FactsSettings:
+    """How facts are computed (part of every facts key).
+
+    **Arguments:**
+
+    - `points_per_period`: the benchmark's sampling density; ``dt = period / this``.
+    - `probe_steps_per_hint`: first probe's sampling interval in units of ``dt_hint``.
+    - `n_period_samples`: samples of the trajectory used for period, mean and std.
+    - `samples_per_period`: their density.
+    - `n_ics`: initial conditions for the Lyapunov spectrum (mean and spread).
+    - `lyapunov_periods`: averaging time of each spectrum, in dominant periods.
+    - `renorm_per_period`: QR re-orthonormalisations per period.
+    - `rtol`, `atol`: tolerances of all integrations here.
+    """
+
+    points_per_period: int = 100
+    probe_steps_per_hint: int = 20
+    n_period_samples: int = 2**15
+    samples_per_period: int = 50
+    n_ics: int = 8
+    lyapunov_periods: int = 600
+    renorm_per_period: int = 2
+    rtol: float = 1e-9
+    atol: float = 1e-9
+    version: int = 1
+
+
+def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
+    return content_hash(
+        {
+            "id": system.id,
+            "parameters": system.parameters,
+            "initial_condition": np.asarray(system.initial_condition).tolist(),
+            "settings": dataclasses.asdict(settings),
+        }
+    )
+
+
+def _table() -> dict[str, Any]:
+    if TABLE.exists():
+        return json.loads(TABLE.read_text())
+    return {}
+
+
+def get_facts(system: AbstractSystem, settings: FactsSettings = FactsSettings(),
+              *, recompute: bool = False) -> dict[str, Any]:
+    """The facts of ``system``: from the shipped table, the cache, or computed now."""
+    key = system_key(system, settings)
+    if not recompute:
+        entry = _table().get(system.id)
+        if entry is not None and entry.get("key") == key:
+            return entry
+        path = cache_dir() / "facts" / f"{system.id}-{key}.json"
+        if path.exists():
+            try:
+                return json.loads(path.read_text())
+            except json.JSONDecodeError:
+                path.unlink(missing_ok=True)  # a torn write: recompute
+    facts = compute_facts(system, settings)
+    atomic_write_text(cache_dir() / "facts" / f"{system.id}-{key}.json",
+                      json.dumps(facts, indent=1))
+    return facts
+
+
+def kaplan_yorke_dimension(spectrum: np.ndarray) -> float:
+    """D_KY = k + (λ_1 + … + λ_k) / |λ_{k+1}|, k the largest with a non-negative sum."""
+    spectrum = np.sort(np.asarray(spectrum))[::-1]
+    sums = np.cumsum(spectrum)
+    nonneg = np.nonzero(sums >= 0)[0]
+    if len(nonneg) == 0:
+        return 0.0
+    k = int(nonneg[-1]) + 1
+    if k >= len(spectrum):
+        return float(len(spectrum))
+    return float(k + sums[k - 1] / abs(spectrum[k]))
+
+
+def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSettings()) -> dict:
+    """Compute the facts of ``system`` (several seconds to a minute on a CPU)."""
+    start = time.perf_counter()
+    integ = IntegratorSettings(solver="dopri8", rtol=settings.rtol, atol=settings.atol)
+    y0 = jnp.asarray(system.initial_condition)[None]
+
+    # 1. A probe at a step set by the system's hint gives a first period estimate.
+    probe_dt = system.dt_hint * settings.probe_steps_per_hint
+    n_probe = 4096
+    y = advance_batch(system, y0, 0.0, n_probe * probe_dt, integ)
+    probe = sample_batch(system, y, 0.0, probe_dt, n_probe, integ)[0]
+    period0 = dominant_period(probe, probe_dt)
+
+    # 2. A long trajectory resolved relative to that period: period, mean, std.
+    dt_fine = period0 / settings.samples_per_period
+    y = advance_batch(system, probe[-1:], 0.0, 50 * period0, integ)
+    traj = sample_batch(system, y, 0.0, dt_fine, settings.n_period_samples, integ)[0]
+    period = dominant_period(traj, dt_fine)
+    traj_np = np.asarray(traj)
+
+    # 3. Lyapunov spectra from initial conditions spread along that trajectory.
+    idx = np.linspace(0, len(traj_np) - 1, settings.n_ics).astype(int)
+    t_renorm = period / settings.renorm_per_period
+    n_renorm = settings.lyapunov_periods * settings.renorm_per_period
+    spectra = np.asarray(
+        lyapunov_spectrum_batch(system, traj_np[idx], t_renorm, n_renorm, integ)
+    )
+    spectrum = spectra.mean(axis=0)
+    lam_std = float(spectra[:, 0].std(ddof=1) / math.sqrt(len(spectra)))
+    lam = float(spectrum[0])
+    finite = bool(np.isfinite(traj_np).all() and np.isfinite(spectra).all())
+    return {
+        "id": system.id,
+        "key": system_key(system, settings),
+        "dimension": system.dimension,
+        "parameters": system.parameters,
+        "lyapunov_spectrum": spectrum.tolist(),
+        "lyapunov_spectrum_per_ic": spectra.tolist(),
+        "max_lyapunov": lam,
+        "max_lyapunov_stderr": lam_std,
+        "lyapunov_time": 1.0 / lam if lam > 0 else math.inf,
+        "kaplan_yorke_dimension": kaplan_yorke_dimension(spectrum),
+        "period": period,
+        "dt": period / settings.points_per_period,
+        "mean": traj_np.mean(axis=0).tolist(),
+        "std": traj_np.std(axis=0).tolist(),
+        "finite": finite,
+        "max_abs": float(np.abs(traj_np).max()) if finite else math.inf,
+        "method": {
+            **dataclasses.asdict(settings),
+            "integrator": integ.as_dict(),
+            "lyapunov_time_per_ic": float(t_renorm * n_renorm),
+            "t_renorm": float(t_renorm),
+        },
+        "compute_seconds": time.perf_counter() - start,
+    }

@@ -1,0 +1,61 @@
+"""Metrics: pure functions of (forecast, truth, facts) registered with a direction."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Literal
+
+import equinox as eqx
+
+from ._types import Array, Scalar, Trajectory
+
+
+class ScoringFacts(eqx.Module):
+    """What a metric may know about the system and the data.
+
+    **Arguments:**
+
+    - `dt`: sampling interval (time units per step).
+    - `max_lyapunov`: the system's largest Lyapunov exponent (per time unit).
+    - `mean`, `std`: per-dimension training statistics, shape `(dim,)`.
+    """
+
+    dt: Array
+    max_lyapunov: Array
+    mean: Array
+    std: Array
+
+    @property
+    def lyapunov_times_per_step(self) -> Array:
+        return self.dt * self.max_lyapunov
+
+
+MetricFn = Callable[[Trajectory, Trajectory, ScoringFacts], Scalar]
+
+
+@dataclasses.dataclass(frozen=True)
+class Metric:
+    """A registered metric.
+
+    **Arguments:**
+
+    - `fn`: ``fn(forecast, truth, facts) -> scalar`` on trajectories in physical units.
+    - `direction`: ``"higher"`` or ``"lower"`` is better.
+    - `kind`: ``"short"`` scores a test window's forecast (the evaluator takes the median
+      over windows); ``"long"`` scores a long free-running rollout against a long truth.
+    - `failure`: the score a failed (diverged) forecast gets.
+    """
+
+    id: str
+    fn: MetricFn
+    direction: Literal["higher", "lower"]
+    kind: Literal["short", "long"]
+    failure: float
+
+    @property
+    def column(self) -> str:
+        return self.id.rsplit("-v", 1)[0]
+
+    def __call__(self, forecast: Trajectory, truth: Trajectory, facts: ScoringFacts) -> Scalar:
+        return self.fn(forecast, truth, facts)
