@@ -1,3 +1,8 @@
-"""Chaotic systems; importing this package registers them."""
+"""Chaotic systems; importing this package registers them.
 
-from . import _lorenz as _lorenz  # noqa: F401
+One module per family; add a family by importing it here.
+"""
+
+from . import _cyclic as _cyclic
+from . import _lorenz as _lorenz
+from . import _rossler as _rossler
