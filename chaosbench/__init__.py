@@ -39,3 +39,9 @@ from ._registry import (  # noqa: E402
 from ._system import AbstractSystem as AbstractSystem  # noqa: E402
 
 __version__ = "0.1.0"
+from ._dataset import Dataset as Dataset, DatasetSpec as DatasetSpec  # noqa: E402
+from ._dataset import make_dataset as make_dataset  # noqa: E402
+from ._evaluate import score as score  # noqa: E402
+from ._facts import FactsSettings as FactsSettings, get_facts as get_facts  # noqa: E402
+from ._protocol import TASKS as TASKS, Protocol as Protocol, Task as Task  # noqa: E402
+from ._suite import SUITES as SUITES, Suite as Suite  # noqa: E402

@@ -1,0 +1,62 @@
+"""Benchmark suites: small typed definitions, not code branches."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ._cache import content_hash
+from ._protocol import Protocol
+
+
+@dataclasses.dataclass(frozen=True)
+class Suite:
+    """Which cells a benchmark run contains.
+
+    **Arguments:**
+
+    - `name`: the suite's name.
+    - `systems`, `forecasters`: ids or bare names; ``("all",)`` means every registered one.
+    - `tasks`: task names (see ``chaosbench._protocol.TASKS``).
+    - `seeds`: number of forecaster seeds per cell (0, 1, …).
+    - `protocol`: the benchmark protocol.
+    """
+
+    name: str
+    systems: tuple[str, ...]
+    forecasters: tuple[str, ...]
+    tasks: tuple[str, ...] = ("rich",)
+    seeds: int = 3
+    protocol: Protocol = Protocol()
+
+    def as_dict(self) -> dict:
+        out = dataclasses.asdict(self)
+        out["protocol"] = self.protocol.as_dict()
+        return out
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.as_dict())
+
+
+ALL = ("all",)
+
+SUITES: dict[str, Suite] = {
+    "smoke": Suite(
+        "smoke",
+        systems=("lorenz63", "rossler", "lorenz96"),
+        forecasters=("persistence", "climatology", "esn"),
+        seeds=2,
+    ),
+    "default": Suite(
+        "default",
+        systems=(
+            "lorenz63", "rossler", "chen", "thomas", "halvorsen", "aizawa",
+            "hyper_rossler", "lorenz96",
+        ),
+        forecasters=ALL,
+        seeds=3,
+    ),
+    "full": Suite(
+        "full", systems=ALL, forecasters=ALL, tasks=("rich", "limited", "noisy"), seeds=5
+    ),
+}

@@ -1,0 +1,7 @@
+"""Forecasters; importing this package registers them.
+
+One module per family; add a family by importing it here.
+"""
+
+from . import _baselines as _baselines
+from . import _esn as _esn

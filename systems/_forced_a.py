@@ -1,0 +1,126 @@
+"""Periodically forced nonlinear oscillators.
+
+dysts carries the forcing phase θ as an extra state with θ̇ = ω; these systems keep that
+form, so the phase is unbounded and the dimension matches the catalogue."""
+
+import jax.numpy as jnp
+
+from chaosbench import AbstractSystem, register_system
+
+
+@register_system("duffing-v1", aliases=("Duffing",))
+class Duffing(AbstractSystem):
+    """Forced Duffing oscillator: ẍ + δẋ + βx + αx³ = γ cos θ, θ̇ = ω."""
+
+    alpha: float = 1.0
+    beta: float = -1.0
+    delta: float = 0.1
+    gamma: float = 0.35
+    omega: float = 1.4
+
+    default_initial_condition = (-1.1635382, -0.5092374, 0.0)
+    citation = (
+        "Duffing, G. (1918), Forced oscillations with variable natural frequency and their "
+        "technical relevance, Heft 41/42, Braunschweig: Vieweg."
+    )
+    description = (
+        "A monochromatically-forced rigid pendulum, with the nonlinearity approximated as cubic."
+    )
+    dt_hint = 0.01
+
+    def vector_field(self, t, y, args):
+        x, v, theta = y
+        return jnp.stack(
+            [
+                v,
+                -self.delta * v - self.beta * x - self.alpha * x**3 + self.gamma * jnp.cos(theta),
+                jnp.full_like(theta, self.omega),
+            ]
+        )
+
+
+@register_system("forced_van_der_pol-v1", aliases=("ForcedVanDerPol",))
+class ForcedVanDerPol(AbstractSystem):
+    """Forced van der Pol oscillator: ẍ − μ(1 − x²)ẋ + x = a sin θ, θ̇ = w."""
+
+    a: float = 1.2
+    mu: float = 8.53
+    w: float = 0.63
+
+    default_initial_condition = (-1.520504, 0.19640249, 687.39073)
+    citation = (
+        "B. van der Pol (1920). A theory of the amplitude of free and forced triode vibrations. "
+        "Radio Review 1."
+    )
+    description = "An electronic circuit containing a triode."
+    dt_hint = 0.03
+
+    def vector_field(self, t, y, args):
+        x, v, theta = y
+        return jnp.stack(
+            [
+                v,
+                self.mu * (1.0 - x**2) * v - x + self.a * jnp.sin(theta),
+                jnp.full_like(theta, self.w),
+            ]
+        )
+
+
+@register_system("forced_brusselator-v1", aliases=("ForcedBrusselator",))
+class ForcedBrusselator(AbstractSystem):
+    """Forced Brusselator reaction model.
+
+    ẋ = a + x²y − (b + 1)x + f cos θ, ẏ = bx − x²y, θ̇ = w.
+    """
+
+    a: float = 0.4
+    b: float = 1.2
+    f: float = 0.05
+    w: float = 0.81
+
+    default_initial_condition = (0.40635464, 1.8192295, 6381.6484)
+    citation = (
+        "I. Prigogine, From Being to Becoming: Time and Complexity in the Physical Sciences, New "
+        "York: W.H. Freeman and Company, 1980."
+    )
+    description = "An autocatalytic chemical system."
+    dt_hint = 0.04
+
+    def vector_field(self, t, y, args):
+        x, yy, theta = y
+        return jnp.stack(
+            [
+                self.a + x**2 * yy - (self.b + 1.0) * x + self.f * jnp.cos(theta),
+                self.b * x - x**2 * yy,
+                jnp.full_like(theta, self.w),
+            ]
+        )
+
+
+@register_system("fluid_trampoline-v1", aliases=("FluidTrampoline",))
+class FluidTrampoline(AbstractSystem):
+    """A droplet bouncing on a vibrating fluid bath (Gilet and Bush).
+
+    ẋ = v, v̇ = −1 − Θ(−x)(x + ψ v|v|) + γ cos θ, θ̇ = w (Θ the Heaviside step: the bath
+    only pushes while the drop is below its rest level).
+    """
+
+    gamma: float = 1.82
+    psi: float = 0.01019
+    w: float = 1.21
+
+    default_initial_condition = (-0.65820064, -2.8807787, 0.1)
+    citation = "Gilet, Bush. The fluid trampoline: droplets bouncing on a soap film. JFM 2009."
+    description = "A droplet bouncing on a horizontal soap film."
+    dt_hint = 0.02
+
+    def vector_field(self, t, y, args):
+        x, v, theta = y
+        contact = jnp.where(x < 0, 1.0, 0.0)
+        return jnp.stack(
+            [
+                v,
+                -1.0 - contact * (x + self.psi * v * jnp.abs(v)) + self.gamma * jnp.cos(theta),
+                jnp.full_like(theta, self.w),
+            ]
+        )
