@@ -1,9 +1,9 @@
 """Echo state network: a leaky tanh reservoir with a ridge-regression readout.
 
-r_{t+1} = (1 − a) r_t + a tanh(W r_t + W_in u_t + b),   ŷ_{t+1} = u_t + W_out φ(r_{t+1}),
+r_{t+1} = (1 − a) r_t + a tanh(W r_t + W_in u_t + b),   ŷ_{t+1} = u_t + W_out φ(r_{t+1}, u_t),
 
-with φ(r) = [r; r²] (the squared-state readout of Pathak et al. 2018, which breaks the
-reservoir's odd symmetry), W a random reservoir scaled to spectral radius ρ, W_in uniform
+with φ(r, u) = [1; u; r; r²] (a constant, the input, and the squared-state readout of
+Pathak et al. 2018, which breaks the reservoir's odd symmetry), W a random reservoir scaled to spectral radius ρ, W_in uniform
 in [−σ, σ]. The readout predicts the increment u_{t+1} − u_t and is fitted in closed form
 by ridge regression after a washout. Forecasting drives the reservoir with the context
 (teacher forcing) and then feeds its own predictions back (closed loop).
@@ -51,8 +51,8 @@ class ESN(AbstractForecaster):
     washout: int = eqx.field(default=200, static=True)
     min_context: int = eqx.field(default=200, static=True)
 
-    def _features(self, r):
-        return jnp.concatenate([r, r**2])
+    def _features(self, r, u):
+        return jnp.concatenate([jnp.ones(1, r.dtype), u, r, r**2])
 
     def _step(self, params: ESNState, r, u):
         pre = params.w @ r + params.w_in @ u + params.bias
@@ -74,9 +74,9 @@ class ESN(AbstractForecaster):
         w = w * (self.spectral_radius / radius)
         w_in = jax.random.uniform(k_in, (n, dim), train.dtype, -self.input_scale, self.input_scale)
         bias = jax.random.uniform(k_b, (n,), train.dtype, -self.bias_scale, self.bias_scale)
-        params = ESNState(w, w_in, bias, jnp.zeros((dim, 2 * n), train.dtype))
+        params = ESNState(w, w_in, bias, jnp.zeros((dim, 1 + dim + 2 * n), train.dtype))
         _, states = self._drive(params, train[:-1], jnp.zeros(n, train.dtype))
-        x = jax.vmap(self._features)(states[self.washout :])
+        x = jax.vmap(self._features)(states[self.washout :], train[:-1][self.washout :])
         y = (train[1:] - train[:-1])[self.washout :]
         gram = x.T @ x + self.ridge * x.shape[0] * jnp.eye(x.shape[1], dtype=x.dtype)
         w_out = jnp.linalg.solve(gram, x.T @ y).T
@@ -88,7 +88,7 @@ class ESN(AbstractForecaster):
         def body(carry, _):
             r, u = carry
             r = self._step(fitted, r, u)
-            u_next = u + fitted.w_out @ self._features(r)
+            u_next = u + fitted.w_out @ self._features(r, u)
             return (r, u_next), u_next
 
         _, out = jax.lax.scan(body, (r, context[-1]), None, length=steps)

@@ -31,10 +31,9 @@ BINNED_MAX_DIM = 3
 def _histogram(z, lo, hi, n_bins: int):
     """Normalised D-dimensional histogram with Laplace smoothing; outliers dropped."""
     dim = z.shape[1]
-    idx = jnp.floor(n_bins * (z - lo) / (hi - lo)).astype(int)
-    inside = jnp.all((idx >= 0) & (idx < n_bins), axis=1)
-    flat = jnp.ravel_multi_index(tuple(jnp.clip(idx, 0, n_bins - 1).T), (n_bins,) * dim,
-                                 mode="clip")
+    idx = jnp.clip(jnp.floor(n_bins * (z - lo) / (hi - lo)).astype(int), 0, n_bins - 1)
+    inside = jnp.all((z >= lo) & (z <= hi), axis=1)  # the range is closed: hi falls in the last bin
+    flat = jnp.ravel_multi_index(tuple(idx.T), (n_bins,) * dim, mode="clip")
     counts = jnp.zeros(n_bins**dim).at[flat].add(inside.astype(z.dtype))
     return (counts + LAPLACE_ALPHA) / (counts.sum() + LAPLACE_ALPHA * n_bins**dim)
 

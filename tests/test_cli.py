@@ -1,0 +1,86 @@
+"""The command line: list, describe, run and leaderboard, end to end on a tiny suite."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from chaosbench import _suite
+from chaosbench._cli import main
+
+
+def test_list(capsys):
+    assert main(["list", "systems"]) == 0
+    ids = capsys.readouterr().out.split()
+    assert "lorenz63-v1" in ids and "rossler-v1" in ids
+    assert main(["list", "forecasters"]) == 0
+    assert "esn-v1" in capsys.readouterr().out.split()
+    assert main(["list", "metrics"]) == 0
+    assert "vpt_lyap-v1" in capsys.readouterr().out.split()
+
+
+def test_describe_json(capsys):
+    assert main(["describe", "Lorenz", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    for key in ("id", "aliases", "dimension", "parameters", "lyapunov_spectrum",
+                "max_lyapunov", "lyapunov_time", "period", "dt"):
+        assert key in info
+    assert info["id"] == "lorenz63-v1" and info["dimension"] == 3
+    assert info["max_lyapunov"] == pytest.approx(0.9056, rel=0.01)
+    assert info["dt"] == pytest.approx(info["period"] / 100)
+
+
+def test_unknown_ids_exit_nonzero(capsys):
+    assert main(["describe", "lorenz36"]) == 2
+    assert "lorenz63" in capsys.readouterr().err
+    assert main(["run", "--suite", "nope"]) == 2
+    assert "known suites" in capsys.readouterr().err
+    assert main(["run", "--suite", "smoke", "--seeds", "-1"]) == 2
+
+
+@pytest.fixture
+def tiny_suite(monkeypatch):
+    protocol = _suite.Protocol(n_test=3, horizon_lyap=5.0, horizon_multiple=64, n_long=1024)
+    suite = _suite.Suite("tiny", systems=("lorenz63",),
+                         forecasters=("persistence", "climatology"), seeds=2, protocol=protocol)
+    monkeypatch.setitem(_suite.SUITES, "tiny", suite)
+    return suite
+
+
+def test_run_and_leaderboard(tmp_path, tiny_suite, capsys):
+    out = tmp_path / "results"
+    assert main(["run", "--suite", "tiny", "--out", str(out), "--no-progress"]) == 0
+    assert len(list((out / "cells").glob("*.json"))) == 4
+    assert main(["leaderboard", "--out", str(out)]) == 0
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 4
+    for column in ("system", "forecaster", "system_version", "forecaster_version", "seed",
+                   "task", "vpt_lyap", "nrmse_h1", "smape_h1", "d_stsp", "d_h",
+                   "fit_seconds", "forecast_seconds", "status", "git_commit", "suite_hash"):
+        assert column in runs.columns, column
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert set(board.forecaster) == {"persistence-v1", "climatology-v1"}
+    by_system = pd.read_csv(out / "by_system.csv")
+    assert (by_system.seeds == 2).all()
+    # a second run skips every finished cell
+    assert main(["run", "--suite", "tiny", "--out", str(out), "--no-progress"]) == 0
+    assert "skipping 4 finished cells" in capsys.readouterr().out
+
+
+def test_failing_forecaster_is_recorded_and_run_goes_on(tmp_path, tiny_suite, monkeypatch):
+    import chaosbench as cb
+    from forecasters._baselines import Persistence
+
+    def broken_fit(self, key, train):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Persistence, "fit", broken_fit)
+    out = tmp_path / "results"
+    assert main(["run", "--suite", "tiny", "--out", str(out), "--no-progress"]) == 1
+    main(["leaderboard", "--out", str(out)])
+    runs = pd.read_csv(out / "runs.csv")
+    failed = runs[runs.forecaster == "persistence-v1"]
+    assert (failed.status == "error").all() and failed.error.str.contains("boom").all()
+    assert (failed.vpt_lyap == 0).all()
+    assert (runs[runs.forecaster == "climatology-v1"].status == "ok").all()
+    del cb

@@ -1,0 +1,75 @@
+"""Datasets are deterministic functions of their spec, and the cache can't go stale."""
+
+import numpy as np
+import pytest
+
+import chaosbench as cb
+from chaosbench import _dataset
+
+
+def _spec(**changes):
+    system = cb.get_system("lorenz63")
+    kwargs = dict(dt=0.01, n_train=300, n_test=3, context=50, horizon=100, n_long=200,
+                  burn_in=10.0, seed=0)
+    kwargs.update(changes)
+    return cb.DatasetSpec.create(system.id, system.parameters, **kwargs)
+
+
+def test_same_spec_gives_bit_identical_arrays(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHAOSBENCH_CACHE", str(tmp_path))
+    a = cb.make_dataset(_spec(), use_cache=False)
+    b = cb.make_dataset(_spec(), use_cache=False)
+    for name in ("train", "test", "long", "mean", "std"):
+        assert np.array_equal(getattr(a, name), getattr(b, name))
+    cached = cb.make_dataset(_spec())  # written to the cache
+    again = cb.make_dataset(_spec())  # read back
+    assert np.array_equal(cached.test, a.test) and np.array_equal(again.train, a.train)
+
+
+def test_changed_spec_never_reads_old_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHAOSBENCH_CACHE", str(tmp_path))
+    a = cb.make_dataset(_spec())
+    b = cb.make_dataset(_spec(seed=1))
+    c = cb.make_dataset(_spec(dt=0.02))
+    assert _spec().hash != _spec(seed=1).hash != _spec(dt=0.02).hash
+    assert not np.array_equal(a.train, b.train)
+    assert not np.array_equal(a.train, c.train)
+    assert len(list((tmp_path / "datasets").glob("*.npz"))) == 3
+
+
+def test_corrupted_cache_is_regenerated(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHAOSBENCH_CACHE", str(tmp_path))
+    good = cb.make_dataset(_spec())
+    path = _dataset._path(_spec())
+    path.write_bytes(path.read_bytes()[:100])  # truncated file
+    again = cb.make_dataset(_spec())
+    assert np.array_equal(again.train, good.train)
+
+
+def test_layout_and_independence():
+    data = cb.make_dataset(_spec(), use_cache=False)
+    assert data.train.shape == (300, 3)
+    assert data.test.shape == (3, 150, 3)
+    assert data.long.shape == (200, 3)
+    assert data.contexts.shape == (3, 50, 3) and data.truths.shape == (3, 100, 3)
+    np.testing.assert_allclose(data.normalise(data.train).mean(0), 0, atol=1e-12)
+    np.testing.assert_allclose(data.normalise(data.train).std(0), 1, atol=1e-12)
+    # test windows come from their own initial conditions, not from the training trajectory
+    for window in data.test:
+        distances = np.linalg.norm(data.train[:, None] - window[None, :5], axis=-1)
+        assert distances.min() > 1e-6
+
+
+def test_noise_touches_training_data_only():
+    clean = cb.make_dataset(_spec(), use_cache=False)
+    noisy = cb.make_dataset(_spec(noise=0.1), use_cache=False)
+    assert not np.array_equal(clean.train, noisy.train)
+    np.testing.assert_array_equal(clean.truths, noisy.truths)
+    np.testing.assert_array_equal(clean.long, noisy.long)
+
+
+def test_bad_spec_is_refused():
+    with pytest.raises(ValueError, match="n_train"):
+        _spec(n_train=0)
+    with pytest.raises(ValueError, match="dt"):
+        _spec(dt=-1.0)

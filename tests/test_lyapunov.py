@@ -1,0 +1,53 @@
+"""Lyapunov spectra and periods against literature values."""
+
+import numpy as np
+import pytest
+
+import chaosbench as cb
+from chaosbench._facts import kaplan_yorke_dimension
+
+
+@pytest.fixture(scope="module")
+def lorenz_facts():
+    return cb.get_facts(cb.get_system("lorenz63"))
+
+
+def test_lorenz63_spectrum(lorenz_facts):
+    """λ₁ = 0.9056 (Sprott 2003) within 1 %, λ₂ ≈ 0, Σλ = −(σ + 1 + β) within 0.5 %."""
+    system = cb.get_system("lorenz63")
+    spectrum = np.asarray(lorenz_facts["lyapunov_spectrum"])
+    assert spectrum[0] == pytest.approx(0.9056, rel=0.01)
+    assert abs(spectrum[1]) < 0.01
+    trace = -(system.sigma + 1 + system.beta)
+    assert spectrum.sum() == pytest.approx(trace, rel=0.005)
+    assert spectrum[2] == pytest.approx(-14.5723, rel=0.01)
+    assert lorenz_facts["lyapunov_time"] == pytest.approx(1 / spectrum[0])
+
+
+def test_lorenz63_spectrum_exact_beta():
+    """With β = 8/3 the sum is −41/3 up to integration error."""
+    system = cb.get_system("lorenz63", beta=8 / 3)
+    y0 = cb.advance_batch(system, system.initial_condition[None], 0.0, 20.0,
+                          cb.IntegratorSettings(rtol=1e-8, atol=1e-8))
+    spectrum = np.asarray(cb.lyapunov_spectrum_batch(
+        system, y0, 0.5, 100, cb.IntegratorSettings(rtol=1e-8, atol=1e-8)))[0]
+    assert spectrum.sum() == pytest.approx(-41 / 3, rel=1e-5)
+
+
+def test_rossler_max_lyapunov():
+    """Rössler (a = b = 0.2, c = 5.7): λ₁ = 0.0714 (Sprott 2003) within 5 %."""
+    facts = cb.get_facts(cb.get_system("rossler"))
+    assert facts["max_lyapunov"] == pytest.approx(0.0714, rel=0.05)
+
+
+def test_dominant_period_of_a_sine():
+    t = np.arange(4096) * 0.01
+    x = np.stack([np.sin(2 * np.pi * t / 0.8), np.cos(2 * np.pi * t / 0.8)], axis=1)
+    assert cb.dominant_period(x, 0.01) == pytest.approx(0.8, rel=0.01)
+
+
+def test_kaplan_yorke_dimension():
+    assert kaplan_yorke_dimension(np.array([0.9056, 0.0, -14.5723])) == pytest.approx(
+        2 + 0.9056 / 14.5723
+    )
+    assert kaplan_yorke_dimension(np.array([-1.0, -2.0])) == 0.0
