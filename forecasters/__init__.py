@@ -5,3 +5,6 @@ One module per family; add a family by importing it here.
 
 from . import _baselines as _baselines
 from . import _esn as _esn
+from . import _ngrc as _ngrc
+from . import _linear as _linear
+from . import _koopman as _koopman
