@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUITE ?= default
 OUT ?= results
+export CHAOSBENCH_CACHE ?= $(CURDIR)/.cache
 
 .PHONY: install bench bench-smoke test test-slow lint systems perf clean
 

@@ -1,47 +1,44 @@
 """chaosbench: a JAX benchmark suite for forecasting chaotic dynamical systems."""
+# ruff: noqa: E402  (float64 must be switched on before anything below creates arrays)
 
 import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)
 
-from ._api import (  # noqa: E402
-    MalformedSystemError as MalformedSystemError,
-    get_forecaster as get_forecaster,
-    get_metric as get_metric,
-    get_system as get_system,
-    list_forecasters as list_forecasters,
-    list_metrics as list_metrics,
-    list_systems as list_systems,
-    register_forecaster as register_forecaster,
-    register_metric as register_metric,
-    register_system as register_system,
-)
-from ._forecaster import (  # noqa: E402
-    AbstractForecaster as AbstractForecaster,
-    MalformedForecasterError as MalformedForecasterError,
-)
-from ._integrate import (  # noqa: E402
-    IntegratorSettings as IntegratorSettings,
-    advance_batch as advance_batch,
-    sample_batch as sample_batch,
-)
-from ._lyapunov import (  # noqa: E402
-    dominant_period as dominant_period,
-    lyapunov_spectrum as lyapunov_spectrum,
-    lyapunov_spectrum_batch as lyapunov_spectrum_batch,
-)
-from ._metric import Metric as Metric, ScoringFacts as ScoringFacts  # noqa: E402
-from ._registry import (  # noqa: E402
-    DuplicateIdError as DuplicateIdError,
-    RegistryError as RegistryError,
-    UnknownIdError as UnknownIdError,
-)
-from ._system import AbstractSystem as AbstractSystem  # noqa: E402
+from ._api import MalformedSystemError as MalformedSystemError
+from ._api import get_forecaster as get_forecaster
+from ._api import get_metric as get_metric
+from ._api import get_system as get_system
+from ._api import list_forecasters as list_forecasters
+from ._api import list_metrics as list_metrics
+from ._api import list_systems as list_systems
+from ._api import register_forecaster as register_forecaster
+from ._api import register_metric as register_metric
+from ._api import register_system as register_system
+from ._dataset import Dataset as Dataset
+from ._dataset import DatasetSpec as DatasetSpec
+from ._dataset import make_dataset as make_dataset
+from ._evaluate import score as score
+from ._facts import FactsSettings as FactsSettings
+from ._facts import get_facts as get_facts
+from ._forecaster import AbstractForecaster as AbstractForecaster
+from ._forecaster import MalformedForecasterError as MalformedForecasterError
+from ._integrate import IntegratorSettings as IntegratorSettings
+from ._integrate import advance_batch as advance_batch
+from ._integrate import sample_batch as sample_batch
+from ._lyapunov import dominant_period as dominant_period
+from ._lyapunov import lyapunov_spectrum as lyapunov_spectrum
+from ._lyapunov import lyapunov_spectrum_batch as lyapunov_spectrum_batch
+from ._metric import Metric as Metric
+from ._metric import ScoringFacts as ScoringFacts
+from ._protocol import TASKS as TASKS
+from ._protocol import Protocol as Protocol
+from ._protocol import Task as Task
+from ._registry import DuplicateIdError as DuplicateIdError
+from ._registry import RegistryError as RegistryError
+from ._registry import UnknownIdError as UnknownIdError
+from ._suite import SUITES as SUITES
+from ._suite import Suite as Suite
+from ._system import AbstractSystem as AbstractSystem
 
 __version__ = "0.1.0"
-from ._dataset import Dataset as Dataset, DatasetSpec as DatasetSpec  # noqa: E402
-from ._dataset import make_dataset as make_dataset  # noqa: E402
-from ._evaluate import score as score  # noqa: E402
-from ._facts import FactsSettings as FactsSettings, get_facts as get_facts  # noqa: E402
-from ._protocol import TASKS as TASKS, Protocol as Protocol, Task as Task  # noqa: E402
-from ._suite import SUITES as SUITES, Suite as Suite  # noqa: E402

@@ -5,15 +5,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-
+import subprocess
 import sys
 from pathlib import Path
 
-
-def _load_plugins() -> None:
-    import forecasters  # noqa: F401
-    import metrics  # noqa: F401
-    import systems  # noqa: F401
+from ._plugins import load_plugins
 
 
 def _describe(args) -> int:
@@ -43,6 +39,11 @@ def _describe(args) -> int:
     if args.json:
         print(json.dumps(info, indent=1))
         return 0
+    _print_table(info)
+    return 0
+
+
+def _print_table(info: dict) -> None:
     width = max(len(k) for k in info)
     for key, value in info.items():
         if isinstance(value, float):
@@ -50,17 +51,14 @@ def _describe(args) -> int:
         elif isinstance(value, list) and value and isinstance(value[0], float):
             value = "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
         print(f"{key:>{width}}  {value}")
-    return 0
 
 
-def _run(args) -> int:
-    from ._runner import run
+def _suite_from_args(args):
+    from ._runner import RunOptionsError
     from ._suite import SUITES
 
     if args.suite not in SUITES:
-        print(f"chaosbench: unknown suite {args.suite!r}; known suites: {', '.join(SUITES)}",
-              file=sys.stderr)
-        return 2
+        raise RunOptionsError(f"unknown suite {args.suite!r}; known suites: {', '.join(SUITES)}")
     suite = SUITES[args.suite]
     changes = {}
     if args.systems:
@@ -71,29 +69,83 @@ def _run(args) -> int:
         changes["tasks"] = tuple(args.tasks)
     if args.seeds is not None:
         if args.seeds < 1:
-            print(f"chaosbench: --seeds must be a positive integer, got {args.seeds}",
-                  file=sys.stderr)
-            return 2
+            raise RunOptionsError(f"--seeds must be a positive integer, got {args.seeds}")
         changes["seeds"] = args.seeds
-    suite = dataclasses.replace(suite, **changes)
-    summary = run(suite, Path(args.out), force=args.force, progress=not args.no_progress)
+    return dataclasses.replace(suite, **changes)
+
+
+def _run(args) -> int:
+    from ._runner import RunOptionsError, parse_shard, run
+
+    suite = _suite_from_args(args)
+    shard = parse_shard(args.shard) if args.shard else (1, 1)
+    if args.jobs < 1:
+        raise RunOptionsError(f"--jobs must be a positive integer, got {args.jobs}")
+    if args.jobs > 1:
+        return _run_jobs(args)
+    summary = run(
+        suite,
+        Path(args.out),
+        force=args.force,
+        shard=shard,
+        timeout=args.timeout,
+        backend=args.backend,
+        ray_address=args.ray_address,
+        progress=not args.no_progress,
+    )
     print(f"suite {suite.name}: {summary.line()}")
     if summary.errors:
-        print("errors:\n  " + "\n  ".join(summary.messages), file=sys.stderr)
+        print("failed cells:\n  " + "\n  ".join(summary.messages), file=sys.stderr)
         return 1
     return 0
 
 
+def _run_jobs(args) -> int:
+    """Local parallelism: N shard processes on this machine, the same cells as --shard."""
+    if args.shard:
+        raise ValueError("--jobs runs its own shards; don't combine it with --shard")
+    base = [sys.executable, "-m", "chaosbench"] + _strip(args.argv, "--jobs")
+    procs = [
+        subprocess.Popen(base + ["--shard", f"{k}/{args.jobs}", "--no-progress"])
+        for k in range(1, args.jobs + 1)
+    ]
+    codes = [p.wait() for p in procs]
+    return max(codes)
+
+
+def _strip(argv: list[str], flag: str) -> list[str]:
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a == flag:
+            skip = True
+            continue
+        if a.startswith(flag + "="):
+            continue
+        out.append(a)
+    return out
+
+
+def _merge(args) -> int:
+    from ._runner import merge
+
+    added = merge([Path(s) for s in args.sources], Path(args.out))
+    print(f"merged {added} new rows into {args.out}/cells")
+    return 0
+
+
 def _leaderboard(args) -> int:
+    import pandas as pd
+
     from ._leaderboard import write_leaderboard
 
     paths = write_leaderboard(Path(args.out))
-    for name, path in paths.items():
+    for path in paths.values():
         print(f"wrote {path}")
-    import pandas as pd
-
-    board = pd.read_csv(paths["leaderboard"])
-    with pd.option_context("display.width", 160, "display.max_columns", 20):
+    board = pd.read_csv(paths["leaderboard"], comment="#")
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(board.to_string(index=False))
     return 0
 
@@ -101,9 +153,57 @@ def _leaderboard(args) -> int:
 def _list(args) -> int:
     from . import _api
 
-    ids = {"systems": _api.list_systems, "forecasters": _api.list_forecasters,
-           "metrics": _api.list_metrics}[args.what]()
+    ids = {
+        "systems": _api.list_systems,
+        "forecasters": _api.list_forecasters,
+        "metrics": _api.list_metrics,
+    }[args.what]()
     print("\n".join(ids))
+    return 0
+
+
+def _check_system(args) -> int:
+    from . import _api
+    from ._facts import get_facts
+    from ._validate import InvalidSystemError, validate_system, verdict
+
+    system = _api.get_system(args.system)
+    print(f"checking {system.id} ({type(system).__name__}, dimension {system.dimension})")
+    try:
+        validate_system(system)
+    except InvalidSystemError as error:
+        print(f"verdict: FAIL: {error}")
+        return 1
+    print("vector field: well-formed and finite at the initial condition")
+    facts = get_facts(system, recompute=args.recompute)
+    _print_table(
+        {
+            k: facts[k]
+            for k in (
+                "lyapunov_spectrum",
+                "max_lyapunov",
+                "max_lyapunov_stderr",
+                "lyapunov_time",
+                "kaplan_yorke_dimension",
+                "period",
+                "dt",
+                "mean",
+                "std",
+                "max_abs",
+            )
+        }
+    )
+    judged = verdict(facts)
+    print(f"verdict: {judged}")
+    return 0 if judged.ok else 1
+
+
+def _systems(args) -> int:
+    from ._facts import write_table
+
+    paths = write_table(recompute=args.recompute, only=args.only, results=Path(args.results))
+    for path in paths:
+        print(f"wrote {path}")
     return 0
 
 
@@ -123,6 +223,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recompute", action="store_true", help="ignore cached facts")
     p.set_defaults(func=_describe)
 
+    p = sub.add_parser("check-system", help="integrate a system, judge boundedness and chaos")
+    p.add_argument("system")
+    p.add_argument("--recompute", action="store_true", help="ignore cached facts")
+    p.set_defaults(func=_check_system)
+
+    p = sub.add_parser("systems", help="write the table of computed system invariants")
+    p.add_argument("--recompute", action="store_true", help="recompute every entry")
+    p.add_argument("--only", nargs="+", help="only these systems")
+    p.add_argument("--results", default="results", help="where systems.csv goes")
+    p.set_defaults(func=_systems)
+
     p = sub.add_parser("run", help="run a benchmark suite, writing rows under --out")
     p.add_argument("--suite", default="default", help="smoke, default or full")
     p.add_argument("--systems", nargs="+", help="override the suite's systems")
@@ -131,8 +242,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=int, help="number of seeds per cell")
     p.add_argument("--out", default="results", help="output directory (default: results)")
     p.add_argument("--force", action="store_true", help="recompute finished cells")
+    p.add_argument("--shard", help="K/N: run the K-th of N deterministic slices of the cells")
+    p.add_argument("--jobs", type=int, default=1, help="run N shards as local processes")
+    p.add_argument("--timeout", type=float, help="per-cell time limit in seconds")
+    p.add_argument("--backend", default="local", choices=["local", "ray"])
+    p.add_argument("--ray-address", help="Ray cluster address (default: start a local one)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_run)
+
+    p = sub.add_parser("merge", help="merge the rows of shard output directories")
+    p.add_argument("sources", nargs="+", help="output directories of the shards")
+    p.add_argument("--out", default="results")
+    p.set_defaults(func=_merge)
 
     p = sub.add_parser("leaderboard", help="aggregate rows under --out into CSV tables")
     p.add_argument("--out", default="results")
@@ -143,11 +264,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from ._registry import RegistryError
 
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
-    _load_plugins()
+    args.argv = argv
+    load_plugins()
     try:
         return args.func(args)
-    except (RegistryError, ValueError, FileNotFoundError) as error:
+    except (RegistryError, ValueError, FileNotFoundError, TypeError) as error:
         print(f"chaosbench: {error}", file=sys.stderr)
         return 2
 

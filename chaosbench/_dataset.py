@@ -188,8 +188,15 @@ def make_dataset(spec: DatasetSpec, *, use_cache: bool = True) -> Dataset:
 
 def _write(path: Path, data: Dataset) -> None:
     buffer = io.BytesIO()
-    np.savez(buffer, train=data.train, test=data.test, long=data.long, mean=data.mean,
-             std=data.std, spec=np.asarray(json.dumps(data.spec.as_dict(), sort_keys=True)))
+    np.savez(
+        buffer,
+        train=data.train,
+        test=data.test,
+        long=data.long,
+        mean=data.mean,
+        std=data.std,
+        spec=np.asarray(json.dumps(data.spec.as_dict(), sort_keys=True)),
+    )
     payload = buffer.getvalue()
     atomic_write_bytes(path, payload)
     atomic_write_bytes(path.with_suffix(".sha256"), hashlib.sha256(payload).hexdigest().encode())

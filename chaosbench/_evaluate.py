@@ -51,8 +51,9 @@ def _forecast_windows(forecaster, fitted, contexts, steps):
     return jax.vmap(forecaster.forecast, in_axes=(None, 0, None))(fitted, contexts, steps)
 
 
-def forecast_windows(forecaster: AbstractForecaster, fitted: Any, contexts: jax.Array,
-                     steps: int) -> jax.Array:
+def forecast_windows(
+    forecaster: AbstractForecaster, fitted: Any, contexts: jax.Array, steps: int
+) -> jax.Array:
     """Forecast ``steps`` steps from each of ``contexts`` ``(windows, time, dim)``."""
     out = _forecast_windows(forecaster, fitted, contexts, int(steps))
     expected = (contexts.shape[0], int(steps), contexts.shape[2])
@@ -94,8 +95,10 @@ def score(
     truths = jnp.asarray(data.truths)
     long_truth = jnp.asarray(data.long)
     scoring = ScoringFacts(
-        dt=jnp.asarray(data.spec.dt), max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
-        mean=jnp.asarray(data.mean), std=jnp.asarray(data.std),
+        dt=jnp.asarray(data.spec.dt),
+        max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        mean=jnp.asarray(data.mean),
+        std=jnp.asarray(data.std),
     )
     short = [m for m in metrics if m.kind == "short"]
     long = [m for m in metrics if m.kind == "long"]
@@ -104,9 +107,7 @@ def score(
     for seed, fitted in zip(seeds, fitted_all):
         start = time.perf_counter()
         z_windows = np.asarray(forecast_windows(forecaster, fitted, contexts, data.spec.horizon))
-        z_long = np.asarray(
-            forecast_windows(forecaster, fitted, contexts[:1], data.spec.n_long)
-        )[0]
+        z_long = np.asarray(forecast_windows(forecaster, fitted, contexts[:1], data.spec.n_long))[0]
         forecast_seconds = time.perf_counter() - start
         row: dict[str, Any] = {
             "seed": seed,
@@ -120,9 +121,7 @@ def score(
             row["status"] = "ok"
             windows = jnp.asarray(data.denormalise(z_windows))
             for m in short:
-                values = np.asarray(
-                    jax.vmap(m.fn, in_axes=(0, 0, None))(windows, truths, scoring)
-                )
+                values = np.asarray(jax.vmap(m.fn, in_axes=(0, 0, None))(windows, truths, scoring))
                 row[m.column] = float(np.median(values))
             long_forecast = jnp.asarray(data.denormalise(z_long))
             for m in long:

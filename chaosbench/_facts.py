@@ -74,8 +74,9 @@ def _table() -> dict[str, Any]:
     return {}
 
 
-def get_facts(system: AbstractSystem, settings: FactsSettings = FactsSettings(),
-              *, recompute: bool = False) -> dict[str, Any]:
+def get_facts(
+    system: AbstractSystem, settings: FactsSettings = FactsSettings(), *, recompute: bool = False
+) -> dict[str, Any]:
     """The facts of ``system``: from the shipped table, the cache, or computed now."""
     key = system_key(system, settings)
     if not recompute:
@@ -89,8 +90,9 @@ def get_facts(system: AbstractSystem, settings: FactsSettings = FactsSettings(),
             except json.JSONDecodeError:
                 path.unlink(missing_ok=True)  # a torn write: recompute
     facts = compute_facts(system, settings)
-    atomic_write_text(cache_dir() / "facts" / f"{system.id}-{key}.json",
-                      json.dumps(facts, indent=1))
+    atomic_write_text(
+        cache_dir() / "facts" / f"{system.id}-{key}.json", json.dumps(facts, indent=1)
+    )
     return facts
 
 
@@ -131,9 +133,7 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
     idx = np.linspace(0, len(traj_np) - 1, settings.n_ics).astype(int)
     t_renorm = period / settings.renorm_per_period
     n_renorm = settings.lyapunov_periods * settings.renorm_per_period
-    spectra = np.asarray(
-        lyapunov_spectrum_batch(system, traj_np[idx], t_renorm, n_renorm, integ)
-    )
+    spectra = np.asarray(lyapunov_spectrum_batch(system, traj_np[idx], t_renorm, n_renorm, integ))
     spectrum = spectra.mean(axis=0)
     lam_std = float(spectra[:, 0].std(ddof=1) / math.sqrt(len(spectra)))
     lam = float(spectrum[0])
@@ -163,3 +163,93 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
         },
         "compute_seconds": time.perf_counter() - start,
     }
+
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "chaotic_attractors.json"
+DISAGREEMENT = 0.2  # relative difference from dysts' λ_max that the table flags
+
+
+def _dysts_reference() -> dict[str, Any]:
+    if REFERENCE.exists():
+        return json.loads(REFERENCE.read_text())
+    return {}
+
+
+def write_table(
+    *, recompute: bool = False, only: list[str] | None = None, results: Path | None = None
+) -> list[Path]:
+    """(Re)compute the facts of every registered system into the shipped table.
+
+    Entries whose key still matches are kept unless ``recompute``; the table is written
+    after every system, so an interrupted regeneration keeps its progress. Also writes
+    ``results/systems.csv`` with the verdict and the comparison with dysts' estimates.
+    """
+    import pandas as pd
+
+    from . import _api
+    from ._validate import InvalidSystemError, validate_system, verdict
+
+    table = _table()
+    ids = [_api.systems.resolve(s) for s in only] if only else _api.list_systems()
+    settings = FactsSettings()
+    for system_id in ids:
+        system = _api.systems.get(system_id)()
+        key = system_key(system, settings)
+        if not recompute and table.get(system_id, {}).get("key") == key:
+            continue
+        try:
+            validate_system(system)
+            entry = compute_facts(system, settings)
+            entry["verdict"] = str(verdict(entry))
+        except (InvalidSystemError, FloatingPointError) as error:
+            entry = {"id": system_id, "key": key, "verdict": f"FAIL: {error}"}
+        print(
+            f"{system_id}: λ_max {entry.get('max_lyapunov', float('nan')):.4g} "
+            f"({entry.get('compute_seconds', 0):.0f} s) {entry['verdict']}",
+            flush=True,
+        )
+        table[system_id] = entry
+        atomic_write_text(TABLE, json.dumps(dict(sorted(table.items())), indent=1))
+    table = {k: v for k, v in table.items() if k in set(_api.list_systems())}
+    atomic_write_text(TABLE, json.dumps(dict(sorted(table.items())), indent=1))
+    paths = [TABLE]
+    if results is not None:
+        reference = _dysts_reference()
+        rows = []
+        for system_id, entry in sorted(table.items()):
+            aliases = _api.systems.aliases_of(system_id)
+            dysts = next((reference[a] for a in aliases if a in reference), None)
+            lam = entry.get("max_lyapunov", math.nan)
+            ref_lam = dysts["maximum_lyapunov_estimated"] if dysts else math.nan
+            rel = abs(lam - ref_lam) / abs(ref_lam) if dysts and ref_lam else math.nan
+            rows.append(
+                {
+                    "id": system_id,
+                    "aliases": " ".join(aliases),
+                    "dimension": entry.get("dimension"),
+                    "max_lyapunov": lam,
+                    "max_lyapunov_stderr": entry.get("max_lyapunov_stderr"),
+                    "lyapunov_time": entry.get("lyapunov_time"),
+                    "lyapunov_spectrum": " ".join(
+                        f"{x:.5g}" for x in entry.get("lyapunov_spectrum", [])
+                    ),
+                    "kaplan_yorke_dimension": entry.get("kaplan_yorke_dimension"),
+                    "period": entry.get("period"),
+                    "dt": entry.get("dt"),
+                    "mean": " ".join(f"{x:.5g}" for x in entry.get("mean", [])),
+                    "std": " ".join(f"{x:.5g}" for x in entry.get("std", [])),
+                    "verdict": entry.get("verdict"),
+                    "dysts_max_lyapunov": ref_lam,
+                    "relative_difference_from_dysts": rel,
+                    "differs_from_dysts_by_over_20pct": bool(rel > DISAGREEMENT),
+                    "integration_time_per_ic": entry.get("method", {}).get("lyapunov_time_per_ic"),
+                    "rtol": entry.get("method", {}).get("rtol"),
+                    "atol": entry.get("method", {}).get("atol"),
+                    "n_ics": entry.get("method", {}).get("n_ics"),
+                    "compute_seconds": entry.get("compute_seconds"),
+                }
+            )
+        path = Path(results) / "systems.csv"
+        atomic_write_text(path, pd.DataFrame(rows).to_csv(index=False, float_format="%.6g"))
+        paths.append(path)
+    return paths

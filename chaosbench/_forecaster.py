@@ -73,7 +73,8 @@ def check_forecaster(id_: str, cls: Any) -> None:
             )
     if problems:
         raise MalformedForecasterError(
-            f"forecaster {id_!r} ({cls.__name__}) is malformed: " + "; ".join(problems)
+            f"forecaster {id_!r} ({cls.__name__}) is malformed: "
+            + "; ".join(problems)
             + ". See CONTRIBUTING.md, 'Submitting a forecaster'."
         )
     try:

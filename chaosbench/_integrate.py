@@ -42,8 +42,12 @@ class IntegratorSettings(eqx.Module):
             raise ValueError("rtol and atol must be positive")
 
     def as_dict(self) -> dict:
-        return {"solver": self.solver, "rtol": self.rtol, "atol": self.atol,
-                "max_steps": self.max_steps}
+        return {
+            "solver": self.solver,
+            "rtol": self.rtol,
+            "atol": self.atol,
+            "max_steps": self.max_steps,
+        }
 
 
 def _solve(system: AbstractSystem, y0: State, t0, t1, saveat, settings: IntegratorSettings):
@@ -67,15 +71,17 @@ def _finite_or_nan(sol, ys):
     return jnp.where(ok, ys, jnp.nan)
 
 
-def advance(system: AbstractSystem, y0: State, t0: Array, duration: Array,
-            settings: IntegratorSettings) -> State:
+def advance(
+    system: AbstractSystem, y0: State, t0: Array, duration: Array, settings: IntegratorSettings
+) -> State:
     """The state reached from ``y0`` at ``t0`` after ``duration`` (NaN if the solve fails)."""
     sol = _solve(system, y0, t0, t0 + duration, diffrax.SaveAt(t1=True), settings)
     return _finite_or_nan(sol, sol.ys[-1])
 
 
-def sample(system: AbstractSystem, y0: State, t0: Array, dt: Array, n: int,
-           settings: IntegratorSettings) -> Trajectory:
+def sample(
+    system: AbstractSystem, y0: State, t0: Array, dt: Array, n: int, settings: IntegratorSettings
+) -> Trajectory:
     """``n`` states at times ``t0, t0 + dt, …`` starting from ``y0`` (first row is ``y0``)."""
     ts = t0 + dt * jnp.arange(n, dtype=y0.dtype)
     sol = _solve(system, y0, ts[0], ts[-1], diffrax.SaveAt(ts=ts), settings)
@@ -90,8 +96,9 @@ def _f64(x) -> Array:
     return jnp.asarray(x, dtype=jnp.float64)
 
 
-def advance_batch(system: AbstractSystem, y0s: Trajectory, t0, duration,
-                  settings: IntegratorSettings) -> Trajectory:
+def advance_batch(
+    system: AbstractSystem, y0s: Trajectory, t0, duration, settings: IntegratorSettings
+) -> Trajectory:
     """:func:`advance` for a batch of initial conditions ``(batch, dim)``, one program.
 
     Times are passed as arrays so that new values reuse the compiled program.
@@ -99,7 +106,8 @@ def advance_batch(system: AbstractSystem, y0s: Trajectory, t0, duration,
     return _advance_batch(system, _f64(y0s), _f64(t0), _f64(duration), settings)
 
 
-def sample_batch(system: AbstractSystem, y0s: Trajectory, t0, dt, n: int,
-                 settings: IntegratorSettings) -> Trajectories:
+def sample_batch(
+    system: AbstractSystem, y0s: Trajectory, t0, dt, n: int, settings: IntegratorSettings
+) -> Trajectories:
     """:func:`sample` for a batch of initial conditions: ``(batch, n, dim)``, one program."""
     return _sample_batch(system, _f64(y0s), _f64(t0), _f64(dt), int(n), settings)

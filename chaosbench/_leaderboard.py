@@ -25,10 +25,16 @@ TIMING = ["fit_seconds", "forecast_seconds"]
 
 
 def metric_columns(rows: pd.DataFrame) -> list[str]:
-    skip = set(ID_COLUMNS + TIMING) | {"run_id", "status", "error", "system_version",
-                                       "forecaster_version", "dt", "max_lyapunov"}
-    return [c for c in rows.columns
-            if c not in skip and pd.api.types.is_numeric_dtype(rows[c])]
+    skip = set(ID_COLUMNS + TIMING) | {
+        "run_id",
+        "status",
+        "error",
+        "system_version",
+        "forecaster_version",
+        "dt",
+        "max_lyapunov",
+    }
+    return [c for c in rows.columns if c not in skip and pd.api.types.is_numeric_dtype(rows[c])]
 
 
 def load_rows(out: Path) -> pd.DataFrame:
@@ -44,7 +50,9 @@ def load_rows(out: Path) -> pd.DataFrame:
 
 def _q(p: float):
     def quantile(x):
-        return float(np.quantile(x, p))
+        with np.errstate(invalid="ignore"):  # failures are +inf: inf − inf in interpolation
+            value = np.quantile(np.asarray(x, dtype=float), p)
+        return float(value) if not np.isnan(value) or np.isnan(x).all() else float(np.inf)
 
     quantile.__name__ = f"q{int(p * 100)}"
     return quantile
@@ -80,8 +88,9 @@ def leaderboard(table: pd.DataFrame) -> pd.DataFrame:
         failures=("failures", "sum"),
         median_fit_seconds=("fit_seconds", "median"),
     ).reset_index()
-    return out.sort_values(["task", "mean_rank", "median_vpt_lyap"],
-                           ascending=[True, True, False]).reset_index(drop=True)
+    return out.sort_values(
+        ["task", "mean_rank", "median_vpt_lyap"], ascending=[True, True, False]
+    ).reset_index(drop=True)
 
 
 def write_leaderboard(out: Path) -> dict[str, Path]:

@@ -70,14 +70,18 @@ def lyapunov_spectrum(
 
     def step(carry, _):
         y, q, t, acc = carry
-        state = advance(tangent, jnp.concatenate([y, q.reshape(-1)]), t,
-                        jnp.asarray(t_renorm, y.dtype), settings)
+        state = advance(
+            tangent,
+            jnp.concatenate([y, q.reshape(-1)]),
+            t,
+            jnp.asarray(t_renorm, y.dtype),
+            settings,
+        )
         y_new = state[:dim]
         q_new, r = jnp.linalg.qr(state[dim:].reshape(dim, dim))
         return (y_new, q_new, t + t_renorm, acc + jnp.log(jnp.abs(jnp.diag(r)))), None
 
-    init = (y0, jnp.eye(dim, dtype=y0.dtype), jnp.asarray(t0, y0.dtype),
-            jnp.zeros(dim, y0.dtype))
+    init = (y0, jnp.eye(dim, dtype=y0.dtype), jnp.asarray(t0, y0.dtype), jnp.zeros(dim, y0.dtype))
     (_, _, _, acc), _ = jax.lax.scan(step, init, None, length=n_renorm)
     return jnp.sort(acc / (t_renorm * n_renorm))[::-1]
 
@@ -85,19 +89,26 @@ def lyapunov_spectrum(
 @eqx.filter_jit
 def _spectrum_batch(system, y0s, t_renorm, n_renorm, settings):
     return jax.vmap(
-        lambda y: lyapunov_spectrum(system, y, t_renorm=t_renorm, n_renorm=n_renorm,
-                                    settings=settings)
+        lambda y: lyapunov_spectrum(
+            system, y, t_renorm=t_renorm, n_renorm=n_renorm, settings=settings
+        )
     )(y0s)
 
 
-def lyapunov_spectrum_batch(system: AbstractSystem, y0s: Array, t_renorm: float,
-                            n_renorm: int, settings: IntegratorSettings) -> Array:
+def lyapunov_spectrum_batch(
+    system: AbstractSystem, y0s: Array, t_renorm: float, n_renorm: int, settings: IntegratorSettings
+) -> Array:
     """Spectra from a batch of on-attractor states ``(batch, dim)``: ``(batch, dim)``.
 
     One compiled program; ``t_renorm`` is traced so new values reuse it.
     """
-    return _spectrum_batch(system, jnp.asarray(y0s, jnp.float64),
-                           jnp.asarray(t_renorm, jnp.float64), int(n_renorm), settings)
+    return _spectrum_batch(
+        system,
+        jnp.asarray(y0s, jnp.float64),
+        jnp.asarray(t_renorm, jnp.float64),
+        int(n_renorm),
+        settings,
+    )
 
 
 def dominant_period(trajectory: Array, dt: float) -> float:

@@ -52,8 +52,9 @@ class Protocol:
         steps = self.horizon_multiple * math.ceil(steps / self.horizon_multiple)
         return min(steps, self.max_horizon)
 
-    def dataset_spec(self, system: AbstractSystem, facts: dict, task: Task,
-                     seed: int = 0) -> DatasetSpec:
+    def dataset_spec(
+        self, system: AbstractSystem, facts: dict, task: Task, seed: int = 0
+    ) -> DatasetSpec:
         dt = facts["period"] / self.points_per_period
         return DatasetSpec.create(
             system.id,

@@ -73,9 +73,7 @@ class Registry(Generic[T]):
             for alias in aliases:
                 owner = self._aliases.get(alias)
                 if owner is not None and parse_id(owner)[0] != name:
-                    raise DuplicateIdError(
-                        f"{self.kind} alias {alias!r} already names {owner!r}"
-                    )
+                    raise DuplicateIdError(f"{self.kind} alias {alias!r} already names {owner!r}")
             if self._check is not None:
                 self._check(id_, entry)
             self._entries[id_] = entry
@@ -93,9 +91,7 @@ class Registry(Generic[T]):
             return id_
         if id_ in self._aliases:
             return self._aliases[id_]
-        versions = [
-            (parse_id(full)[1], full) for full in self._entries if parse_id(full)[0] == id_
-        ]
+        versions = [(parse_id(full)[1], full) for full in self._entries if parse_id(full)[0] == id_]
         if versions:
             return max(versions)[1]
         known = sorted(self._entries)

@@ -50,8 +50,14 @@ SUITES: dict[str, Suite] = {
     "default": Suite(
         "default",
         systems=(
-            "lorenz63", "rossler", "chen", "thomas", "halvorsen", "aizawa",
-            "hyper_rossler", "lorenz96",
+            "lorenz63",
+            "rossler",
+            "chen",
+            "thomas",
+            "halvorsen",
+            "aizawa",
+            "hyper_rossler",
+            "lorenz96",
         ),
         forecasters=ALL,
         seeds=3,

@@ -36,18 +36,22 @@ class ESNState(eqx.Module):
 class ESN(AbstractForecaster):
     """A leaky echo state network (see the module docstring for the equations).
 
+    Defaults were chosen by a small grid search on Lorenz-63 at 100 points per period
+    (leak ∈ {0.1…1}, ρ ∈ {0.1…0.9}, σ ∈ {0.1…1}, ridge ∈ {1e-9…1e-6}): a weakly
+    recurrent reservoir (ρ = 0.3) driven hard (σ = 0.5) with a light ridge did best.
+
     **Arguments:** `size` reservoir units; `spectral_radius` ρ; `leak` a; `input_scale` σ;
     `bias_scale`; `density` fraction of non-zero reservoir weights; `ridge` Tikhonov
     weight; `washout` steps discarded before fitting; `min_context` steps of context.
     """
 
     size: int = eqx.field(default=600, static=True)
-    spectral_radius: float = 0.9
-    leak: float = 0.5
-    input_scale: float = 0.1
+    spectral_radius: float = 0.3
+    leak: float = 0.7
+    input_scale: float = 0.5
     bias_scale: float = 0.2
     density: float = 0.05
-    ridge: float = 1e-6
+    ridge: float = 1e-9
     washout: int = eqx.field(default=200, static=True)
     min_context: int = eqx.field(default=200, static=True)
 

@@ -54,8 +54,13 @@ def _gmm_logpdf(x, centres, scale):
     return jax.nn.logsumexp(-0.5 * sq / scale**2, axis=1) - jnp.log(centres.shape[0]) + log_norm
 
 
-def gmm_kl(forecast, truth, n_points: int = GMM_POINTS, n_samples: int = GMM_SAMPLES,
-           scale: float = GMM_SCALE):
+def gmm_kl(
+    forecast,
+    truth,
+    n_points: int = GMM_POINTS,
+    n_samples: int = GMM_SAMPLES,
+    scale: float = GMM_SCALE,
+):
     """Monte-Carlo KL between Gaussian mixtures placed on the two trajectories.
 
     Each trajectory is subsampled to ``n_points`` evenly spaced states; an isotropic
@@ -96,8 +101,9 @@ def _spectrum(x, sigma: float):
     return smooth / jnp.maximum(smooth.sum(), 1e-300)  # a constant series has no spectrum
 
 
-def hellinger_spectrum_distance(forecast, truth, facts: ScoringFacts,
-                                sigma: float = SPECTRUM_SMOOTHING):
+def hellinger_spectrum_distance(
+    forecast, truth, facts: ScoringFacts, sigma: float = SPECTRUM_SMOOTHING
+):
     """D_H: Hellinger distance of smoothed power spectra, averaged over dimensions.
 
     Per dimension: z-score, |rfft|², Gaussian smoothing with ``sigma`` bins, normalise to
@@ -113,6 +119,4 @@ def hellinger_spectrum_distance(forecast, truth, facts: ScoringFacts,
 
 
 register_metric("d_stsp-v1", direction="lower", kind="long")(state_space_divergence)
-register_metric("d_h-v1", direction="lower", kind="long", failure=1.0)(
-    hellinger_spectrum_distance
-)
+register_metric("d_h-v1", direction="lower", kind="long", failure=1.0)(hellinger_spectrum_distance)

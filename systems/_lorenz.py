@@ -27,9 +27,7 @@ class Lorenz63(AbstractSystem):
 
     def vector_field(self, t, y, args):
         x, yy, z = y
-        return jnp.stack(
-            [self.sigma * (yy - x), x * (self.rho - z) - yy, x * yy - self.beta * z]
-        )
+        return jnp.stack([self.sigma * (yy - x), x * (self.rho - z) - yy, x * yy - self.beta * z])
 
 
 def _lorenz96(x, forcing):
@@ -98,6 +96,3 @@ class Chen(AbstractSystem):
         return jnp.stack(
             [self.a * (yy - x), (self.c - self.a) * x - x * z + self.c * yy, x * yy - self.b * z]
         )
-
-
-

@@ -42,6 +42,4 @@ class HyperRossler(AbstractSystem):
 
     def vector_field(self, t, y, args):
         x, yy, z, w = y
-        return jnp.stack(
-            [-yy - z, x + self.a * yy + w, self.b + x * z, -self.c * z + self.d * w]
-        )
+        return jnp.stack([-yy - z, x + self.a * yy + w, self.b + x * z, -self.c * z + self.d * w])

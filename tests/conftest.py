@@ -4,7 +4,9 @@ import os
 import tempfile
 
 # Facts and datasets are cached per test session unless the caller chose a cache.
-os.environ.setdefault("CHAOSBENCH_CACHE", os.path.join(tempfile.gettempdir(), "chaosbench-test-cache"))
+os.environ.setdefault(
+    "CHAOSBENCH_CACHE", os.path.join(tempfile.gettempdir(), "chaosbench-test-cache")
+)
 
 import jax  # noqa: E402
 

@@ -22,8 +22,17 @@ def test_list(capsys):
 def test_describe_json(capsys):
     assert main(["describe", "Lorenz", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
-    for key in ("id", "aliases", "dimension", "parameters", "lyapunov_spectrum",
-                "max_lyapunov", "lyapunov_time", "period", "dt"):
+    for key in (
+        "id",
+        "aliases",
+        "dimension",
+        "parameters",
+        "lyapunov_spectrum",
+        "max_lyapunov",
+        "lyapunov_time",
+        "period",
+        "dt",
+    ):
         assert key in info
     assert info["id"] == "lorenz63-v1" and info["dimension"] == 3
     assert info["max_lyapunov"] == pytest.approx(0.9056, rel=0.01)
@@ -41,8 +50,13 @@ def test_unknown_ids_exit_nonzero(capsys):
 @pytest.fixture
 def tiny_suite(monkeypatch):
     protocol = _suite.Protocol(n_test=3, horizon_lyap=5.0, horizon_multiple=64, n_long=1024)
-    suite = _suite.Suite("tiny", systems=("lorenz63",),
-                         forecasters=("persistence", "climatology"), seeds=2, protocol=protocol)
+    suite = _suite.Suite(
+        "tiny",
+        systems=("lorenz63",),
+        forecasters=("persistence", "climatology"),
+        seeds=2,
+        protocol=protocol,
+    )
     monkeypatch.setitem(_suite.SUITES, "tiny", suite)
     return suite
 
@@ -54,9 +68,24 @@ def test_run_and_leaderboard(tmp_path, tiny_suite, capsys):
     assert main(["leaderboard", "--out", str(out)]) == 0
     runs = pd.read_csv(out / "runs.csv")
     assert len(runs) == 4
-    for column in ("system", "forecaster", "system_version", "forecaster_version", "seed",
-                   "task", "vpt_lyap", "nrmse_h1", "smape_h1", "d_stsp", "d_h",
-                   "fit_seconds", "forecast_seconds", "status", "git_commit", "suite_hash"):
+    for column in (
+        "system",
+        "forecaster",
+        "system_version",
+        "forecaster_version",
+        "seed",
+        "task",
+        "vpt_lyap",
+        "nrmse_h1",
+        "smape_h1",
+        "d_stsp",
+        "d_h",
+        "fit_seconds",
+        "forecast_seconds",
+        "status",
+        "git_commit",
+        "suite_hash",
+    ):
         assert column in runs.columns, column
     board = pd.read_csv(out / "leaderboard.csv")
     assert set(board.forecaster) == {"persistence-v1", "climatology-v1"}

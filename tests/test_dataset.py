@@ -9,8 +9,9 @@ from chaosbench import _dataset
 
 def _spec(**changes):
     system = cb.get_system("lorenz63")
-    kwargs = dict(dt=0.01, n_train=300, n_test=3, context=50, horizon=100, n_long=200,
-                  burn_in=10.0, seed=0)
+    kwargs = dict(
+        dt=0.01, n_train=300, n_test=3, context=50, horizon=100, n_long=200, burn_in=10.0, seed=0
+    )
     kwargs.update(changes)
     return cb.DatasetSpec.create(system.id, system.parameters, **kwargs)
 

@@ -27,10 +27,18 @@ def test_lorenz63_spectrum(lorenz_facts):
 def test_lorenz63_spectrum_exact_beta():
     """With β = 8/3 the sum is −41/3 up to integration error."""
     system = cb.get_system("lorenz63", beta=8 / 3)
-    y0 = cb.advance_batch(system, system.initial_condition[None], 0.0, 20.0,
-                          cb.IntegratorSettings(rtol=1e-8, atol=1e-8))
-    spectrum = np.asarray(cb.lyapunov_spectrum_batch(
-        system, y0, 0.5, 100, cb.IntegratorSettings(rtol=1e-8, atol=1e-8)))[0]
+    y0 = cb.advance_batch(
+        system,
+        system.initial_condition[None],
+        0.0,
+        20.0,
+        cb.IntegratorSettings(rtol=1e-8, atol=1e-8),
+    )
+    spectrum = np.asarray(
+        cb.lyapunov_spectrum_batch(
+            system, y0, 0.5, 100, cb.IntegratorSettings(rtol=1e-8, atol=1e-8)
+        )
+    )[0]
     assert spectrum.sum() == pytest.approx(-41 / 3, rel=1e-5)
 
 

@@ -9,8 +9,12 @@ import metrics as m
 
 
 def _facts(dim=2, dt=0.01, lam=1.0, std=1.0):
-    return cb.ScoringFacts(dt=jnp.asarray(dt), max_lyapunov=jnp.asarray(lam),
-                           mean=jnp.zeros(dim), std=jnp.full(dim, std))
+    return cb.ScoringFacts(
+        dt=jnp.asarray(dt),
+        max_lyapunov=jnp.asarray(lam),
+        mean=jnp.zeros(dim),
+        std=jnp.full(dim, std),
+    )
 
 
 def _sines(freq, n=8192, dt=0.01):

@@ -1,0 +1,88 @@
+"""Checks that a system is fit for the benchmark: well-formed, bounded, chaotic.
+
+``validate_system`` is cheap (one vector-field evaluation) and runs before anything is
+integrated; ``verdict`` judges computed facts and is what ``chaosbench check-system``
+prints and what the runner refuses to run on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import jax
+import numpy as np
+
+from ._system import AbstractSystem
+
+MAX_ABS = 1e6  # a trajectory leaving this box counts as unbounded
+MIN_SIGMAS = 3.0  # λ_max must exceed this many standard errors
+
+
+class InvalidSystemError(ValueError):
+    """A system is malformed, unbounded or not chaotic."""
+
+
+def validate_system(system: AbstractSystem) -> None:
+    """Raise :class:`InvalidSystemError` if the vector field is malformed at the IC."""
+    name = system.id or type(system).__name__
+    y0 = np.asarray(system.initial_condition, dtype=np.float64)
+    if y0.ndim != 1 or y0.size == 0:
+        raise InvalidSystemError(
+            f"system {name}: initial_condition must be a non-empty 1-D vector, got shape "
+            f"{y0.shape}; set default_initial_condition to a tuple of floats"
+        )
+    try:
+        shape = jax.eval_shape(lambda y: system.vector_field(0.0, y, None), y0).shape
+    except Exception as error:  # noqa: BLE001 - re-raised with the fix
+        raise InvalidSystemError(
+            f"system {name}: vector_field(t, y, args) fails on the initial condition of "
+            f"length {y0.size} ({type(error).__name__}: {error}); check that "
+            "default_initial_condition has one entry per state variable"
+        ) from error
+    if tuple(shape) != y0.shape:
+        raise InvalidSystemError(
+            f"system {name}: vector_field returns shape {tuple(shape)} for a state of shape "
+            f"{y0.shape}; it must return one derivative per state variable (jnp.stack them)"
+        )
+    value = np.asarray(system.vector_field(0.0, y0, None))
+    if not np.isfinite(value).all():
+        raise InvalidSystemError(
+            f"system {name}: vector_field is not finite at the initial condition "
+            f"({value.tolist()}); check the equations and the initial condition"
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reasons: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "PASS" if self.ok else "FAIL: " + "; ".join(self.reasons)
+
+
+def verdict(facts: dict) -> Verdict:
+    """Judge computed facts: finite, bounded, λ_max > 0 by ``MIN_SIGMAS`` standard errors,
+    and a trajectory that neither settles on a fixed point nor on a limit cycle."""
+    reasons = []
+    lam = facts.get("max_lyapunov", math.nan)
+    err = facts.get("max_lyapunov_stderr", math.nan)
+    if not facts.get("finite", False):
+        reasons.append("the trajectory or its tangent dynamics became non-finite (unbounded?)")
+    elif facts.get("max_abs", math.inf) > MAX_ABS:
+        reasons.append(
+            f"the trajectory reaches |x| = {facts['max_abs']:.3g} > {MAX_ABS:g}: unbounded"
+        )
+    if min(facts.get("std", [0.0])) <= 1e-9 * max(1.0, max(map(abs, facts.get("mean", [1.0])))):
+        reasons.append("a coordinate has zero variance on the attractor: a fixed point")
+    if not (lam > 0):
+        reasons.append(
+            f"λ_max = {lam:.4g} is not positive: not chaotic (fixed point, limit cycle or torus)"
+        )
+    elif not (lam > MIN_SIGMAS * err):
+        reasons.append(
+            f"λ_max = {lam:.4g} ± {err:.2g} is not clearly above zero "
+            f"(needs > {MIN_SIGMAS:g} standard errors): a limit cycle or torus?"
+        )
+    return Verdict(not reasons, tuple(reasons))
