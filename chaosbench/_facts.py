@@ -12,6 +12,7 @@ condition and the settings below, so a changed system never reads stale facts.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import math
 import time
@@ -58,8 +59,15 @@ class FactsSettings:
 
 
 def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
+    """Hash of what determines the facts: id, parameters, initial condition, settings and
+    the source code of the system's class (so an edited vector field is recomputed)."""
+    try:
+        source = inspect.getsource(type(system))
+    except (OSError, TypeError):
+        source = type(system).__qualname__
     return content_hash(
         {
+            "source": source,
             "id": system.id,
             "parameters": system.parameters,
             "initial_condition": np.asarray(system.initial_condition).tolist(),
