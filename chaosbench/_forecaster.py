@@ -32,12 +32,15 @@ class AbstractForecaster(eqx.Module):
     """Base class of forecasters.
 
     Class data: ``min_context`` (fewest context steps ``forecast`` accepts; may also be a
-    property computed from hyperparameters) and ``vmappable_fit`` (``fit`` may be
-    ``jax.vmap``-ed over keys, so the seeds of a cell train in one program).
+    property computed from hyperparameters), ``vmappable_fit`` (``fit`` may be
+    ``jax.vmap``-ed over keys, so the seeds of a cell train in one program) and
+    ``smoke_hyperparameters`` (overrides that make a cheap instance — e.g. few training
+    steps — for the fast conformance tests; the benchmark always uses the defaults).
     """
 
     min_context: ClassVar[int] = 1
     vmappable_fit: ClassVar[bool] = True
+    smoke_hyperparameters: ClassVar[dict[str, Any]] = {}
     id: ClassVar[str] = ""
     aliases: ClassVar[tuple[str, ...]] = ()
 
