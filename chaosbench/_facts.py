@@ -15,6 +15,7 @@ import dataclasses
 import inspect
 import json
 import math
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,26 @@ def _dysts_reference() -> dict[str, Any]:
     return {}
 
 
+def _update_table(entries: dict[str, Any], keep=lambda key: True) -> dict[str, Any]:
+    """Merge ``entries`` into the table on disk under a lock (several writers may run)."""
+    lock = TABLE.with_suffix(".lock")
+    for _ in range(600):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            time.sleep(0.1)
+    else:
+        raise TimeoutError(f"{lock} is held by another writer; remove it if none runs")
+    try:
+        table = {k: v for k, v in {**_table(), **entries}.items() if keep(k)}
+        atomic_write_text(TABLE, json.dumps(dict(sorted(table.items())), indent=1))
+    finally:
+        os.close(fd)
+        lock.unlink(missing_ok=True)
+    return table
+
+
 def write_table(
     *, recompute: bool = False, only: list[str] | None = None, results: Path | None = None
 ) -> list[Path]:
@@ -216,10 +237,9 @@ def write_table(
             f"({entry.get('compute_seconds', 0):.0f} s) {entry['verdict']}",
             flush=True,
         )
-        table[system_id] = entry
-        atomic_write_text(TABLE, json.dumps(dict(sorted(table.items())), indent=1))
-    table = {k: v for k, v in table.items() if k in set(_api.list_systems())}
-    atomic_write_text(TABLE, json.dumps(dict(sorted(table.items())), indent=1))
+        table = _update_table({system_id: entry})
+    known = set(_api.list_systems())
+    table = _update_table({}, keep=lambda k: k in known)
     paths = [TABLE]
     if results is not None:
         reference = _dysts_reference()
