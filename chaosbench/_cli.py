@@ -150,6 +150,21 @@ def _leaderboard(args) -> int:
     return 0
 
 
+def _plot(args) -> int:
+    from ._plot import plot
+
+    paths = plot(
+        Path(args.out),
+        system=args.system,
+        forecasters=args.forecasters,
+        seed=args.seed,
+        task=args.task,
+    )
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
 def _list(args) -> int:
     from . import _api
 
@@ -258,6 +273,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("leaderboard", help="aggregate rows under --out into CSV tables")
     p.add_argument("--out", default="results")
     p.set_defaults(func=_leaderboard)
+
+    p = sub.add_parser("plot", help="figures of the rows under --out (refits for some)")
+    p.add_argument("--out", default="results", help="the run's output directory")
+    p.add_argument("--system", help="system of the refit figures (default: the run's first)")
+    p.add_argument("--forecasters", nargs="+", help="forecasters to refit (default: the run's)")
+    p.add_argument("--seed", type=int, default=0, help="forecaster seed of the refits")
+    p.add_argument("--task", help="task of the refits (default: rich if the run has it)")
+    p.set_defaults(func=_plot)
     return parser
 
 

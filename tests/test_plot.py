@@ -1,0 +1,49 @@
+"""`chaosbench plot` on a tiny run writes non-empty, readable PNG figures."""
+
+import pytest
+from matplotlib.image import imread
+
+from chaosbench import _suite
+from chaosbench._cli import main
+
+
+@pytest.fixture
+def tiny_suite(monkeypatch):
+    protocol = _suite.Protocol(n_test=3, horizon_lyap=5.0, horizon_multiple=64, n_long=1024)
+    suite = _suite.Suite(
+        "tiny-plot",
+        systems=("lorenz63",),
+        forecasters=("persistence", "climatology"),
+        seeds=2,
+        protocol=protocol,
+    )
+    monkeypatch.setitem(_suite.SUITES, "tiny-plot", suite)
+    return suite
+
+
+def test_plot_writes_pngs(tmp_path, tiny_suite, capsys):
+    out = tmp_path / "run"
+    assert main(["run", "--suite", "tiny-plot", "--out", str(out), "--no-progress"]) == 0
+    assert main(["plot", "--out", str(out), "--system", "Lorenz", "--seed", "1"]) == 0
+    figures = out / "figures"
+    expected = {
+        "vpt_distribution.png",
+        "error_growth_lorenz63.png",
+        "forecast_lorenz63_persistence.png",
+        "forecast_lorenz63_climatology.png",
+        "attractor_lorenz63_persistence.png",
+        "attractor_lorenz63_climatology.png",
+    }
+    assert {p.name for p in figures.glob("*.png")} == expected
+    for name in expected:
+        path = figures / name
+        assert path.stat().st_size > 10_000, name
+        image = imread(path)
+        assert image.shape[0] > 300 and image.shape[1] > 300, name
+        assert image[..., :3].std() > 0.01, name  # not a blank canvas
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_plot_without_rows_fails_cleanly(tmp_path, capsys):
+    assert main(["plot", "--out", str(tmp_path)]) == 2
+    assert "chaosbench run" in capsys.readouterr().err
