@@ -8,3 +8,7 @@ from . import _esn as _esn
 from . import _ngrc as _ngrc
 from . import _linear as _linear
 from . import _koopman as _koopman
+from . import _s4d as _s4d
+from . import _s5 as _s5
+from . import _mamba as _mamba
+from . import _transformer as _transformer

@@ -1,0 +1,95 @@
+"""Score the sequence forecasters (S4D, S5, Mamba, transformer) on Lorenz-63.
+
+Runs the benchmark's own data path (protocol v1, data-rich task, `chaosbench.score`)
+for each model with its registered defaults and three seeds, next to persistence as the
+named comparison, and prints per model the median over seeds of VPT (Lyapunov times),
+D_stsp, D_H, fit seconds (wall, per seed, compile included, the seeds vmapped in one
+program) and the training-loss ratio (mean of the first 20 losses / mean of the last
+50), plus how many seeds diverged.
+
+    CHAOSBENCH_CACHE=/tmp/cbcache .venv/bin/python benchmarks/sequence_models.py [ids...]
+
+The loss history is read from the fitted states: `chaosbench._evaluate.fit_seeds` is
+wrapped here (in this script only) to keep what it returns, so nothing is fitted twice.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+os.environ.setdefault("CHAOSBENCH_CACHE", "/tmp/cbcache")
+
+import numpy as np  # noqa: E402
+
+import chaosbench as cb  # noqa: E402
+import chaosbench._evaluate as evaluate  # noqa: E402
+import forecasters  # noqa: E402, F401
+import metrics  # noqa: E402, F401
+import systems  # noqa: E402, F401
+
+MODELS = ("persistence-v1", "s4d-v1", "s5-v1", "mamba-v1", "transformer-v1")
+SEEDS = (0, 1, 2)
+
+_fit_seeds = evaluate.fit_seeds
+_last_fitted: list = []
+
+
+def _recording_fit_seeds(forecaster, train, seeds):
+    fitted, seconds = _fit_seeds(forecaster, train, seeds)
+    _last_fitted[:] = fitted
+    return fitted, seconds
+
+
+def loss_ratio(fitted) -> float:
+    losses = getattr(fitted, "losses", None)
+    if losses is None:
+        return float("nan")
+    losses = np.asarray(losses)
+    return float(losses[:20].mean() / losses[-50:].mean())
+
+
+def main(ids=MODELS) -> None:
+    evaluate.fit_seeds = _recording_fit_seeds
+    system = cb.get_system("lorenz63")
+    facts = cb.get_facts(system)
+    spec = cb.Protocol().dataset_spec(system, facts, cb.TASKS["rich"])
+    data = cb.make_dataset(spec)
+    chosen = [cb.get_metric(m) for m in cb.list_metrics()]
+    print(
+        f"lorenz63, task rich: {spec.n_train} train points, dt {spec.dt:.4g}, "
+        f"horizon {spec.horizon} steps, seeds {list(SEEDS)}"
+    )
+    header = (
+        f"{'model':<16}{'VPT':>7}{'D_stsp':>9}{'D_H':>8}{'fit_s':>8}"
+        f"{'loss_first/last':>17}{'diverged':>10}{'total_s':>9}"
+    )
+    print(header)
+    for fid in ids:
+        start = time.perf_counter()
+        rows = cb.score(cb.get_forecaster(fid), data, facts, seeds=list(SEEDS), metrics=chosen)
+        total = time.perf_counter() - start
+        ratios = [loss_ratio(f) for f in _last_fitted]
+
+        def med(column):
+            return float(np.median([r[column] for r in rows]))
+
+        diverged = sum(r["status"] != "ok" for r in rows)
+        print(
+            f"{fid:<16}{med('vpt_lyap'):>7.2f}{med('d_stsp'):>9.2f}{med('d_h'):>8.3f}"
+            f"{med('fit_seconds'):>8.1f}{np.median(ratios):>17.3g}{diverged:>10d}"
+            f"{total:>9.1f}",
+            flush=True,
+        )
+        print(
+            "    per seed VPT:",
+            [round(r["vpt_lyap"], 2) for r in rows],
+            " loss ratio:",
+            [round(x, 1) for x in ratios],
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main(tuple(sys.argv[1:]) or MODELS)
