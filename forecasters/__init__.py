@@ -12,3 +12,6 @@ from . import _s4d as _s4d
 from . import _s5 as _s5
 from . import _mamba as _mamba
 from . import _transformer as _transformer
+from . import _plrnn as _plrnn
+from . import _alrnn as _alrnn
+from ._alrnn import symbolic_code as symbolic_code
