@@ -38,5 +38,8 @@ lint: $(STAMP)
 systems: $(STAMP)
 	$(BIN)/chaosbench systems --recompute
 
+perf: $(STAMP)
+	$(BIN)/python benchmarks/perf.py
+
 clean:
 	rm -rf $(VENV) .cache
