@@ -14,7 +14,7 @@ def tiny_suite(monkeypatch):
         "tiny-plot",
         systems=("lorenz63",),
         forecasters=("persistence", "climatology"),
-        seeds=2,
+        seeds=1,
         protocol=protocol,
     )
     monkeypatch.setitem(_suite.SUITES, "tiny-plot", suite)
