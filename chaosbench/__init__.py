@@ -37,6 +37,7 @@ from ._protocol import Task as Task
 from ._registry import DuplicateIdError as DuplicateIdError
 from ._registry import RegistryError as RegistryError
 from ._registry import UnknownIdError as UnknownIdError
+from ._stepped import AbstractSteppedSystem as AbstractSteppedSystem
 from ._suite import SUITES as SUITES
 from ._suite import Suite as Suite
 from ._system import AbstractSystem as AbstractSystem

@@ -25,7 +25,8 @@ import numpy as np
 
 from ._cache import atomic_write_text, cache_dir, content_hash
 from ._integrate import IntegratorSettings, advance_batch, sample_batch
-from ._lyapunov import dominant_period, lyapunov_spectrum_batch
+from ._lyapunov import dominant_period, lyapunov_spectrum_batch, n_exponents
+from ._stepped import AbstractSteppedSystem
 from ._system import AbstractSystem
 
 TABLE = Path(__file__).parent / "data" / "system_facts.json"
@@ -147,6 +148,17 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
     lam_std = float(spectra[:, 0].std(ddof=1) / math.sqrt(len(spectra)))
     lam = float(spectrum[0])
     finite = bool(np.isfinite(traj_np).all() and np.isfinite(spectra).all())
+    stepped = {}
+    if isinstance(system, AbstractSteppedSystem):
+        stepped = {
+            "lyapunov_method": (
+                f"discrete-time QR on the internal state of the step map: the leading "
+                f"{n_exponents(system, system.dimension)} of {system.dimension} exponents"
+            ),
+            "n_exponents": n_exponents(system, system.dimension),
+            "step_size": float(system.step_size),
+            "integrator": "the system's own fixed-step scheme (tolerances unused)",
+        }
     return {
         "id": system.id,
         "key": system_key(system, settings),
@@ -169,6 +181,7 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
             "integrator": integ.as_dict(),
             "lyapunov_time_per_ic": float(t_renorm * n_renorm),
             "t_renorm": float(t_renorm),
+            **stepped,
         },
         "compute_seconds": time.perf_counter() - start,
     }

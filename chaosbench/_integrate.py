@@ -1,4 +1,10 @@
-"""Float64 integration of systems with diffrax: one compiled program per batch."""
+"""Float64 integration of systems: one compiled program per batch.
+
+ODE systems are integrated with diffrax; an :class:`~chaosbench.AbstractSteppedSystem`
+(delay equations, Kuramoto–Sivashinsky) is advanced by its own fixed-step map instead
+(see :mod:`chaosbench._stepped`). The dispatch is on the type, so it happens at trace
+time and the two paths compile to separate programs.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
+from ._stepped import AbstractSteppedSystem, advance_stepped, sample_stepped
 from ._system import AbstractSystem
 from ._types import Array, State, Trajectories, Trajectory
 
@@ -74,7 +81,12 @@ def _finite_or_nan(sol, ys):
 def advance(
     system: AbstractSystem, y0: State, t0: Array, duration: Array, settings: IntegratorSettings
 ) -> State:
-    """The state reached from ``y0`` at ``t0`` after ``duration`` (NaN if the solve fails)."""
+    """The state reached from ``y0`` at ``t0`` after ``duration`` (NaN if the solve fails).
+
+    A stepped system ignores ``settings`` (its accuracy is set by its ``step_size``).
+    """
+    if isinstance(system, AbstractSteppedSystem):
+        return advance_stepped(system, y0, t0, duration)
     sol = _solve(system, y0, t0, t0 + duration, diffrax.SaveAt(t1=True), settings)
     return _finite_or_nan(sol, sol.ys[-1])
 
@@ -82,7 +94,12 @@ def advance(
 def sample(
     system: AbstractSystem, y0: State, t0: Array, dt: Array, n: int, settings: IntegratorSettings
 ) -> Trajectory:
-    """``n`` states at times ``t0, t0 + dt, …`` starting from ``y0`` (first row is ``y0``)."""
+    """``n`` states at times ``t0, t0 + dt, …`` starting from ``y0`` (first row is ``y0``).
+
+    A stepped system ignores ``settings``; see :func:`chaosbench._stepped.sample_stepped`.
+    """
+    if isinstance(system, AbstractSteppedSystem):
+        return sample_stepped(system, y0, t0, dt, n)
     ts = t0 + dt * jnp.arange(n, dtype=y0.dtype)
     sol = _solve(system, y0, ts[0], ts[-1], diffrax.SaveAt(ts=ts), settings)
     return _finite_or_nan(sol, sol.ys)

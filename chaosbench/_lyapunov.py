@@ -6,6 +6,13 @@ re-orthonormalise Q by a QR decomposition every ``t_renorm`` time units, and ave
 log|diag R| over the run. The sum of the exponents is the mean of tr J exactly up to
 integration error, which makes a sharp test.
 
+A stepped system (:class:`~chaosbench.AbstractSteppedSystem`: delay equations, PDEs) has
+an internal state much larger than what is observed. Its leading ``k = min(dim, 8)``
+exponents come from the discrete-time version of the same method: push ``k`` tangent
+vectors of the internal state through the linearised step map (``jax.linearize``),
+re-orthonormalise by QR every ``t_renorm``, and divide the accumulated log|diag R| by
+the elapsed time, so that the exponents are per unit time like the ODE ones.
+
 **References:**
 
 - G. Benettin, L. Galgani, A. Giorgilli, J.-M. Strelcyn. Lyapunov characteristic
@@ -21,6 +28,7 @@ import jax
 import jax.numpy as jnp
 
 from ._integrate import IntegratorSettings, advance
+from ._stepped import AbstractSteppedSystem, substeps
 from ._system import AbstractSystem
 from ._types import Array, State
 
@@ -63,8 +71,11 @@ def lyapunov_spectrum(
     - `n_renorm`: number of re-orthonormalisations; the averaging time is their product.
     - `settings`: integrator tolerances for the augmented system.
 
-    **Returns:** the exponents, shape `(dim,)`, sorted descending.
+    **Returns:** the exponents, shape `(dim,)`, sorted descending; for a stepped system
+    the leading `min(dim, MAX_STEPPED_EXPONENTS)` of them (`settings` is then unused).
     """
+    if isinstance(system, AbstractSteppedSystem):
+        return _stepped_spectrum(system, y0, t_renorm=t_renorm, n_renorm=n_renorm, t0=t0)
     dim = y0.shape[0]
     tangent = _Tangent(system, dim)
 
@@ -86,6 +97,45 @@ def lyapunov_spectrum(
     return jnp.sort(acc / (t_renorm * n_renorm))[::-1]
 
 
+MAX_STEPPED_EXPONENTS = 8
+
+
+def n_exponents(system: AbstractSystem, dim: int) -> int:
+    """How many exponents :func:`lyapunov_spectrum` returns for ``system``."""
+    if isinstance(system, AbstractSteppedSystem):
+        return min(dim, MAX_STEPPED_EXPONENTS)
+    return dim
+
+
+def _stepped_spectrum(
+    system: AbstractSteppedSystem, y0: State, *, t_renorm, n_renorm: int, t0=0.0
+) -> Array:
+    """Leading exponents of a stepped system by QR on its internal state (module doc)."""
+    t_renorm = jnp.asarray(t_renorm, y0.dtype)
+    n_sub, h = substeps(system, t_renorm)
+    state0 = system.init_state(y0, h)
+    k = n_exponents(system, y0.shape[0])
+    # A generic (seeded, fixed) orthonormal frame: identity columns could start inside
+    # an invariant subspace of a symmetric state.
+    frame = jax.random.normal(jax.random.PRNGKey(0), (state0.shape[0], k), dtype=y0.dtype)
+    q0, _ = jnp.linalg.qr(frame)
+
+    def one_step(i, carry):
+        state, q, t = carry
+        state_new, tangent = jax.linearize(lambda s: system.step(t, s, h), state)
+        return state_new, jax.vmap(tangent, in_axes=1, out_axes=1)(q), t + h
+
+    def renorm(carry, _):
+        state, q, t, acc = carry
+        state, q, t = jax.lax.fori_loop(0, n_sub, one_step, (state, q, t))
+        q, r = jnp.linalg.qr(q)
+        return (state, q, t, acc + jnp.log(jnp.abs(jnp.diag(r)))), None
+
+    init = (state0, q0, jnp.asarray(t0, y0.dtype), jnp.zeros(k, y0.dtype))
+    (_, _, _, acc), _ = jax.lax.scan(renorm, init, None, length=n_renorm)
+    return jnp.sort(acc / (t_renorm * n_renorm))[::-1]  # t_renorm = n_sub * h exactly
+
+
 @eqx.filter_jit
 def _spectrum_batch(system, y0s, t_renorm, n_renorm, settings):
     return jax.vmap(
@@ -98,7 +148,8 @@ def _spectrum_batch(system, y0s, t_renorm, n_renorm, settings):
 def lyapunov_spectrum_batch(
     system: AbstractSystem, y0s: Array, t_renorm: float, n_renorm: int, settings: IntegratorSettings
 ) -> Array:
-    """Spectra from a batch of on-attractor states ``(batch, dim)``: ``(batch, dim)``.
+    """Spectra from a batch of on-attractor states ``(batch, dim)``: ``(batch, dim)``
+    (``(batch, k)`` for a stepped system, see :func:`n_exponents`).
 
     One compiled program; ``t_renorm`` is traced so new values reuse it.
     """

@@ -9,6 +9,7 @@ from . import _chemical_a as _chemical_a
 from . import _circuits_a as _circuits_a
 from . import _cyclic as _cyclic
 from . import _cyclic_b as _cyclic_b
+from . import _delay as _delay
 from . import _ecology_a as _ecology_a
 from . import _ecology_b as _ecology_b
 from . import _fluid_a as _fluid_a
@@ -18,6 +19,7 @@ from . import _geophysical_b as _geophysical_b
 from . import _hyperchaotic_a as _hyperchaotic_a
 from . import _hyperchaotic_b as _hyperchaotic_b
 from . import _jerk_a as _jerk_a
+from . import _kuramoto_sivashinsky as _kuramoto_sivashinsky
 from . import _lorenz as _lorenz
 from . import _lorenz_like_b as _lorenz_like_b
 from . import _mechanical_b as _mechanical_b
