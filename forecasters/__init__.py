@@ -15,3 +15,4 @@ from . import _transformer as _transformer
 from . import _plrnn as _plrnn
 from . import _alrnn as _alrnn
 from ._alrnn import symbolic_code as symbolic_code
+from . import _neural_ode as _neural_ode
