@@ -21,6 +21,7 @@ from __future__ import annotations
 import abc
 from typing import Any, ClassVar
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 from jaxtyping import Float
@@ -73,9 +74,15 @@ class AbstractSteppedSystem(AbstractSystem):
 
     def vector_field(self, t: Array, y: State, args: Any) -> State:
         del args
-        h = jnp.asarray(self.step_size, dtype=jnp.result_type(y, float))
-        state = self.init_state(y, h)
-        return (self.observe(self.step(t, state, h), h) - y) / h
+        return _difference_quotient(self, t, y)
+
+
+@eqx.filter_jit
+def _difference_quotient(system: AbstractSteppedSystem, t: Array, y: State) -> State:
+    # Jitted: executed eagerly, a step of a large state is hundreds of small dispatches.
+    h = jnp.asarray(system.step_size, dtype=jnp.result_type(y, float))
+    state = system.init_state(y, h)
+    return (system.observe(system.step(t, state, h), h) - y) / h
 
 
 def substeps(system: AbstractSteppedSystem, interval: Array) -> tuple[Array, Array]:
