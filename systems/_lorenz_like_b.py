@@ -264,6 +264,11 @@ class YuWang2(AbstractSystem):
 class PanXuZhou(AbstractSystem):
     """Pan–Xu–Zhou attractor in Dequan Li's form, ẋ = a(y − x) + dxz, ẏ = kx + fy − xz, ż =
     cz + xy − εx².
+
+    At the catalogue's parameters (d = f = ε = 0: ẋ = a(y − x), ẏ = kx − xz, ż = cz + xy)
+    the two non-trivial equilibria are linearly stable (Routh–Hurwitz: for k <
+    a(a − c)/(a + c) ≈ 17.3), and the chaotic motion is a long transient: most
+    trajectories settle on an equilibrium within a few hundred time units.
     """
 
     a: float = 10.0

@@ -46,6 +46,9 @@ class StickSlipOscillator(AbstractSystem):
     """Duffing-type oscillator with stick-slip friction, weakly forced (dysts' form):
     ẋ = v, v̇ = ε(γ cos θ − T(v)) + ax − bx³, θ̇ = w, where
     T(v) = t₀ sgn(v − v_s) − αv + β(v − v_s)³. The forcing phase θ is a state variable.
+
+    The friction jumps at v = v_s: Lyapunov exponents from the linearised flow miss the
+    jump and should be checked against nearby-trajectory estimates.
     """
 
     a: float = 1.0

@@ -439,7 +439,12 @@ class SprottJerk(AbstractSystem):
 
 @register_system("sprott_more-v1", aliases=("SprottMore",))
 class SprottMore(AbstractSystem):
-    """Sprott's 2020 example: ẋ = y, ẏ = −x − sgn(z) y, ż = y² − exp(−x²)."""
+    """Sprott's 2020 example: ẋ = y, ẏ = −x − sgn(z) y, ż = y² − exp(−x²).
+
+    The field jumps across z = 0. Lyapunov exponents from the linearised flow miss the
+    jump (its saltation matrix) and come out far too small (≈ 0.02); two nearby
+    trajectories give λ_max ≈ 0.24.
+    """
 
     default_initial_condition = (-1.3396906, -0.21238338, 0.32982163)
     citation = (
