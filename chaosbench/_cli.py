@@ -216,7 +216,13 @@ def _check_system(args) -> int:
 def _systems(args) -> int:
     from ._facts import write_table
 
-    paths = write_table(recompute=args.recompute, only=args.only, results=Path(args.results))
+    paths = write_table(
+        recompute=args.recompute,
+        only=args.only,
+        results=None if args.no_csv else Path(args.results),
+        jobs=args.jobs,
+        timeout=args.timeout,
+    )
     for path in paths:
         print(f"wrote {path}")
     return 0
@@ -247,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recompute", action="store_true", help="recompute every entry")
     p.add_argument("--only", nargs="+", help="only these systems")
     p.add_argument("--results", default="results", help="where systems.csv goes")
+    p.add_argument("--no-csv", action="store_true", help="update the table only")
+    p.add_argument("--jobs", type=int, default=1, help="systems computed in parallel")
+    p.add_argument("--timeout", type=float, help="per-system time limit in seconds")
     p.set_defaults(func=_systems)
 
     p = sub.add_parser("run", help="run a benchmark suite, writing rows under --out")

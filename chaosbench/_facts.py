@@ -218,79 +218,136 @@ def _update_table(entries: dict[str, Any], keep=lambda key: True) -> dict[str, A
 
 
 def write_table(
-    *, recompute: bool = False, only: list[str] | None = None, results: Path | None = None
+    *,
+    recompute: bool = False,
+    only: list[str] | None = None,
+    results: Path | None = None,
+    jobs: int = 1,
+    timeout: float | None = None,
 ) -> list[Path]:
     """(Re)compute the facts of every registered system into the shipped table.
 
     Entries whose key still matches are kept unless ``recompute``; the table is written
-    after every system, so an interrupted regeneration keeps its progress. Also writes
+    after every system, so an interrupted regeneration keeps its progress. With ``jobs``
+    > 1 or a ``timeout``, each system is computed in its own process (``jobs`` at a time);
+    one that runs past ``timeout`` seconds is recorded as failing its check. Also writes
     ``results/systems.csv`` with the verdict and the comparison with dysts' estimates.
     """
-    import pandas as pd
-
     from . import _api
-    from ._validate import InvalidSystemError, validate_system, verdict
 
     table = _table()
     ids = [_api.systems.resolve(s) for s in only] if only else _api.list_systems()
     settings = FactsSettings()
+    todo = []
     for system_id in ids:
-        system = _api.systems.get(system_id)()
-        key = system_key(system, settings)
-        if not recompute and table.get(system_id, {}).get("key") == key:
-            continue
-        try:
-            validate_system(system)
-            entry = compute_facts(system, settings)
-            entry["verdict"] = str(verdict(entry))
-        except (InvalidSystemError, FloatingPointError) as error:
-            entry = {"id": system_id, "key": key, "verdict": f"FAIL: {error}"}
-        print(
-            f"{system_id}: λ_max {entry.get('max_lyapunov', float('nan')):.4g} "
-            f"({entry.get('compute_seconds', 0):.0f} s) {entry['verdict']}",
-            flush=True,
-        )
-        table = _update_table({system_id: entry})
+        key = system_key(_api.systems.get(system_id)(), settings)
+        entry = table.get(system_id, {})
+        timed_out = "took longer than" in entry.get("verdict", "")
+        if recompute or timed_out or entry.get("key") != key:
+            todo.append((system_id, key))
+    if jobs > 1 or timeout:
+        _compute_in_processes(todo, jobs, timeout)
+    else:
+        for system_id, key in todo:
+            _update_table({system_id: _entry(system_id, key, settings)})
     known = set(_api.list_systems())
     table = _update_table({}, keep=lambda k: k in known)
+    if results is None:
+        return [TABLE]
+    import pandas as pd
+
     paths = [TABLE]
-    if results is not None:
-        reference = _dysts_reference()
-        rows = []
-        for system_id, entry in sorted(table.items()):
-            aliases = _api.systems.aliases_of(system_id)
-            dysts = next((reference[a] for a in aliases if a in reference), None)
-            lam = entry.get("max_lyapunov", math.nan)
-            ref_lam = dysts["maximum_lyapunov_estimated"] if dysts else math.nan
-            rel = abs(lam - ref_lam) / abs(ref_lam) if dysts and ref_lam else math.nan
-            rows.append(
-                {
-                    "id": system_id,
-                    "aliases": " ".join(aliases),
-                    "dimension": entry.get("dimension"),
-                    "max_lyapunov": lam,
-                    "max_lyapunov_stderr": entry.get("max_lyapunov_stderr"),
-                    "lyapunov_time": entry.get("lyapunov_time"),
-                    "lyapunov_spectrum": " ".join(
-                        f"{x:.5g}" for x in entry.get("lyapunov_spectrum", [])
-                    ),
-                    "kaplan_yorke_dimension": entry.get("kaplan_yorke_dimension"),
-                    "period": entry.get("period"),
-                    "dt": entry.get("dt"),
-                    "mean": " ".join(f"{x:.5g}" for x in entry.get("mean", [])),
-                    "std": " ".join(f"{x:.5g}" for x in entry.get("std", [])),
-                    "verdict": entry.get("verdict"),
-                    "dysts_max_lyapunov": ref_lam,
-                    "relative_difference_from_dysts": rel,
-                    "differs_from_dysts_by_over_20pct": bool(rel > DISAGREEMENT),
-                    "integration_time_per_ic": entry.get("method", {}).get("lyapunov_time_per_ic"),
-                    "rtol": entry.get("method", {}).get("rtol"),
-                    "atol": entry.get("method", {}).get("atol"),
-                    "n_ics": entry.get("method", {}).get("n_ics"),
-                    "compute_seconds": entry.get("compute_seconds"),
-                }
-            )
-        path = Path(results) / "systems.csv"
-        atomic_write_text(path, pd.DataFrame(rows).to_csv(index=False, float_format="%.6g"))
-        paths.append(path)
+    reference = _dysts_reference()
+    rows = []
+    for system_id, entry in sorted(table.items()):
+        aliases = _api.systems.aliases_of(system_id)
+        dysts = next((reference[a] for a in aliases if a in reference), None)
+        lam = entry.get("max_lyapunov", math.nan)
+        ref_lam = dysts["maximum_lyapunov_estimated"] if dysts else math.nan
+        rel = abs(lam - ref_lam) / abs(ref_lam) if dysts and ref_lam else math.nan
+        rows.append(
+            {
+                "id": system_id,
+                "aliases": " ".join(aliases),
+                "dimension": entry.get("dimension"),
+                "max_lyapunov": lam,
+                "max_lyapunov_stderr": entry.get("max_lyapunov_stderr"),
+                "lyapunov_time": entry.get("lyapunov_time"),
+                "lyapunov_spectrum": " ".join(
+                    f"{x:.5g}" for x in entry.get("lyapunov_spectrum", [])
+                ),
+                "kaplan_yorke_dimension": entry.get("kaplan_yorke_dimension"),
+                "period": entry.get("period"),
+                "dt": entry.get("dt"),
+                "mean": " ".join(f"{x:.5g}" for x in entry.get("mean", [])),
+                "std": " ".join(f"{x:.5g}" for x in entry.get("std", [])),
+                "verdict": entry.get("verdict"),
+                "dysts_max_lyapunov": ref_lam,
+                "relative_difference_from_dysts": rel,
+                "differs_from_dysts_by_over_20pct": bool(rel > DISAGREEMENT),
+                "integration_time_per_ic": entry.get("method", {}).get("lyapunov_time_per_ic"),
+                "rtol": entry.get("method", {}).get("rtol"),
+                "atol": entry.get("method", {}).get("atol"),
+                "n_ics": entry.get("method", {}).get("n_ics"),
+                "compute_seconds": entry.get("compute_seconds"),
+            }
+        )
+    path = Path(results) / "systems.csv"
+    atomic_write_text(path, pd.DataFrame(rows).to_csv(index=False, float_format="%.6g"))
+    paths.append(path)
     return paths
+
+
+def _entry(system_id: str, key: str, settings: FactsSettings) -> dict[str, Any]:
+    from . import _api
+    from ._validate import InvalidSystemError, validate_system, verdict
+
+    system = _api.systems.get(system_id)()
+    try:
+        validate_system(system)
+        entry = compute_facts(system, settings)
+        entry["verdict"] = str(verdict(entry))
+    except (InvalidSystemError, FloatingPointError) as error:
+        entry = {"id": system_id, "key": key, "verdict": f"FAIL: {error}"}
+    print(
+        f"{system_id}: λ_max {entry.get('max_lyapunov', float('nan')):.4g} "
+        f"({entry.get('compute_seconds', 0):.0f} s) {entry['verdict']}",
+        flush=True,
+    )
+    return entry
+
+
+def _compute_in_processes(todo, jobs: int, timeout: float | None) -> None:
+    """One ``chaosbench systems --only ID`` process per system, ``jobs`` at a time."""
+    import subprocess
+    import sys
+
+    queue = list(todo)
+    running: dict[subprocess.Popen, tuple[str, str, float]] = {}
+    while queue or running:
+        while queue and len(running) < max(jobs, 1):
+            system_id, key = queue.pop(0)
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "chaosbench",
+                    "systems",
+                    "--recompute",
+                    "--no-csv",
+                    "--only",
+                    system_id,
+                ]
+            )
+            running[proc] = (system_id, key, time.monotonic())
+        time.sleep(0.5)
+        for proc, (system_id, key, started) in list(running.items()):
+            if proc.poll() is not None:
+                del running[proc]
+            elif timeout and time.monotonic() - started > timeout:
+                proc.kill()
+                proc.wait()
+                del running[proc]
+                reason = f"FAIL: computing its facts took longer than {timeout:g} s"
+                print(f"{system_id}: {reason}", flush=True)
+                _update_table({system_id: {"id": system_id, "key": key, "verdict": reason}})
