@@ -125,24 +125,33 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
     integ = IntegratorSettings(solver="dopri8", rtol=settings.rtol, atol=settings.atol)
     y0 = jnp.asarray(system.initial_condition)[None]
 
-    # 1. A probe at a step set by the system's hint gives a first period estimate.
-    probe_dt = system.dt_hint * settings.probe_steps_per_hint
-    n_probe = 4096
-    y = advance_batch(system, y0, 0.0, n_probe * probe_dt, integ)
-    probe = sample_batch(system, y, 0.0, probe_dt, n_probe, integ)[0]
-    period0 = dominant_period(probe, probe_dt)
+    # 1. A probe at a step set by the system's hint gives a first period estimate
+    #    (unless the system declares its timescale).
+    if system.timescale is None:
+        probe_dt = system.dt_hint * settings.probe_steps_per_hint
+        n_probe = 4096
+        y = advance_batch(system, y0, 0.0, n_probe * probe_dt, integ)
+        probe = sample_batch(system, y, 0.0, probe_dt, n_probe, integ)[0]
+        period0 = dominant_period(probe, probe_dt)
+        y = probe[-1:]
+    else:
+        period0 = float(system.timescale)
+        y = y0
 
     # 2. A long trajectory resolved relative to that period: period, mean, std.
     dt_fine = period0 / settings.samples_per_period
-    y = advance_batch(system, probe[-1:], 0.0, 50 * period0, integ)
+    y = advance_batch(system, y, 0.0, 50 * period0, integ)
     traj = sample_batch(system, y, 0.0, dt_fine, settings.n_period_samples, integ)[0]
-    period = dominant_period(traj, dt_fine)
+    period = dominant_period(traj, dt_fine) if system.timescale is None else period0
     traj_np = np.asarray(traj)
 
     # 3. Lyapunov spectra from initial conditions spread along that trajectory.
     idx = np.linspace(0, len(traj_np) - 1, settings.n_ics).astype(int)
     t_renorm = period / settings.renorm_per_period
     n_renorm = settings.lyapunov_periods * settings.renorm_per_period
+    if isinstance(system, AbstractSteppedSystem):  # fixed-step maps: cap the step count
+        cap = system.max_lyapunov_steps * float(system.step_size)
+        n_renorm = max(1, min(n_renorm, int(cap / t_renorm)))
     spectra = np.asarray(lyapunov_spectrum_batch(system, traj_np[idx], t_renorm, n_renorm, integ))
     spectrum = spectra.mean(axis=0)
     lam_std = float(spectra[:, 0].std(ddof=1) / math.sqrt(len(spectra)))

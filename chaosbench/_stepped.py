@@ -55,6 +55,7 @@ class AbstractSteppedSystem(AbstractSystem):
     """
 
     step_size: ClassVar[float]
+    max_lyapunov_steps: ClassVar[int] = 20_000  # caps the facts' averaging time per IC
 
     @property
     def dt_hint(self) -> float:  # type: ignore[override]

@@ -21,8 +21,11 @@ class AbstractSystem(eqx.Module):
 
     Class-level data (``ClassVar``): ``default_initial_condition``, ``citation``,
     ``description``, ``dt_hint`` (a typical stable step, used as diffrax's first step)
-    and ``stiff`` (integrate with an implicit solver). The registry sets ``id`` and
-    ``aliases`` when the class is registered.
+    ``stiff`` (integrate with an implicit solver) and ``timescale`` (a characteristic time
+    used as the "period" of the protocol — 100 samples per timescale — for systems whose
+    power spectrum has no dominant peak, such as spatiotemporal chaos; by default the
+    period is computed from the spectrum). The registry sets ``id`` and ``aliases`` when
+    the class is registered.
     """
 
     default_initial_condition: ClassVar[tuple[float, ...]]
@@ -30,6 +33,7 @@ class AbstractSystem(eqx.Module):
     description: ClassVar[str] = ""
     dt_hint: ClassVar[float] = 1e-2
     stiff: ClassVar[bool] = False
+    timescale: ClassVar[float | None] = None
     id: ClassVar[str] = ""
     aliases: ClassVar[tuple[str, ...]] = ()
 

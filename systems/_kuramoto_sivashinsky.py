@@ -68,6 +68,9 @@ class _AbstractKuramotoSivashinsky(AbstractSteppedSystem):
         "A flame-front / phase-turbulence PDE: spatiotemporal chaos on a periodic domain."
     )
     step_size: ClassVar[float] = 0.25
+    # No dominant temporal frequency: sample at Δ = 0.25 (100 points per 25 time units), the
+    # step of Kassam & Trefethen and of most reservoir-computing studies of KS.
+    timescale: ClassVar[float] = 25.0
     default_initial_condition: ClassVar[tuple[float, ...]] = ()  # see initial_condition
 
     @property
