@@ -37,14 +37,14 @@ import jax
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import _api
+from . import _api, _facts
 from ._cache import atomic_write_text, content_hash, enable_compilation_cache
 from ._dataset import make_dataset
 from ._evaluate import score
 from ._facts import get_facts
 from ._protocol import TASKS
 from ._suite import Suite
-from ._validate import InvalidSystemError, validate_system, verdict
+from ._validate import InvalidSystemError, validate_bounded, validate_system, verdict
 
 __version__ = "0.1.0"
 
@@ -168,6 +168,15 @@ def cell_path(out: Path, cell: Cell) -> Path:
     return out / "cells" / f"{cell.run_id}.json"
 
 
+def finished(out: Path, cell: Cell) -> bool:
+    """Whether ``cell`` has a whole row under ``out``; a torn or foreign file does not count
+    (it is recomputed and replaced)."""
+    try:
+        return json.loads(cell_path(out, cell).read_text()).get("run_id") == cell.run_id
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def check_output_dir(out: Path) -> None:
     """Create ``out/cells`` and check that it is writable, or raise with the fix."""
     try:
@@ -180,6 +189,14 @@ def check_output_dir(out: Path) -> None:
             f"output directory {out} is not writable ({error.strerror or error}); choose "
             "another with --out or fix its permissions"
         ) from None
+
+
+def _facts_known(system) -> bool:
+    """Whether ``get_facts`` finds ``system``'s facts without computing them."""
+    key = _facts.system_key(system, _facts.FactsSettings())
+    if _facts._table().get(system.id, {}).get("key") == key:
+        return True
+    return (_facts.cache_dir() / "facts" / f"{system.id}-{key}.json").exists()
 
 
 def check_systems(
@@ -195,6 +212,8 @@ def check_systems(
         system = _api.systems.get(system_id)()
         try:
             validate_system(system)
+            if not _facts_known(system):
+                validate_bounded(system)
             found = get_facts(system)
             judged = verdict(found)
             if not judged.ok:
@@ -257,11 +276,12 @@ def execute_group(
     metrics = [_api.metrics.get(m) for m in _api.metrics.ids()]
     known: dict[str, float] = {"dt": np.nan, "max_lyapunov": facts["max_lyapunov"]}
     try:
+        # The dataset is the harness's work (and cached): outside the forecaster's limit.
+        system = _api.systems.get(system_id)()
+        spec = suite.protocol.dataset_spec(system, facts, TASKS[task])
+        data = make_dataset(spec)
+        known["dt"] = data.spec.dt
         with time_limit(timeout * len(cells) if timeout else None):
-            system = _api.systems.get(system_id)()
-            spec = suite.protocol.dataset_spec(system, facts, TASKS[task])
-            data = make_dataset(spec)
-            known["dt"] = data.spec.dt
             forecaster = _api.forecasters.get(forecaster_id)()
             results = score(forecaster, data, facts, [c.seed for c in cells], metrics)
     except Exception as error:  # noqa: BLE001 - recorded, the run goes on
@@ -325,19 +345,24 @@ class _Lock:
 
     def acquire(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                if self._stale():
-                    self.path.unlink(missing_ok=True)
-                    continue
-                return False
-            with os.fdopen(fd, "w") as handle:
-                handle.write(f"{os.getpid()} {platform.node()}")
-            self.held = True
-            return True
-        return False
+        # The lock appears with its owner already written (hard link of a finished
+        # file), so no other run can read it half-made and take it for a stale one.
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}")
+        tmp.write_text(f"{os.getpid()} {platform.node()}")
+        try:
+            for _ in range(2):
+                try:
+                    _create_from(tmp, self.path)
+                except FileExistsError:
+                    if self._stale():
+                        self.path.unlink(missing_ok=True)
+                        continue
+                    return False
+                self.held = True
+                return True
+            return False
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def _stale(self) -> bool:
         try:
@@ -357,6 +382,18 @@ class _Lock:
         if self.held:
             self.path.unlink(missing_ok=True)
             self.held = False
+
+
+def _create_from(tmp: Path, path: Path) -> None:
+    """Create ``path`` with ``tmp``'s content, raising FileExistsError if it exists."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a filesystem without hard links: exclusive create, then write
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(tmp.read_text())
 
 
 def _write_rows(out: Path, rows: Sequence[dict], cells: Sequence[Cell], run_stamp: dict) -> None:
@@ -397,7 +434,7 @@ def run(
     check_output_dir(out)
     enable_compilation_cache()
     summary = Summary(planned=len(cells))
-    todo = [c for c in cells if force or not cell_path(out, c).exists()]
+    todo = [c for c in cells if force or not finished(out, c)]
     summary.skipped = len(cells) - len(todo)
     if summary.skipped:
         log(f"skipping {summary.skipped} finished cells (use --force to recompute)")
@@ -445,7 +482,7 @@ def run(
                     bar.update(len(group_cells))
                     continue
                 try:
-                    pending = [c for c in group_cells if force or not cell_path(out, c).exists()]
+                    pending = [c for c in group_cells if force or not finished(out, c)]
                     if pending:
                         record(pending, execute_group(suite, pending, facts[key[0]], timeout))
                 finally:
@@ -507,9 +544,9 @@ def merge(sources: Sequence[Path], out: Path) -> int:
             raise RunOptionsError(f"{source} has no cells/ directory: is it a run's --out?")
         for file in files:
             target = Path(out) / "cells" / file.name
-            row = json.loads(file.read_text())
+            row = _read_row(file)
             if target.exists():
-                if not same_result(json.loads(target.read_text()), row):
+                if not same_result(_read_row(target), row):
                     raise RunOptionsError(
                         f"conflicting rows for run id {file.stem} in {source} and {out}"
                     )
@@ -517,6 +554,19 @@ def merge(sources: Sequence[Path], out: Path) -> int:
             atomic_write_text(target, file.read_text())
             added += 1
     return added
+
+
+def _read_row(path: Path) -> dict:
+    try:
+        row = json.loads(path.read_text())
+    except ValueError:
+        row = None
+    if not isinstance(row, dict) or row.get("run_id") != path.stem:
+        raise RunOptionsError(
+            f"{path} is not a whole row (torn or foreign file); delete it and re-run that "
+            "shard to recompute the cell"
+        )
+    return row
 
 
 STAMP_COLUMNS = (

@@ -43,7 +43,8 @@ def validate_system(system: AbstractSystem) -> None:
     if tuple(shape) != y0.shape:
         raise InvalidSystemError(
             f"system {name}: vector_field returns shape {tuple(shape)} for a state of shape "
-            f"{y0.shape}; it must return one derivative per state variable (jnp.stack them)"
+            f"{y0.shape}; it must return one derivative per state variable (jnp.stack "
+            "them), and default_initial_condition needs one entry per state variable"
         )
     value = np.asarray(system.vector_field(0.0, y0, None))
     if not np.isfinite(value).all():
@@ -86,3 +87,39 @@ def verdict(facts: dict) -> Verdict:
             f"(needs > {MIN_SIGMAS:g} standard errors): a limit cycle or torus?"
         )
     return Verdict(not reasons, tuple(reasons))
+
+
+PROBE_STEPS = 4096  # the facts' first probe spans PROBE_STEPS · 20 · dt_hint
+PROBE_MAX_STEPS = 100_000
+
+
+def validate_bounded(system: AbstractSystem) -> None:
+    """Raise :class:`InvalidSystemError` if a quick, loose integration from the initial
+    condition leaves the box ``|x| < MAX_ABS`` or fails.
+
+    Run before the facts of a new system are computed: an unbounded system would
+    otherwise drive the accurate integrators there to their step limit (minutes).
+    Stiff systems are left to the facts computation.
+    """
+    from ._integrate import IntegratorSettings, advance_batch
+
+    if system.stiff:
+        return
+    name = system.id or type(system).__name__
+    duration = PROBE_STEPS * 20 * system.dt_hint
+    loose = IntegratorSettings(solver="tsit5", rtol=1e-6, atol=1e-6, max_steps=PROBE_MAX_STEPS)
+    y0 = np.asarray(system.initial_condition, dtype=np.float64)[None]
+    end = np.asarray(advance_batch(system, y0, 0.0, duration, loose))
+    if not np.isfinite(end).all():
+        raise InvalidSystemError(
+            f"system {name} is not fit for the benchmark: integrating it for {duration:g} time "
+            f"units from its initial condition blows up or does not finish in "
+            f"{PROBE_MAX_STEPS} steps (unbounded?); check the equations, parameters and "
+            "initial condition"
+        )
+    if np.abs(end).max() > MAX_ABS:
+        raise InvalidSystemError(
+            f"system {name} is not fit for the benchmark: it reaches |x| = "
+            f"{np.abs(end).max():.3g} > {MAX_ABS:g} within {duration:g} time units: "
+            "unbounded; check the equations, parameters and initial condition"
+        )
