@@ -1,0 +1,111 @@
+"""Issue 6: the runner's shards, merge, local jobs and Ray backend give the rows of a
+plain serial run, and the same command twice gives the same rows.
+
+"The same rows" means the same set of run ids with rows equal apart from the timing and
+stamp columns (``chaosbench._runner.same_result``).
+"""
+
+import json
+import shutil
+
+import pytest
+import reliability_helpers
+from reliability_helpers import SUITES, assert_same_rows, read_rows, subprocess_env
+
+from chaosbench import _runner
+from chaosbench._cli import main
+
+plugins = pytest.fixture(scope="module")(reliability_helpers.plugins)
+reference = pytest.fixture(scope="module")(reliability_helpers.reference)
+
+
+def run_cli(*args):
+    return main(["run", "--suite", "tiny3", *args, "--no-progress"])
+
+
+def test_same_command_twice_gives_the_same_rows(tmp_path, reference):
+    for name in ("a", "b"):
+        assert run_cli("--out", str(tmp_path / name)) == 0
+    a, b = read_rows(tmp_path / "a"), read_rows(tmp_path / "b")
+    assert_same_rows(a, b)
+    assert_same_rows(a, reference)
+    # only timing and stamp columns may differ, and the comparison does see a change
+    row = dict(next(iter(a.values())))
+    assert _runner.same_result(row, {**row, "fit_seconds": 123.0, "git_commit": "x"})
+    assert not _runner.same_result(row, {**row, "vpt_lyap": row["vpt_lyap"] + 1e-12})
+
+
+def test_shards_then_merge_equal_the_unsharded_run(tmp_path, reference, capsys):
+    shards = [tmp_path / f"shard{k}" for k in (1, 2, 3)]
+    for k, out in enumerate(shards, start=1):
+        assert run_cli("--shard", f"{k}/3", "--out", str(out)) == 0
+    parts = [read_rows(out) for out in shards]
+    assert [len(p) for p in parts] == [2, 2, 2]  # one group (2 seeds) each, whole groups
+    assert len(set().union(*parts)) == 6  # disjoint
+    merged = tmp_path / "merged"
+    assert main(["merge", *map(str, shards), "--out", str(merged)]) == 0
+    assert "merged 6 new rows" in capsys.readouterr().out
+    assert_same_rows(read_rows(merged), reference)
+    # merging again adds nothing and duplicates nothing
+    assert main(["merge", *map(str, shards), "--out", str(merged)]) == 0
+    assert "merged 0 new rows" in capsys.readouterr().out
+    assert len(list((merged / "cells").glob("*"))) == 6
+
+
+def test_merge_refuses_conflicting_or_torn_rows(tmp_path, reference, capsys):
+    source = tmp_path / "source"
+    (source / "cells").mkdir(parents=True)
+    for run_id, row in reference.items():
+        (source / "cells" / f"{run_id}.json").write_text(json.dumps(row))
+    merged = tmp_path / "merged"
+    assert main(["merge", str(source), "--out", str(merged)]) == 0
+    changed = tmp_path / "changed"
+    shutil.copytree(source, changed)
+    path = sorted((changed / "cells").glob("*.json"))[0]
+    row = json.loads(path.read_text())
+    path.write_text(json.dumps({**row, "vpt_lyap": row["vpt_lyap"] + 1.0}))
+    assert main(["merge", str(changed), "--out", str(merged)]) == 2
+    assert f"conflicting rows for run id {path.stem}" in capsys.readouterr().err
+    path.write_text(path.read_text()[:30])
+    assert main(["merge", str(changed), "--out", str(tmp_path / "other")]) == 2
+    err = capsys.readouterr().err
+    assert "is not a whole row" in err and "re-run that shard" in err
+    assert main(["merge", str(tmp_path / "nothing"), "--out", str(merged)]) == 2
+    assert "has no cells/ directory" in capsys.readouterr().err
+
+
+def test_jobs_2_equals_the_serial_run(tmp_path, reference, monkeypatch):
+    """Two local shard processes (`--jobs 2`); they learn the tiny suite from the
+    test environment (see ``reliability_helpers.subprocess_env``)."""
+    for key, value in subprocess_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    out = tmp_path / "out"
+    assert run_cli("--jobs", "2", "--out", str(out)) == 0
+    assert_same_rows(read_rows(out), reference)
+
+
+# ray.init forks helper processes; JAX warns about forking a multithreaded process
+@pytest.mark.filterwarnings("ignore:os.fork:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_ray_backend_equals_the_local_backend(tmp_path, plugins):
+    ray = pytest.importorskip(
+        "ray", reason="the Ray backend test needs ray: pip install 'chaosbench[ray]'"
+    )
+    suite = SUITES["tiny"]
+    local = tmp_path / "local"
+    _runner.run(suite, local, progress=False, log=lambda m: None)
+    ray.init(
+        num_cpus=1,
+        _node_ip_address="127.0.0.1",
+        include_dashboard=False,
+        log_to_driver=False,
+        configure_logging=False,
+    )
+    try:
+        summary = _runner.run(
+            suite, tmp_path / "ray", backend="ray", progress=False, log=lambda m: None
+        )
+    finally:
+        ray.shutdown()
+    assert summary.done == 4 and summary.errors == 0
+    assert_same_rows(read_rows(tmp_path / "ray"), read_rows(local))
