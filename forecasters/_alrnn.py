@@ -107,6 +107,7 @@ class ALRNN(AbstractForecaster):
     pwl_units: int = eqx.field(default=2, static=True)
     tau: int = eqx.field(default=16, static=True)
     train_steps: int = eqx.field(default=3000, static=True)
+    smoke_hyperparameters = {"train_steps": 10}  # the fast conformance test only
     batch_size: int = eqx.field(default=16, static=True)
     seq_len: int = eqx.field(default=200, static=True)
     adaptive_alpha: bool = eqx.field(default=False, static=True)

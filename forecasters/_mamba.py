@@ -156,7 +156,8 @@ class Mamba(AbstractForecaster):
     n_states: int = eqx.field(default=8, static=True)
     kernel: int = eqx.field(default=4, static=True)
     depth: int = eqx.field(default=2, static=True)
-    steps: int = eqx.field(default=1500, static=True)
+    steps: int = eqx.field(default=600, static=True)
+    smoke_hyperparameters = {"steps": 10}  # the fast conformance test only
     batch: int = eqx.field(default=16, static=True)
     window: int = eqx.field(default=64, static=True)
     dt_min: float = 0.03

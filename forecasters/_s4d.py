@@ -178,6 +178,7 @@ class S4D(AbstractForecaster):
     depth: int = eqx.field(default=2, static=True)
     init: str = eqx.field(default="lin", static=True)
     steps: int = eqx.field(default=1500, static=True)
+    smoke_hyperparameters = {"steps": 10}  # the fast conformance test only
     batch: int = eqx.field(default=16, static=True)
     window: int = eqx.field(default=64, static=True)
     dt_min: float = 0.03

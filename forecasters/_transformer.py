@@ -172,6 +172,7 @@ class Transformer(AbstractForecaster):
     patch: int = eqx.field(default=4, static=True)
     positions: str = eqx.field(default="learned", static=True)
     steps: int = eqx.field(default=1500, static=True)
+    smoke_hyperparameters = {"steps": 10}  # the fast conformance test only
     batch: int = eqx.field(default=16, static=True)
     learning_rate: float = 3e-3
     weight_decay: float = 1e-4
