@@ -50,10 +50,10 @@ class FactsSettings:
 
     points_per_period: int = 100
     probe_steps_per_hint: int = 20
-    n_period_samples: int = 2**15
+    n_period_samples: int = 2**14
     samples_per_period: int = 50
-    n_ics: int = 8
-    lyapunov_periods: int = 600
+    n_ics: int = 4
+    lyapunov_periods: int = 400
     renorm_per_period: int = 2
     rtol: float = 1e-9
     atol: float = 1e-9
