@@ -154,6 +154,7 @@ class TunedESN(AbstractForecaster):
     """
 
     size: int = eqx.field(default=1000, static=True)
+    smoke_hyperparameters = {"size": 100, "n_candidates": 2, "val_horizon": 100}
     density: float = 0.01
     spectral_radius_range: tuple[float, float] = eqx.field(default=(0.1, 0.9), static=True)
     leak_range: tuple[float, float] = eqx.field(default=(0.3, 1.0), static=True)

@@ -58,6 +58,7 @@ class NeuralODE(AbstractForecaster):
     segment: int = eqx.field(default=10, static=True)
     batch: int = eqx.field(default=32, static=True)
     steps: int = eqx.field(default=800, static=True)
+    smoke_hyperparameters = {"steps": 10}  # the fast conformance test only
     learning_rate: float = 3e-3
     step_time: float = 0.05
     clip: float = 1.0
