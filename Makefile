@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUITE ?= default
+JOBS ?= 2
 OUT ?= results
 export CHAOSBENCH_CACHE ?= $(CURDIR)/.cache
 
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 bench: $(STAMP)
-	$(BIN)/chaosbench run --suite $(SUITE) --out $(OUT)
+	$(BIN)/chaosbench run --suite $(SUITE) --out $(OUT) --jobs $(JOBS)
 	$(BIN)/chaosbench leaderboard --out $(OUT)
 
 bench-smoke: $(STAMP)

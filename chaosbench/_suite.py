@@ -47,18 +47,11 @@ SUITES: dict[str, Suite] = {
         forecasters=("persistence", "climatology", "esn"),
         seeds=2,
     ),
+    # Every forecaster on five systems of different dimension (3, 3, 3, 4, 10) and
+    # timescale (λ_max·period from 0.4 to 0.7): the nightly benchmark.
     "default": Suite(
         "default",
-        systems=(
-            "lorenz63",
-            "rossler",
-            "chen",
-            "thomas",
-            "halvorsen",
-            "aizawa",
-            "hyper_rossler",
-            "lorenz96",
-        ),
+        systems=("lorenz63", "rossler", "thomas", "hyper_rossler", "lorenz96"),
         forecasters=ALL,
         seeds=3,
     ),
