@@ -71,6 +71,14 @@ def test_chaotic_and_bounded(system_id):
     assert math.isfinite(entry["max_abs"])
 
 
+# Deliberate departures from the catalogue's parameters, each with its reason.
+DEVIATIONS: dict[str, dict[str, float]] = {
+    # dysts' τ = 16 is not chaotic under our integrator (λ_max = −0.0005 ± 0.0001);
+    # τ = 17 is the standard chaotic case (Farmer 1982), used throughout reservoir computing.
+    "mackey_glass-v1": {"tau": 17.0},
+}
+
+
 def _reference():
     return json.loads(REFERENCE.read_text()) if REFERENCE.exists() else {}
 
@@ -84,7 +92,7 @@ def test_dysts_alias_matches_catalogue(system_id):
         if alias not in reference:
             continue
         assert cb.get_system(alias).id == system_id
-        expected = reference[alias]["parameters"]
+        expected = {**reference[alias]["parameters"], **DEVIATIONS.get(system_id, {})}
         assert set(system.parameters) == set(expected)
         for name, value in expected.items():
             np.testing.assert_allclose(system.parameters[name], value, rtol=1e-12)
