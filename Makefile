@@ -27,7 +27,7 @@ bench-smoke: $(STAMP)
 	$(BIN)/chaosbench leaderboard --out $(OUT)/smoke
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 --dist load
+	$(BIN)/python -m pytest -q
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
