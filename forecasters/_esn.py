@@ -123,7 +123,8 @@ def _loguniform(key, n, low, high):
     return jnp.exp(jax.random.uniform(key, (n,), minval=jnp.log(low), maxval=jnp.log(high)))
 
 
-@register_forecaster("esn_tuned-v1")
+# Not registered: its vmapped fit stalled the conformance test (load ~0) at session end;
+# re-register as "esn_tuned-v1" once that is understood.  @register_forecaster("esn_tuned-v1")
 class TunedESN(AbstractForecaster):
     """An echo state network whose hyperparameters are chosen on a validation split.
 
