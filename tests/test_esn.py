@@ -33,7 +33,7 @@ TINY = dict(
 
 
 def test_tuned_esn_search():
-    model = cb.get_forecaster("esn_tuned", **TINY)
+    model = TunedESN(**TINY)
     data = _data()
     fitted = model.fit(jax.random.PRNGKey(0), data)
     assert fitted.candidates.shape == (3, 4)
