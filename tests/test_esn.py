@@ -4,7 +4,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-import chaosbench as cb
 from chaosbench._evaluate import fit_seeds
 from forecasters._esn import ESN, TunedESN
 
