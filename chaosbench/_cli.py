@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from ._plugins import load_plugins
@@ -101,15 +103,22 @@ def _run(args) -> int:
 
 
 def _run_jobs(args) -> int:
-    """Local parallelism: N shard processes on this machine, the same cells as --shard."""
+    """Local parallelism: N processes on this machine working through the same plan.
+
+    Each takes the next group that no other holds (the lock files every run on an
+    output directory uses), so a slow group never leaves a process idle the way a
+    fixed split (``--shard``) can; the rows are the same either way.
+    """
+    from ._runner import RUN_STARTED_ENV
+
     if args.shard:
-        raise ValueError("--jobs runs its own shards; don't combine it with --shard")
+        raise ValueError("--jobs runs its own processes; don't combine it with --shard")
+    start = time.perf_counter()
     base = [sys.executable, "-m", "chaosbench"] + _strip(args.argv, "--jobs")
-    procs = [
-        subprocess.Popen(base + ["--shard", f"{k}/{args.jobs}", "--no-progress"])
-        for k in range(1, args.jobs + 1)
-    ]
+    env = {**os.environ, RUN_STARTED_ENV: repr(time.time())}
+    procs = [subprocess.Popen(base + ["--no-progress"], env=env) for _ in range(args.jobs)]
     codes = [p.wait() for p in procs]
+    print(f"{args.jobs} processes finished: elapsed {time.perf_counter() - start:.1f} s")
     return max(codes)
 
 
@@ -267,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="results", help="output directory (default: results)")
     p.add_argument("--force", action="store_true", help="recompute finished cells")
     p.add_argument("--shard", help="K/N: run the K-th of N deterministic slices of the cells")
-    p.add_argument("--jobs", type=int, default=1, help="run N shards as local processes")
+    p.add_argument("--jobs", type=int, default=1, help="N local processes sharing the work (lock files)")
     p.add_argument("--timeout", type=float, help="per-cell time limit in seconds")
     p.add_argument("--backend", default="local", choices=["local", "ray"])
     p.add_argument("--ray-address", help="Ray cluster address (default: start a local one)")

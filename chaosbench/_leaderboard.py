@@ -35,7 +35,7 @@ import pandas as pd
 from ._cache import atomic_write_text
 
 ID_COLUMNS = ["task", "system", "forecaster", "seed"]
-TIMING = ["fit_seconds", "forecast_seconds"]
+TIMING = ["fit_seconds", "forecast_seconds", "compile_seconds"]
 STAMP_KEYS = (
     "chaosbench_version",
     "git_commit",

@@ -48,7 +48,27 @@ from ._validate import InvalidSystemError, validate_bounded, validate_system, ve
 
 __version__ = "0.1.0"
 
-TIMING_COLUMNS = ("fit_seconds", "forecast_seconds")
+TIMING_COLUMNS = ("fit_seconds", "forecast_seconds", "compile_seconds")
+
+# JAX's own compile-time events: tracing to MLIR and the XLA backend compile.
+_COMPILE_EVENTS = (
+    "/jax/core/compile/jaxpr_to_mlir_module_duration",
+    "/jax/core/compile/backend_compile_duration",
+)
+_compile_total = [0.0]
+
+
+def _on_jax_event(event: str, duration: float, **_: Any) -> None:
+    if event in _COMPILE_EVENTS:
+        _compile_total[0] += duration
+
+
+jax.monitoring.register_event_duration_secs_listener(_on_jax_event)
+
+
+def compile_seconds() -> float:
+    """Seconds this process has spent lowering and compiling JAX programs so far."""
+    return _compile_total[0]
 
 
 class RunOptionsError(ValueError):
@@ -177,6 +197,19 @@ def finished(out: Path, cell: Cell) -> bool:
         return False
 
 
+def _to_compute(out: Path, cell: Cell, force_before: float | None) -> bool:
+    """Unfinished, or (with ``--force``) finished before this run began: a row written
+    since then came from a process of the same run (``--jobs``) and is kept."""
+    if not finished(out, cell):
+        return True
+    return force_before is not None and cell_path(out, cell).stat().st_mtime < force_before
+
+
+# ``--jobs`` children share their parent's start time, so that ``--force`` recomputes
+# each cell once, not once per child.
+RUN_STARTED_ENV = "CHAOSBENCH_RUN_STARTED"
+
+
 def check_output_dir(out: Path) -> None:
     """Create ``out/cells`` and check that it is writable, or raise with the fix."""
     try:
@@ -275,6 +308,7 @@ def execute_group(
     system_id, task, forecaster_id = cells[0].group
     metrics = [_api.metrics.get(m) for m in _api.metrics.ids()]
     known: dict[str, float] = {"dt": np.nan, "max_lyapunov": facts["max_lyapunov"]}
+    compiled_before = compile_seconds()
     try:
         # The dataset is the harness's work (and cached): outside the forecaster's limit.
         system = _api.systems.get(system_id)()
@@ -299,6 +333,8 @@ def execute_group(
             for c in cells
         ]
         results[0]["traceback"] = traceback.format_exc(limit=4)
+    # the group's compile time (dataset generation included), shared among its seeds
+    known["compile_seconds"] = (compile_seconds() - compiled_before) / len(cells)
     rows = []
     for cell, result in zip(cells, results):
         rows.append(
@@ -326,13 +362,15 @@ class Summary:
     diverged: int = 0
     errors: int = 0
     elapsed: float = 0.0
+    compile: float = 0.0
     messages: list[str] = dataclasses.field(default_factory=list)
 
     def line(self) -> str:
         return (
             f"planned {self.planned}, done {self.done}, skipped {self.skipped} "
             f"(finished before), in other runs {self.locked}, diverged {self.diverged}, "
-            f"errors {self.errors}, elapsed {self.elapsed:.1f} s"
+            f"errors {self.errors}, elapsed {self.elapsed:.1f} s (compiling "
+            f"{self.compile:.1f} s = {self.compile / max(self.elapsed, 1e-9):.0%})"
         )
 
 
@@ -429,6 +467,8 @@ def run(
     if timeout is not None and not timeout > 0:
         raise RunOptionsError(f"--timeout must be positive seconds, got {timeout}")
     start = time.perf_counter()
+    force_before = float(os.environ.get(RUN_STARTED_ENV, time.time())) if force else None
+    compiled_before = compile_seconds()
     out = Path(out)
     cells = select_shard(plan(suite), shard)
     check_output_dir(out)
@@ -482,7 +522,7 @@ def run(
                     bar.update(len(group_cells))
                     continue
                 try:
-                    pending = [c for c in group_cells if force or not finished(out, c)]
+                    pending = [c for c in group_cells if _to_compute(out, c, force_before)]
                     if pending:
                         record(pending, execute_group(suite, pending, facts[key[0]], timeout))
                 finally:
@@ -490,6 +530,7 @@ def run(
     finally:
         bar.close()
         summary.elapsed = time.perf_counter() - start
+        summary.compile = compile_seconds() - compiled_before
     return summary
 
 

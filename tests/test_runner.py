@@ -74,13 +74,26 @@ def test_merge_refuses_conflicting_or_torn_rows(tmp_path, reference, capsys):
     assert "has no cells/ directory" in capsys.readouterr().err
 
 
-def test_jobs_2_equals_the_serial_run(tmp_path, reference, monkeypatch):
-    """Two local shard processes (`--jobs 2`); they learn the tiny suite from the
-    test environment (see ``reliability_helpers.subprocess_env``)."""
+def _done_by_children(text: str) -> int:
+    lines = [line for line in text.splitlines() if line.startswith("suite tiny3: planned")]
+    assert len(lines) == 2, text
+    return sum(int(line.split("done ")[1].split(",")[0]) for line in lines)
+
+
+def test_jobs_2_equals_the_serial_run(tmp_path, reference, monkeypatch, capfd):
+    """Two local processes sharing one plan (`--jobs 2`); they learn the tiny suite from
+    the test environment (see ``reliability_helpers.subprocess_env``). Every cell is
+    computed by exactly one of them, with and without ``--force``."""
     for key, value in subprocess_env(tmp_path).items():
         monkeypatch.setenv(key, value)
     out = tmp_path / "out"
     assert run_cli("--jobs", "2", "--out", str(out)) == 0
+    assert _done_by_children(capfd.readouterr().out) == 6
+    assert_same_rows(read_rows(out), reference)
+    assert run_cli("--jobs", "2", "--out", str(out)) == 0  # finished: nothing to do
+    assert _done_by_children(capfd.readouterr().out) == 0
+    assert run_cli("--jobs", "2", "--out", str(out), "--force") == 0
+    assert _done_by_children(capfd.readouterr().out) == 6  # recomputed once, not twice
     assert_same_rows(read_rows(out), reference)
 
 
