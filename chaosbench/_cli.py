@@ -276,7 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="results", help="output directory (default: results)")
     p.add_argument("--force", action="store_true", help="recompute finished cells")
     p.add_argument("--shard", help="K/N: run the K-th of N deterministic slices of the cells")
-    p.add_argument("--jobs", type=int, default=1, help="N local processes sharing the work (lock files)")
+    p.add_argument(
+        "--jobs", type=int, default=1, help="N local processes sharing the work (lock files)"
+    )
     p.add_argument("--timeout", type=float, help="per-cell time limit in seconds")
     p.add_argument("--backend", default="local", choices=["local", "ray"])
     p.add_argument("--ray-address", help="Ray cluster address (default: start a local one)")
