@@ -162,12 +162,6 @@ def dataset_generation(repeats: int) -> list[dict]:
 # --------------------------------------------------------------------------- 2. suite
 
 
-_COMPILE_EVENTS = (
-    "/jax/core/compile/jaxpr_to_mlir_module_duration",
-    "/jax/core/compile/backend_compile_duration",
-)
-
-
 def _suite(name: str, systems, forecasters):
     import dataclasses
 
@@ -194,24 +188,14 @@ def _prepare(suite) -> None:
 
 def _child(args) -> int:
     """In a fresh process: run the suite (twice with ``--twice``), print timings as JSON."""
-    from jax import monitoring
-
     from chaosbench._runner import run
 
-    compile_seconds = [0.0]
-
-    def listener(event, duration, **kwargs):
-        if event in _COMPILE_EVENTS:
-            compile_seconds[0] += duration
-
-    monitoring.register_event_duration_secs_listener(listener)
     suite = _suite(args.child, args.systems, args.forecasters)
     results = []
     for _ in range(2 if args.twice else 1):
-        compile_seconds[0] = 0.0
         summary = run(suite, Path(args.child_out), force=True, progress=False, log=lambda _: None)
         results.append(
-            {"seconds": summary.elapsed, "compile": compile_seconds[0], "errors": summary.errors}
+            {"seconds": summary.elapsed, "compile": summary.compile, "errors": summary.errors}
         )
     print("PERF-JSON " + json.dumps(results))
     return 0
