@@ -18,6 +18,9 @@ from ._api import register_system as register_system
 from ._dataset import Dataset as Dataset
 from ._dataset import DatasetSpec as DatasetSpec
 from ._dataset import make_dataset as make_dataset
+from ._divergence import attractor_divergence as attractor_divergence
+from ._divergence import binned_kl as binned_kl
+from ._divergence import gmm_kl as gmm_kl
 from ._evaluate import score as score
 from ._facts import FactsSettings as FactsSettings
 from ._facts import get_facts as get_facts

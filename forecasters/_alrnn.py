@@ -89,7 +89,7 @@ def init_alrnn(key, n_obs: int, latent: int, pwl_units: int, dtype=jnp.float32) 
     )
 
 
-@register_forecaster("alrnn-v1")
+@register_forecaster("alrnn-v2")
 class ALRNN(AbstractForecaster):
     """Almost-linear RNN trained with sparse (or generalized) teacher forcing.
 
@@ -100,19 +100,28 @@ class ALRNN(AbstractForecaster):
     Gaussian input noise; `alpha` forcing strength at the forcing times (1: replace);
     `adaptive_alpha` use the GTF product-upper-bound α (then `alpha` is the initial α,
     annealed with `gamma` every `alpha_interval` batches); `min_context` rows of context
-    used to infer the latent state.
+    used to infer the latent state; `select_every` batches between checkpoint scores and
+    `select_steps` the length of the scoring free run (0 disables checkpoint
+    selection; see :func:`forecasters._tf.train`). Version 2 adds checkpoint
+    selection (v1 returned the last params).
     """
 
     latent_dim: int = eqx.field(default=20, static=True)
     pwl_units: int = eqx.field(default=2, static=True)
     tau: int = eqx.field(default=16, static=True)
     train_steps: int = eqx.field(default=3000, static=True)
-    smoke_hyperparameters = {"train_steps": 10}  # the fast conformance test only
+    smoke_hyperparameters = {
+        "train_steps": 10,
+        "select_every": 5,
+        "select_steps": 100,
+    }  # conformance test
     batch_size: int = eqx.field(default=16, static=True)
     seq_len: int = eqx.field(default=200, static=True)
     adaptive_alpha: bool = eqx.field(default=False, static=True)
     alpha_interval: int = eqx.field(default=5, static=True)
     min_context: int = eqx.field(default=65, static=True)
+    select_every: int = eqx.field(default=100, static=True)
+    select_steps: int = eqx.field(default=10_000, static=True)
     lr_start: float = 1e-2
     lr_end: float = 1e-4
     noise: float = 0.05
@@ -132,6 +141,8 @@ class ALRNN(AbstractForecaster):
             lr_start=self.lr_start,
             lr_end=self.lr_end,
             noise=self.noise,
+            select_every=self.select_every,
+            select_steps=self.select_steps,
         )
 
     def fit_with_history(self, key, train):

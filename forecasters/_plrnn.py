@@ -109,7 +109,7 @@ def shplrnn_regularisation(params: ShPLRNNParams, weight: float) -> jax.Array:
     )
 
 
-@register_forecaster("shplrnn_gtf-v1")
+@register_forecaster("shplrnn_gtf-v2")
 class ShPLRNNGTF(AbstractForecaster):
     """Shallow PLRNN trained with adaptive generalized teacher forcing (Hess et al. 2023).
 
@@ -119,18 +119,27 @@ class ShPLRNNGTF(AbstractForecaster):
     rate, decaying exponentially; `alpha0` initial α; `gamma` α annealing factor;
     `alpha_interval` k (batches between α updates); `reg` latent L2 weight; `noise` std
     of Gaussian noise added to training windows; `min_context` rows of context used to
-    infer the latent state.
+    infer the latent state; `select_every` batches between checkpoint scores and
+    `select_steps` the length of the scoring free run (0 disables checkpoint
+    selection; see :func:`forecasters._tf.train`). Version 2 adds checkpoint
+    selection (v1 returned the last params).
     """
 
     latent_dim: int = eqx.field(default=3, static=True)
     hidden_dim: int = eqx.field(default=100, static=True)
     clipped: bool = eqx.field(default=False, static=True)
     train_steps: int = eqx.field(default=3000, static=True)
-    smoke_hyperparameters = {"train_steps": 10}  # the fast conformance test only
+    smoke_hyperparameters = {
+        "train_steps": 10,
+        "select_every": 5,
+        "select_steps": 100,
+    }  # conformance test
     batch_size: int = eqx.field(default=16, static=True)
     seq_len: int = eqx.field(default=200, static=True)
     alpha_interval: int = eqx.field(default=5, static=True)
     min_context: int = eqx.field(default=20, static=True)
+    select_every: int = eqx.field(default=100, static=True)
+    select_steps: int = eqx.field(default=10_000, static=True)
     lr_start: float = 1e-2
     lr_end: float = 1e-4
     alpha0: float = 1.0
@@ -151,6 +160,8 @@ class ShPLRNNGTF(AbstractForecaster):
             lr_start=self.lr_start,
             lr_end=self.lr_end,
             noise=self.noise,
+            select_every=self.select_every,
+            select_steps=self.select_steps,
         )
 
     def fit_with_history(self, key, train):

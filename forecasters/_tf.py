@@ -39,6 +39,8 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from chaosbench import attractor_divergence
+
 StepFn = Callable[[jax.Array], jax.Array]
 
 
@@ -208,6 +210,8 @@ class TrainConfig(eqx.Module):
     lr_start: float
     lr_end: float
     noise: float
+    select_every: int = eqx.field(static=True, default=0)
+    select_steps: int = eqx.field(static=True, default=10_000)
 
 
 def train(
@@ -230,6 +234,14 @@ def train(
     ``adaptive_alpha`` (Jacobians at the data-inferred states of the batch,
     :func:`gtf_alpha`, :func:`anneal_alpha`), and takes one RAdam step on the MSE of the
     unforced predictions plus ``regulariser(params)``. Non-finite gradients are skipped.
+
+    With ``select_every > 0`` the model is also scored every ``select_every`` batches:
+    a free run of ``select_steps`` steps from the first observation is compared with the
+    training data by :func:`chaosbench.attractor_divergence` (D_stsp), and the params
+    with the lowest score are returned (the reference code's ``use_best_model``: the
+    training loss alone does not tell a model that has learnt the attractor from one
+    that collapses onto a cycle). If no checkpoint gives a finite score, the last
+    params are returned.
 
     **Returns:** the trained params, the per-step losses ``(steps,)`` and α ``(steps,)``.
     """
@@ -278,7 +290,33 @@ def train(
         return (p, opt_state, alpha, key), (loss, alpha)
 
     alpha0 = jnp.asarray(config.alpha0, data.dtype)
-    (params, _, _, _), (losses, alphas) = jax.lax.scan(
-        body, (params, opt_state, alpha0, key), jnp.arange(config.steps)
+    carry = (params, opt_state, alpha0, key)
+    if config.select_every <= 0:
+        (params, _, _, _), (losses, alphas) = jax.lax.scan(body, carry, jnp.arange(config.steps))
+        return params, losses, alphas
+
+    if config.steps % config.select_every:
+        raise ValueError(
+            f"train_steps={config.steps} must be a multiple of select_every={config.select_every}"
+        )
+
+    def score(p):
+        zs = free_rollout(lambda z: step_fn(p, z), init_fn(p, data[0]), config.select_steps)
+        return attractor_divergence(zs[:, :n_obs], data)
+
+    def epoch(outer, steps):
+        carry, best, best_score = outer
+        carry, history = jax.lax.scan(body, carry, steps)
+        current = score(carry[0])
+        better = current < best_score
+        best = jax.tree.map(lambda b, c: jnp.where(better, c, b), best, carry[0])
+        return (carry, best, jnp.minimum(current, best_score)), history
+
+    steps = jnp.arange(config.steps).reshape(-1, config.select_every)
+    (carry, best, best_score), (losses, alphas) = jax.lax.scan(
+        epoch, (carry, params, jnp.asarray(jnp.inf, data.dtype)), steps
     )
-    return params, losses, alphas
+    final = carry[0]
+    found = jnp.isfinite(best_score)
+    params = jax.tree.map(lambda b, c: jnp.where(found, b, c), best, final)
+    return params, losses.reshape(-1), alphas.reshape(-1)

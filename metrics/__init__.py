@@ -1,13 +1,10 @@
 """Metrics; importing this package registers them."""
 
+from chaosbench import binned_kl as binned_kl
+from chaosbench import gmm_kl as gmm_kl
+
 from . import _attractor as _attractor
 from . import _short_term as _short_term
-from ._attractor import (
-    binned_kl as binned_kl,
-)
-from ._attractor import (
-    gmm_kl as gmm_kl,
-)
 from ._attractor import (
     hellinger_spectrum_distance as hellinger_spectrum_distance,
 )

@@ -5,7 +5,6 @@ from typing import ClassVar
 import equinox as eqx
 import jax.numpy as jnp
 
-
 from chaosbench import AbstractSystem, register_system
 
 

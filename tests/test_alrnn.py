@@ -93,12 +93,20 @@ def test_sparse_forcing_replaces_observed_units_without_gradient():
 def test_fit_forecast_generate_shapes():
     train = jax.random.normal(jax.random.PRNGKey(0), (150, 3))
     model = ALRNN(
-        latent_dim=6, pwl_units=2, tau=4, train_steps=5, batch_size=2, seq_len=12, min_context=9
+        latent_dim=6,
+        pwl_units=2,
+        tau=4,
+        train_steps=6,
+        select_every=3,
+        select_steps=50,
+        batch_size=2,
+        seq_len=12,
+        min_context=9,
     )
     keys = jnp.stack([jax.random.PRNGKey(s) for s in range(2)])
     params, losses, _ = eqx.filter_vmap(model.fit_with_history, in_axes=(0, None))(keys, train)
     assert params.W.shape == (2, 6, 6) and params.L.shape == (2, 3, 3)
-    assert losses.shape == (2, 5) and np.isfinite(losses).all()
+    assert losses.shape == (2, 6) and np.isfinite(losses).all()
     one = jax.tree_util.tree_map(lambda x: x[0] if eqx.is_array(x) else x, params)
     out = eqx.filter_jit(model.forecast)(one, train[:40], 11)
     assert out.shape == (11, 3) and out.dtype == train.dtype and np.isfinite(out).all()
@@ -110,6 +118,6 @@ def test_fit_forecast_generate_shapes():
 
 
 def test_registered():
-    model = cb.get_forecaster("alrnn-v1")
+    model = cb.get_forecaster("alrnn-v2")
     assert isinstance(model, ALRNN) and model.vmappable_fit
     assert (model.latent_dim, model.pwl_units, model.tau, model.seq_len) == (20, 2, 16, 200)

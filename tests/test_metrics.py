@@ -68,7 +68,7 @@ def test_binned_kl_hand_case():
     truth = np.array([[0.0], [0.0], [1.0], [1.0]])
     forecast = np.array([[0.0], [0.0], [0.0], [0.0]])
     p = np.array([0.5, 0.5])
-    a = m._attractor.LAPLACE_ALPHA
+    a = cb._divergence.LAPLACE_ALPHA
     q = (np.array([4.0, 0.0]) + a) / (4 + 2 * a)
     p = (2 * p * 2 + a) / (4 + 2 * a)  # counts 2, 2 smoothed
     expected = np.sum(p * np.log(p / q))

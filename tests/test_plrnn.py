@@ -1,5 +1,7 @@
 """shPLRNN + generalized teacher forcing (forecasters/_plrnn.py, forecasters/_tf.py)."""
 
+import dataclasses
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -131,6 +133,7 @@ def test_fit_and_forecast_shapes_and_vmapped_seeds():
         latent_dim=5,
         hidden_dim=8,
         train_steps=6,
+        select_every=0,
         batch_size=2,
         seq_len=10,
         alpha_interval=2,
@@ -151,7 +154,7 @@ def test_fit_and_forecast_shapes_and_vmapped_seeds():
 
 
 def test_registered():
-    model = cb.get_forecaster("shplrnn_gtf-v1")
+    model = cb.get_forecaster("shplrnn_gtf-v2")
     assert isinstance(model, ShPLRNNGTF) and model.vmappable_fit
     assert (model.latent_dim, model.hidden_dim, model.batch_size, model.seq_len) == (
         3,
@@ -159,3 +162,38 @@ def test_registered():
         16,
         200,
     )
+
+
+def test_checkpoint_selection_returns_the_best_scored_params():
+    """With ``select_every`` the returned params are the checkpoint whose free run has the
+    lowest D_stsp against the training data. With a constant learning rate a run of
+    ``k·10`` steps reproduces the k-th checkpoint of a 40-step run, so the checkpoints can
+    be scored independently."""
+    t = jnp.arange(600) * 0.05
+    train = jnp.stack([jnp.sin(t), jnp.cos(1.3 * t), jnp.sin(0.7 * t)], axis=1)
+    train = train.astype(jnp.float32)
+    model = ShPLRNNGTF(latent_dim=3, hidden_dim=6, batch_size=4, seq_len=20, lr_start=LR, lr_end=LR)
+    k_init, k_train = jax.random.split(jax.random.PRNGKey(SEED))
+    params0 = init_shplrnn(k_init, 3, 3, 6, False)
+
+    def run(steps, select_every):
+        cfg = dataclasses.replace(model, train_steps=steps, select_every=select_every)
+        return _tf.train(k_train, params0, train, cfg._config(), lambda p, z: p.step(z), init_fn)[0]
+
+    def score(p):
+        zs = _tf.free_rollout(p.step, p.init_state(train[0]), 10_000)
+        return float(cb.attractor_divergence(zs[:, :3], train))
+
+    init_fn = lambda p, x: p.init_state(x)
+    checkpoints = [run(k * 10, 0) for k in (1, 2, 3, 4)]
+    scores = [score(p) for p in checkpoints]
+    best = int(np.nanargmin(scores))
+    selected = run(40, 10)
+    flat = lambda p: np.concatenate([np.ravel(x) for x in jax.tree.leaves(p)])
+    np.testing.assert_allclose(flat(selected), flat(checkpoints[best]), rtol=1e-5)
+    assert best != 3  # the last checkpoint is not the best: selection changed the result
+    with pytest.raises(ValueError, match="multiple of select_every"):
+        run(45, 10)
+
+
+LR, SEED = 0.1, 1  # a constant rate at which the 4th checkpoint is worse than the 3rd
