@@ -19,6 +19,8 @@ own predictions back (closed loop).
   spatiotemporally chaotic systems from data. PRL 120 (2018).
 """
 
+from typing import ClassVar
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -140,10 +142,15 @@ class TunedESN(AbstractForecaster):
     ``lax.map`` by default (``search_batch = 1``); ``search_batch > 1`` vmaps that many
     at a time. Everything is one traced program, vmappable over seeds.
 
-    Caveat measured on this CPU (jax 0.10.2): vmapping the candidates (``search_batch``
+    Caveat measured on this CPU (jaxlib 0.10.2): vmapping the candidates (``search_batch``
     > 1, or a plain ``vmap``) of a 300-unit reservoir on a 10,000-step series stalled —
     every XLA thread idle, no progress in minutes — while the sequential map finishes in
-    10 s; we did not reduce it to a minimal reproducer, so the default stays sequential.
+    10 s; so the default stays sequential. Vmapping ``fit`` over two seeds stalls the
+    same way on the 10-variable Lorenz-96 (a single seed fits in 32 s; gdb shows the
+    main thread waiting for a buffer and every XLA/Eigen/OpenBLAS worker parked;
+    ``--xla_cpu_multi_thread_eigen=false``, ``--xla_cpu_experimental_ynn_fusion_type=``
+    and ``OPENBLAS_NUM_THREADS=1`` do not help), so ``vmappable_fit`` is ``False``: the
+    runner fits seeds one after another with the same compiled program.
 
     **Arguments:** `size` units; `density` of the reservoir matrix (sparse, as in
     Pathak et al. 2018: about 10 connections per unit at the default); `*_range`
@@ -158,6 +165,7 @@ class TunedESN(AbstractForecaster):
     input scaling, ridge; validation by closed-loop forecasts).
     """
 
+    vmappable_fit: ClassVar[bool] = False  # see the caveat above
     size: int = eqx.field(default=1000, static=True)
     smoke_hyperparameters = {"size": 100, "n_candidates": 2, "val_horizon": 100}
     density: float = 0.01
