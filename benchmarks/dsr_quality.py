@@ -154,7 +154,8 @@ def main() -> None:
         )
         if family == "shplrnn" and system_name == "lorenz63":
             train = jnp.asarray(data.normalise(data.train))
-            rate = steps_per_second(model, train, seeds)
+            # a whole number of checkpoint epochs, so selection is timed too
+            rate = steps_per_second(model, train, seeds, max(200, 2 * model.select_every))
             print(
                 f"  throughput: {rate:.1f} training steps/s ({len(seeds)} seeds vmapped, "
                 f"batch {model.batch_size} x {model.seq_len}; compile excluded)",

@@ -110,11 +110,8 @@ class ALRNN(AbstractForecaster):
     pwl_units: int = eqx.field(default=2, static=True)
     tau: int = eqx.field(default=16, static=True)
     train_steps: int = eqx.field(default=3000, static=True)
-    smoke_hyperparameters = {
-        "train_steps": 10,
-        "select_every": 5,
-        "select_steps": 100,
-    }  # conformance test
+    # the fast conformance test only
+    smoke_hyperparameters = {"train_steps": 10, "select_every": 5, "select_steps": 100}
     batch_size: int = eqx.field(default=16, static=True)
     seq_len: int = eqx.field(default=200, static=True)
     adaptive_alpha: bool = eqx.field(default=False, static=True)

@@ -140,7 +140,8 @@ class TunedESN(AbstractForecaster):
     ``val_horizon`` steps started in the held-out tail. The best (candidate, ridge) is
     refitted on all the training data. Candidates run one after another in a
     ``lax.map`` by default (``search_batch = 1``); ``search_batch > 1`` vmaps that many
-    at a time. Everything is one traced program, vmappable over seeds.
+    at a time. Everything is one traced program (jitted once; seeds are fitted one after
+    another, see the caveat).
 
     Caveat measured on this CPU (jaxlib 0.10.2): vmapping the candidates (``search_batch``
     > 1, or a plain ``vmap``) of a 300-unit reservoir on a 10,000-step series stalled —

@@ -129,11 +129,8 @@ class ShPLRNNGTF(AbstractForecaster):
     hidden_dim: int = eqx.field(default=100, static=True)
     clipped: bool = eqx.field(default=False, static=True)
     train_steps: int = eqx.field(default=3000, static=True)
-    smoke_hyperparameters = {
-        "train_steps": 10,
-        "select_every": 5,
-        "select_steps": 100,
-    }  # conformance test
+    # the fast conformance test only
+    smoke_hyperparameters = {"train_steps": 10, "select_every": 5, "select_steps": 100}
     batch_size: int = eqx.field(default=16, static=True)
     seq_len: int = eqx.field(default=200, static=True)
     alpha_interval: int = eqx.field(default=5, static=True)

@@ -164,6 +164,9 @@ def test_registered():
     )
 
 
+LR, SEED = 0.1, 1  # a constant rate at which the 4th checkpoint is worse than the 3rd
+
+
 def test_checkpoint_selection_returns_the_best_scored_params():
     """With ``select_every`` the returned params are the checkpoint whose free run has the
     lowest D_stsp against the training data. With a constant learning rate a run of
@@ -175,6 +178,7 @@ def test_checkpoint_selection_returns_the_best_scored_params():
     model = ShPLRNNGTF(latent_dim=3, hidden_dim=6, batch_size=4, seq_len=20, lr_start=LR, lr_end=LR)
     k_init, k_train = jax.random.split(jax.random.PRNGKey(SEED))
     params0 = init_shplrnn(k_init, 3, 3, 6, False)
+    init_fn = lambda p, x: p.init_state(x)
 
     def run(steps, select_every):
         cfg = dataclasses.replace(model, train_steps=steps, select_every=select_every)
@@ -184,7 +188,6 @@ def test_checkpoint_selection_returns_the_best_scored_params():
         zs = _tf.free_rollout(p.step, p.init_state(train[0]), 10_000)
         return float(cb.attractor_divergence(zs[:, :3], train))
 
-    init_fn = lambda p, x: p.init_state(x)
     checkpoints = [run(k * 10, 0) for k in (1, 2, 3, 4)]
     scores = [score(p) for p in checkpoints]
     best = int(np.nanargmin(scores))
@@ -194,6 +197,3 @@ def test_checkpoint_selection_returns_the_best_scored_params():
     assert best != 3  # the last checkpoint is not the best: selection changed the result
     with pytest.raises(ValueError, match="multiple of select_every"):
         run(45, 10)
-
-
-LR, SEED = 0.1, 1  # a constant rate at which the 4th checkpoint is worse than the 3rd
