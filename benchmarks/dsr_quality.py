@@ -57,10 +57,13 @@ CONFIGS = [
 ]
 
 
-def load(system_name: str):
+def load(system_name: str, n_train: int | None = None):
     system = cb.get_system(system_name)
     facts = cb.get_facts(system)
-    data = cb.make_dataset(cb.Protocol().dataset_spec(system, facts, cb.TASKS["rich"]))
+    task = cb.TASKS["rich"]
+    if n_train is not None:
+        task = dataclasses.replace(task, name=f"rich_{n_train}", n_train=n_train)
+    data = cb.make_dataset(cb.Protocol().dataset_spec(system, facts, task))
     return facts, data
 
 
@@ -117,13 +120,22 @@ def main() -> None:
         default=None,
         help="batches between checkpoint scores (default: registered; 0 = keep the last)",
     )
+    parser.add_argument(
+        "--n-train",
+        type=int,
+        default=None,
+        help="training points (default: the rich task's 10,000; the authors used 100,000)",
+    )
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--only", choices=["shplrnn", "alrnn"], default=None)
     args = parser.parse_args()
     seeds = list(range(args.seeds))
     metric_list = [cb.get_metric(m) for m in cb.list_metrics()]
     print(f"jax {jax.__version__} on {jax.devices()[0].platform}, seeds {seeds}")
-    print(f"overrides: steps={args.steps} lr={args.lr} select_every={args.select_every}")
+    print(
+        f"overrides: steps={args.steps} lr={args.lr} select_every={args.select_every} "
+        f"n_train={args.n_train}"
+    )
     header = (
         f"{'configuration':30s} {'system':9s} {'steps':>6s} {'D_stsp':>7s} {'floor':>6s} "
         f"{'D_H':>6s} {'floor':>6s} {'VPT':>6s} {'fit s':>7s} {'cpu s':>7s} ok"
@@ -132,7 +144,7 @@ def main() -> None:
     for family, label, system_name, cls, overrides in CONFIGS:
         if args.only and family != args.only:
             continue
-        facts, data = load(system_name)
+        facts, data = load(system_name, args.n_train)
         if args.steps is not None:
             overrides = dict(overrides, train_steps=args.steps)
         if args.lr is not None:

@@ -5,7 +5,9 @@ followed by horizon) and one long test trajectory for attractor statistics. Ever
 trajectory starts from its own perturbation of the system's initial condition and is
 burned in onto the attractor separately, so no test trajectory is a piece of the
 training trajectory. Arrays are float64 in physical units; ``mean`` and ``std`` are the
-training statistics used to z-score what forecasters see.
+training statistics used to z-score what forecasters see. A system with phase
+coordinates is observed through ``system.observe`` (each phase θ as ``sin θ`` in its
+slot, ``cos θ`` appended), so its arrays are ``system.observed_dimension`` wide.
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ class Dataset:
     """Arrays of a dataset (physical units, float64)."""
 
     spec: DatasetSpec
-    train: np.ndarray  # (n_train, dim)
+    train: np.ndarray  # (n_train, dim): dim = system.observed_dimension
     test: np.ndarray  # (n_test, context + horizon, dim)
     long: np.ndarray  # (n_long, dim)
     mean: np.ndarray  # (dim,)
@@ -145,6 +147,7 @@ def generate(spec: DatasetSpec) -> Dataset:
             f"too loose/tight tolerances {dict(spec.integrator)}); check it with "
             f"`chaosbench check-system {spec.system_id}`"
         )
+    trajs = system.wrap_phases(trajs)  # phases (forcing, torus) as sin θ, cos θ
     train = trajs[0, : spec.n_train]
     test = trajs[1 : 1 + spec.n_test, : spec.context + spec.horizon]
     long = trajs[-1, : spec.n_long]

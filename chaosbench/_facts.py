@@ -3,7 +3,10 @@
 For each system: dominant period (power spectrum), sampling interval of the benchmark
 (``period / points_per_period``), attractor mean and std, the Lyapunov spectrum with an
 uncertainty from several initial conditions, λ_max, the Lyapunov time and the
-Kaplan–Yorke dimension. Facts are looked up, in order, in the table shipped with the
+Kaplan–Yorke dimension. Period, mean, std and boundedness are those of what the benchmark
+observes (``system.observe``: phase coordinates as ``sin θ`` plus an appended ``cos θ``,
+as dysts' statistics treat its ``unbounded_indices``); the Lyapunov spectrum is that of
+the integrated state. Facts are looked up, in order, in the table shipped with the
 package (``chaosbench/data/system_facts.json``), in the on-disk cache, and otherwise
 computed and cached. Every entry is keyed by a hash of the system's parameters, initial
 condition and the settings below, so a changed system never reads stale facts.
@@ -57,7 +60,7 @@ class FactsSettings:
     renorm_per_period: int = 2
     rtol: float = 1e-9
     atol: float = 1e-9
-    version: int = 1
+    version: int = 2  # 2: dominant period needs 8 cycles in its window; phases observed
 
 
 def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
@@ -132,7 +135,7 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
         n_probe = 4096
         y = advance_batch(system, y0, 0.0, n_probe * probe_dt, integ)
         probe = sample_batch(system, y, 0.0, probe_dt, n_probe, integ)[0]
-        period0 = dominant_period(probe, probe_dt)
+        period0 = dominant_period(system.wrap_phases(probe), probe_dt)
         y = probe[-1:]
     else:
         period0 = float(system.timescale)
@@ -142,7 +145,8 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
     dt_fine = period0 / settings.samples_per_period
     y = advance_batch(system, y, 0.0, 50 * period0, integ)
     traj = sample_batch(system, y, 0.0, dt_fine, settings.n_period_samples, integ)[0]
-    period = dominant_period(traj, dt_fine) if system.timescale is None else period0
+    seen = np.asarray(system.wrap_phases(traj))  # what datasets show: phases as sin θ, cos θ
+    period = dominant_period(seen, dt_fine) if system.timescale is None else period0
     traj_np = np.asarray(traj)
 
     # 3. Lyapunov spectra from initial conditions spread along that trajectory.
@@ -156,7 +160,7 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
     spectrum = spectra.mean(axis=0)
     lam_std = float(spectra[:, 0].std(ddof=1) / math.sqrt(len(spectra)))
     lam = float(spectrum[0])
-    finite = bool(np.isfinite(traj_np).all() and np.isfinite(spectra).all())
+    finite = bool(np.isfinite(seen).all() and np.isfinite(spectra).all())
     stepped = {}
     if isinstance(system, AbstractSteppedSystem):
         stepped = {
@@ -181,10 +185,11 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
         "kaplan_yorke_dimension": kaplan_yorke_dimension(spectrum),
         "period": period,
         "dt": period / settings.points_per_period,
-        "mean": traj_np.mean(axis=0).tolist(),
-        "std": traj_np.std(axis=0).tolist(),
+        "phase_indices": list(system.phase_indices),
+        "mean": seen.mean(axis=0).tolist(),
+        "std": seen.std(axis=0).tolist(),
         "finite": finite,
-        "max_abs": float(np.abs(traj_np).max()) if finite else math.inf,
+        "max_abs": float(np.abs(seen).max()) if finite else math.inf,
         "method": {
             **dataclasses.asdict(settings),
             "integrator": integ.as_dict(),
@@ -243,6 +248,7 @@ def write_table(
     ``results/systems.csv`` with the verdict and the comparison with dysts' estimates.
     """
     from . import _api
+    from ._validate import verdict
 
     table = _table()
     ids = [_api.systems.resolve(s) for s in only] if only else _api.list_systems()
@@ -261,6 +267,13 @@ def write_table(
             _update_table({system_id: _entry(system_id, key, settings)})
     known = set(_api.list_systems())
     table = _update_table({}, keep=lambda k: k in known)
+    stale = {  # verdicts judged by an older rule: re-judge the stored facts
+        k: {**e, "verdict": str(verdict(e))}
+        for k, e in table.items()
+        if "max_lyapunov" in e and e.get("verdict") != str(verdict(e))
+    }
+    if stale:
+        table = _update_table(stale, keep=lambda k: k in known)
     if results is None:
         return [TABLE]
     import pandas as pd
@@ -287,6 +300,7 @@ def write_table(
                 ),
                 "kaplan_yorke_dimension": entry.get("kaplan_yorke_dimension"),
                 "period": entry.get("period"),
+                "dysts_period": dysts["period"] if dysts else math.nan,
                 "dt": entry.get("dt"),
                 "mean": " ".join(f"{x:.5g}" for x in entry.get("mean", [])),
                 "std": " ".join(f"{x:.5g}" for x in entry.get("std", [])),

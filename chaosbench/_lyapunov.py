@@ -162,21 +162,29 @@ def lyapunov_spectrum_batch(
     )
 
 
-def dominant_period(trajectory: Array, dt: float) -> float:
-    """The period of the strongest non-zero frequency of a uniformly sampled trajectory.
+MIN_CYCLES = 8  # a dominant period must fit this often into the analysed window
+
+
+def dominant_period(trajectory: Array, dt: float, min_cycles: int = MIN_CYCLES) -> float:
+    """The period of the strongest frequency of a uniformly sampled trajectory that
+    completes at least ``min_cycles`` cycles in it.
 
     Each dimension's power spectrum (mean removed, Hann window) is normalised to unit
-    sum; the spectra are summed over dimensions and the peak frequency is taken.
+    sum; the spectra are summed over dimensions and the peak frequency is taken among
+    those with ``min_cycles`` or more cycles in the window: slower power (lobe switching,
+    slow drifts) is a trend the window cannot resolve as a period, and taking it would
+    sample the system far too coarsely.
 
     **Arguments:**
 
     - `trajectory`: `(time, dim)` samples.
     - `dt`: sampling interval.
+    - `min_cycles`: fewest cycles in the window for a frequency to count.
     """
     x = trajectory - trajectory.mean(axis=0)
     window = jnp.hanning(x.shape[0])[:, None]
     power = jnp.abs(jnp.fft.rfft(x * window, axis=0)) ** 2
     power = power / jnp.maximum(power.sum(axis=0, keepdims=True), 1e-300)
-    total = power.sum(axis=1).at[0].set(0.0)
+    total = power.sum(axis=1).at[:min_cycles].set(0.0)  # bin k = k cycles in the window
     freqs = jnp.fft.rfftfreq(x.shape[0], d=dt)
     return float(1.0 / freqs[jnp.argmax(total)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import math
 from typing import Any, ClassVar
 
 import equinox as eqx
@@ -26,6 +27,14 @@ class AbstractSystem(eqx.Module):
     power spectrum has no dominant peak, such as spatiotemporal chaos; by default the
     period is computed from the spectrum). The registry sets ``id`` and ``aliases`` when
     the class is registered.
+
+    ``phase_indices`` names the coordinates that are angles and grow without bound (the
+    phase of a periodic forcing, a position on a torus; dysts' ``unbounded_indices``),
+    and ``phase_periods`` their periods (2π unless a system says otherwise, e.g. a
+    protocol clock of period τ). They are integrated as they are but never observed raw:
+    :meth:`wrap_phases` maps each such θ of period P to ``sin(2πθ/P)`` in its own slot and
+    appends ``cos(2πθ/P)`` after the state, so what datasets and attractor statistics see
+    is bounded, smooth and one-to-one.
     """
 
     default_initial_condition: ClassVar[tuple[float, ...]]
@@ -34,6 +43,7 @@ class AbstractSystem(eqx.Module):
     dt_hint: ClassVar[float] = 1e-2
     stiff: ClassVar[bool] = False
     timescale: ClassVar[float | None] = None
+    phase_indices: ClassVar[tuple[int, ...]] = ()
     id: ClassVar[str] = ""
     aliases: ClassVar[tuple[str, ...]] = ()
 
@@ -49,6 +59,32 @@ class AbstractSystem(eqx.Module):
     @property
     def dimension(self) -> int:
         return int(np.shape(self.initial_condition)[0])
+
+    @property
+    def observed_dimension(self) -> int:
+        """Length of :meth:`wrap_phases`'s output: the state plus one ``cos θ`` per phase."""
+        return self.dimension + len(self.phase_indices)
+
+    @property
+    def phase_periods(self) -> tuple[float, ...]:
+        """Period of each of ``phase_indices`` (2π each unless a system overrides it)."""
+        return (2 * math.pi,) * len(self.phase_indices)
+
+    def wrap_phases(self, ys: Array) -> Array:
+        """What the benchmark sees of states ``ys`` (``(..., dimension)``): the state with
+        each phase θ (period P) replaced by ``sin(2πθ/P)``, followed by ``cos(2πθ/P)`` of
+        each phase."""
+        if not self.phase_indices:
+            return ys
+        xp = np if isinstance(ys, np.ndarray) else jnp
+        idx = list(self.phase_indices)
+        phases = ys[..., idx] * (2 * math.pi / np.asarray(self.phase_periods, dtype=float))
+        if xp is np:
+            ys = ys.copy()
+            ys[..., idx] = np.sin(phases)
+        else:
+            ys = ys.at[..., idx].set(jnp.sin(phases))
+        return xp.concatenate([ys, xp.cos(phases)], axis=-1)
 
     @property
     def parameters(self) -> dict[str, float]:

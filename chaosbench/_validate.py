@@ -17,6 +17,10 @@ from ._system import AbstractSystem
 
 MAX_ABS = 1e6  # a trajectory leaving this box counts as unbounded
 MIN_SIGMAS = 3.0  # λ_max must exceed this many standard errors
+# One Lyapunov time must fit into the benchmark's long test trajectory (50,000 samples at
+# 100 per period = 500 periods): slower separation cannot be scored and is not chaos in
+# any sense a forecaster could see (a torus or a regular orbit measured with tiny noise).
+MAX_LYAPUNOV_TIME_PERIODS = 500.0
 
 
 class InvalidSystemError(ValueError):
@@ -64,7 +68,8 @@ class Verdict:
 
 
 def verdict(facts: dict) -> Verdict:
-    """Judge computed facts: finite, bounded, λ_max > 0 by ``MIN_SIGMAS`` standard errors,
+    """Judge computed facts: finite, bounded, λ_max > 0 by ``MIN_SIGMAS`` standard errors
+    and large enough that a Lyapunov time fits in ``MAX_LYAPUNOV_TIME_PERIODS`` periods,
     and a trajectory that neither settles on a fixed point nor on a limit cycle."""
     reasons = []
     lam = facts.get("max_lyapunov", math.nan)
@@ -85,6 +90,12 @@ def verdict(facts: dict) -> Verdict:
         reasons.append(
             f"λ_max = {lam:.4g} ± {err:.2g} is not clearly above zero "
             f"(needs > {MIN_SIGMAS:g} standard errors): a limit cycle or torus?"
+        )
+    elif (period := facts.get("period", math.nan)) * lam * MAX_LYAPUNOV_TIME_PERIODS < 1:
+        reasons.append(
+            f"λ_max = {lam:.4g} gives a Lyapunov time of {1 / (lam * period):.3g} periods, "
+            f"more than the {MAX_LYAPUNOV_TIME_PERIODS:g} of the benchmark's long "
+            "trajectory: practically regular (a torus or a long transient?)"
         )
     return Verdict(not reasons, tuple(reasons))
 
@@ -109,7 +120,7 @@ def validate_bounded(system: AbstractSystem) -> None:
     duration = PROBE_STEPS * 20 * system.dt_hint
     loose = IntegratorSettings(solver="tsit5", rtol=1e-6, atol=1e-6, max_steps=PROBE_MAX_STEPS)
     y0 = np.asarray(system.initial_condition, dtype=np.float64)[None]
-    end = np.asarray(advance_batch(system, y0, 0.0, duration, loose))
+    end = np.asarray(system.wrap_phases(advance_batch(system, y0, 0.0, duration, loose)))
     if not np.isfinite(end).all():
         raise InvalidSystemError(
             f"system {name} is not fit for the benchmark: integrating it for {duration:g} time "

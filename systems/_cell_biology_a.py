@@ -161,7 +161,7 @@ class CellCycle(AbstractSystem):
         return jnp.stack([*d1, *d2])
 
 
-@register_system("circadian_rhythm-v1", aliases=("CircadianRhythm",))
+@register_system("circadian_rhythm-v2", aliases=("CircadianRhythm",))
 class CircadianRhythm(AbstractSystem):
     """Leloup–Gonze–Goldbeter Drosophila PER clock under light/dark forcing (dysts form).
 
@@ -190,6 +190,7 @@ class CircadianRhythm(AbstractSystem):
     vmin: float = 1.0
 
     default_initial_condition = (1.5401187, 5.3707921, 41.054266, 11.619073, 2004.0233)
+    phase_indices = (4,)  # dysts' unbounded_indices: observed as sin, cos
     citation = "Leloup, Gonze, Goldbeter. 1999. Gonze, Leloup, Goldbeter. 2000"
     description = "The Drosophila circadian rhythm under periodic light/dark forcing."
     dt_hint = 0.05

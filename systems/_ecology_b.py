@@ -110,7 +110,7 @@ class SaltonSea(AbstractSystem):
         )
 
 
-@register_system("turchin_hanski-v1", aliases=("TurchinHanski",))
+@register_system("turchin_hanski-v2", aliases=("TurchinHanski",))
 class TurchinHanski(AbstractSystem):
     """Turchin–Hanski vole–weasel model with seasonal forcing (dysts' form): with
     σ = 1 − e sin z, ṅ = rσn − rn² − gn²/(n² + h²) − anp/(n + d), ṗ = sσp − sp²/n,
@@ -127,6 +127,7 @@ class TurchinHanski(AbstractSystem):
     s: float = 1.25
 
     default_initial_condition = (0.018027788, 0.013649976, 30363.85)
+    phase_indices = (2,)  # dysts' unbounded_indices: observed as sin, cos
     citation = "Turchin, Hanski. The American Naturalist 1997. Turchin, Hanski. Ecology 2000"
     description = (
         "A chaotic three species food web. The species growth rate has been increased from the "

@@ -47,7 +47,7 @@ def _blinking_rotlet(s, y):
     return jnp.stack([s.sigma * v_r, s.sigma * v_theta, jnp.ones_like(phase)])
 
 
-@register_system("arnold_beltrami_childress-v1", aliases=("ArnoldBeltramiChildress",))
+@register_system("arnold_beltrami_childress-v2", aliases=("ArnoldBeltramiChildress",))
 class ArnoldBeltramiChildress(AbstractSystem):
     """Arnold–Beltrami–Childress steady Beltrami flow on the 3-torus.
 
@@ -59,6 +59,7 @@ class ArnoldBeltramiChildress(AbstractSystem):
     c: float = 1.0
 
     default_initial_condition = (147.91266, -1762.805, -647.37622)
+    phase_indices = (0, 1, 2)  # dysts' unbounded_indices: observed as sin, cos
     citation = "V. I. Arnold, Journal of Applied Mathematics and Mechanics 30, 223 (1966)."
     description = (
         "An exact solution of Euler's equation for inviscid flow in 3D. Often referred to as the "
@@ -77,7 +78,7 @@ class ArnoldBeltramiChildress(AbstractSystem):
         )
 
 
-@register_system("bickley_jet-v1", aliases=("BickleyJet",))
+@register_system("bickley_jet-v2", aliases=("BickleyJet",))
 class BickleyJet(AbstractSystem):
     """Tracer in a perturbed Bickley jet (state: cross-stream y, along-stream x, time τ).
 
@@ -95,6 +96,14 @@ class BickleyJet(AbstractSystem):
     u: float = 6.266e-05
 
     default_initial_condition = (-0.4, 0.3, 0.0)
+    phase_indices = (1, 2)  # dysts' unbounded_indices: observed as sin, cos
+
+    @property
+    def phase_periods(self):
+        # x enters through kₙx (kₙ multiples of k₁); τ through the quasi-periodic kₙσₙτ:
+        # the period of its slowest mode
+        return (2 * math.pi / self.k[0], 2 * math.pi / (self.k[0] * self.sigma[0]))
+
     citation = (
         "Hadjighasem, Karrasch, Teramoto, Haller (2016). A Spectral Clustering Approach to "
         "Lagrangian Vortex Detection Phys Rev E."
@@ -117,7 +126,7 @@ class BickleyJet(AbstractSystem):
         return jnp.stack([y_dot, x_dot, jnp.full_like(tau, self.omega)])
 
 
-@register_system("blinking_rotlet-v1", aliases=("BlinkingRotlet",))
+@register_system("blinking_rotlet-v2", aliases=("BlinkingRotlet",))
 class BlinkingRotlet(AbstractSystem):
     """Meleshko and Aref's blinking rotlet: two rotlets at (±b, 0) in a disc, switched
     periodically (polar state r, θ and time).
@@ -130,6 +139,12 @@ class BlinkingRotlet(AbstractSystem):
     tau: float = 3.0
 
     default_initial_condition = (-0.08541919, -0.05204435, 0.0)
+    phase_indices = (1, 2)  # dysts' unbounded_indices: observed as sin, cos
+
+    @property
+    def phase_periods(self):  # the polar angle, and the protocol clock of period τ
+        return (2 * math.pi, self.tau)
+
     citation = (
         "Meleshko & Aref. A blinking rotlet model for chaotic advection. Physics of Fluids 1996. "
         "See also Tallapragada and Sudarsanam PRE 2019"
@@ -144,7 +159,7 @@ class BlinkingRotlet(AbstractSystem):
         return _blinking_rotlet(self, y)
 
 
-@register_system("blinking_vortex-v1", aliases=("BlinkingVortex",))
+@register_system("blinking_vortex-v2", aliases=("BlinkingVortex",))
 class BlinkingVortex(AbstractSystem):
     """Aref's blinking vortex: the blinking-rotlet flow without the wall image terms
     (``bc = 0``); polar state r, θ and time.
@@ -157,6 +172,12 @@ class BlinkingVortex(AbstractSystem):
     tau: float = 3.0
 
     default_initial_condition = (-0.08541919, -0.05204435, 0.0)
+    phase_indices = (1, 2)  # dysts' unbounded_indices: observed as sin, cos
+
+    @property
+    def phase_periods(self):  # the polar angle, and the protocol clock of period τ
+        return (2 * math.pi, self.tau)
+
     citation = "Aref (1984). Stirring by chaotic advection. J. Fluid Mechanics."
     description = (
         "A classic minimal chaotic mixing flow. Solution is given in polar coordinates (r, theta)"
@@ -167,7 +188,7 @@ class BlinkingVortex(AbstractSystem):
         return _blinking_rotlet(self, y)
 
 
-@register_system("double_gyre-v1", aliases=("DoubleGyre",))
+@register_system("double_gyre-v2", aliases=("DoubleGyre",))
 class DoubleGyre(AbstractSystem):
     """Shadden et al.'s time-periodic double gyre (state x, y and forcing phase θ).
 
@@ -179,6 +200,7 @@ class DoubleGyre(AbstractSystem):
     omega: float = 0.62832
 
     default_initial_condition = (1.5327241, 0.99802126, 3879.3323)
+    phase_indices = (2,)  # dysts' unbounded_indices: observed as sin, cos
     citation = (
         "Shadden, Lekien, Marsden (2005). Definition and properties of Lagrangian coherent "
         "structures from finite-time Lyapunov exponents in two-dimensional aperiodic flows. "
@@ -205,7 +227,7 @@ class DoubleGyre(AbstractSystem):
         )
 
 
-@register_system("interior_squirmer-v1", aliases=("InteriorSquirmer",))
+@register_system("interior_squirmer-v2", aliases=("InteriorSquirmer",))
 class InteriorSquirmer(AbstractSystem):
     """Stokes flow inside a cylinder driven by a blinking tangential boundary slip.
 
@@ -218,6 +240,12 @@ class InteriorSquirmer(AbstractSystem):
     tau: float = 3.0
 
     default_initial_condition = (0.1, 0.1, 0.1)
+    phase_indices = (1, 2)  # dysts' unbounded_indices: observed as sin, cos
+
+    @property
+    def phase_periods(self):  # the polar angle, and the protocol clock of period τ
+        return (2 * math.pi, self.tau)
+
     citation = (
         "Blake, J. R. Self propulsion due to oscillations on the surface of a cylinder at low "
         "Reynolds number. AMS Bulletin 1971."

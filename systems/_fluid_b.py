@@ -1,5 +1,7 @@
 """Chaotic advection of tracers in time-periodic two-dimensional flows."""
 
+import math
+
 import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
@@ -23,7 +25,7 @@ def _cavity_velocity(x, y, a, b, u1, u2):
     return u, v
 
 
-@register_system("lid_driven_cavity_flow-v1", aliases=("LidDrivenCavityFlow",))
+@register_system("lid_driven_cavity_flow-v2", aliases=("LidDrivenCavityFlow",))
 class LidDrivenCavityFlow(AbstractSystem):
     """Tracer in a rectangular cavity (width a, height b) whose two lids drive in turn
     (Grover et al. 2012): two Stokes modes, the first reversing sign as the protocol
@@ -38,6 +40,12 @@ class LidDrivenCavityFlow(AbstractSystem):
     u2: float = 8.34932
 
     default_initial_condition = (3.966790341130254, 0.18425981346720144, 0.0)
+    phase_indices = (2,)  # dysts' unbounded_indices: observed as sin, cos
+
+    @property
+    def phase_periods(self):  # the protocol clock of period τ
+        return (self.tau,)
+
     citation = (
         "Grover et al. Chaos (2012). Topological chaos, braiding and bifurcation of almost-"
         "cyclic sets."
@@ -61,7 +69,7 @@ class LidDrivenCavityFlow(AbstractSystem):
         )
 
 
-@register_system("oscillating_flow-v1", aliases=("OscillatingFlow",))
+@register_system("oscillating_flow-v2", aliases=("OscillatingFlow",))
 class OscillatingFlow(AbstractSystem):
     """Solomon–Gollub oscillating convection rolls: with f = x + b sin z,
     ẋ = u cos(ky) sin(kf), ẏ = −u sin(ky) cos(kf), ż = ω (forcing phase as a state).
@@ -73,6 +81,12 @@ class OscillatingFlow(AbstractSystem):
     u: float = 0.72
 
     default_initial_condition = (3.14159265, 1.04719755, 0.4)
+    phase_indices = (0, 2)  # dysts' unbounded_indices: observed as sin, cos
+
+    @property
+    def phase_periods(self):  # x enters through sin(k f), z through sin z
+        return (2 * math.pi / self.k, 2 * math.pi)
+
     citation = "T. H. Solomon and J. P. Gollub, Phys. Rev. A 38, 6280 (1988)."
     description = (
         "A model fluid flow that produces KAM tori. Original parameters have been rescaled by k"

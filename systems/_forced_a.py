@@ -8,7 +8,7 @@ import jax.numpy as jnp
 from chaosbench import AbstractSystem, register_system
 
 
-@register_system("duffing-v1", aliases=("Duffing",))
+@register_system("duffing-v2", aliases=("Duffing",))
 class Duffing(AbstractSystem):
     """Forced Duffing oscillator: ẍ + δẋ + βx + αx³ = γ cos θ, θ̇ = ω."""
 
@@ -19,6 +19,7 @@ class Duffing(AbstractSystem):
     omega: float = 1.4
 
     default_initial_condition = (-1.1635382, -0.5092374, 0.0)
+    phase_indices = (2,)  # dysts' unbounded_indices: observed as sin, cos
     citation = (
         "Duffing, G. (1918), Forced oscillations with variable natural frequency and their "
         "technical relevance, Heft 41/42, Braunschweig: Vieweg."
@@ -39,7 +40,7 @@ class Duffing(AbstractSystem):
         )
 
 
-@register_system("forced_van_der_pol-v1", aliases=("ForcedVanDerPol",))
+@register_system("forced_van_der_pol-v2", aliases=("ForcedVanDerPol",))
 class ForcedVanDerPol(AbstractSystem):
     """Forced van der Pol oscillator: ẍ − μ(1 − x²)ẋ + x = a sin θ, θ̇ = w."""
 
@@ -48,6 +49,7 @@ class ForcedVanDerPol(AbstractSystem):
     w: float = 0.63
 
     default_initial_condition = (-1.520504, 0.19640249, 687.39073)
+    phase_indices = (2,)  # dysts' unbounded_indices: observed as sin, cos
     citation = (
         "B. van der Pol (1920). A theory of the amplitude of free and forced triode vibrations. "
         "Radio Review 1."
@@ -66,7 +68,7 @@ class ForcedVanDerPol(AbstractSystem):
         )
 
 
-@register_system("forced_brusselator-v1", aliases=("ForcedBrusselator",))
+@register_system("forced_brusselator-v2", aliases=("ForcedBrusselator",))
 class ForcedBrusselator(AbstractSystem):
     """Forced Brusselator reaction model.
 
@@ -79,6 +81,7 @@ class ForcedBrusselator(AbstractSystem):
     w: float = 0.81
 
     default_initial_condition = (0.40635464, 1.8192295, 6381.6484)
+    phase_indices = (2,)  # dysts' unbounded_indices: observed as sin, cos
     citation = (
         "I. Prigogine, From Being to Becoming: Time and Complexity in the Physical Sciences, New "
         "York: W.H. Freeman and Company, 1980."
@@ -97,7 +100,7 @@ class ForcedBrusselator(AbstractSystem):
         )
 
 
-@register_system("fluid_trampoline-v1", aliases=("FluidTrampoline",))
+@register_system("fluid_trampoline-v2", aliases=("FluidTrampoline",))
 class FluidTrampoline(AbstractSystem):
     """A droplet bouncing on a vibrating fluid bath (Gilet and Bush).
 
@@ -110,6 +113,7 @@ class FluidTrampoline(AbstractSystem):
     w: float = 1.21
 
     default_initial_condition = (-0.65820064, -2.8807787, 0.1)
+    phase_indices = (2,)  # dysts' unbounded_indices: observed as sin, cos
     citation = "Gilet, Bush. The fluid trampoline: droplets bouncing on a soap film. JFM 2009."
     description = "A droplet bouncing on a horizontal soap film."
     dt_hint = 0.02

@@ -7,7 +7,7 @@ from chaosbench import AbstractSystem, register_system
 _G = 9.82  # gravitational acceleration, as in dysts
 
 
-@register_system("swinging_atwood-v1", aliases=("SwingingAtwood",))
+@register_system("swinging_atwood-v2", aliases=("SwingingAtwood",))
 class SwingingAtwood(AbstractSystem):
     """Swinging Atwood's machine in Hamiltonian form (g = 9.82): state (r, θ, p_r, p_θ),
     ṙ = p_r/(m₁ + m₂), θ̇ = p_θ/(m₁r²), ṗ_r = p_θ²/(m₁r³) − m₂g + m₁g cos θ,
@@ -18,6 +18,7 @@ class SwingingAtwood(AbstractSystem):
     m2: float = 4.5
 
     default_initial_condition = (0.113296, 1.5707963267948966, 0.10992, 0.17747)
+    phase_indices = (1,)  # dysts' unbounded_indices: observed as sin, cos
     citation = (
         "Tufillaro, Nicholas B.; Abbott, Tyler A.; Griffiths, David J. (1984). Swinging "
         "Atwood's Machine. American Journal of Physics. 52 (10): 895--903."
@@ -41,7 +42,7 @@ class SwingingAtwood(AbstractSystem):
         )
 
 
-@register_system("stick_slip_oscillator-v1", aliases=("StickSlipOscillator",))
+@register_system("stick_slip_oscillator-v2", aliases=("StickSlipOscillator",))
 class StickSlipOscillator(AbstractSystem):
     """Duffing-type oscillator with stick-slip friction, weakly forced (dysts' form):
     ẋ = v, v̇ = ε(γ cos θ − T(v)) + ax − bx³, θ̇ = w, where
@@ -62,6 +63,7 @@ class StickSlipOscillator(AbstractSystem):
     w: float = 2.0
 
     default_initial_condition = (0.85539847, -0.39125834, 0.0)
+    phase_indices = (2,)  # dysts' unbounded_indices: observed as sin, cos
     citation = "Awrejcewicz, Jan, and M. M. Holicke (1999). Int J of Bifurcation and Chaos."
     description = (
         "A weakly forced (quasiautonomous) oscillator with dynamics similar to stick-slip "

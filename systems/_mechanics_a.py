@@ -6,7 +6,7 @@ import jax.numpy as jnp
 from chaosbench import AbstractSystem, register_system
 
 
-@register_system("arnold_web-v1", aliases=("ArnoldWeb",))
+@register_system("arnold_web-v2", aliases=("ArnoldWeb",))
 class ArnoldWeb(AbstractSystem):
     """Froeschlé–Guzzo–Lega quasi-integrable Hamiltonian showing the Arnold web.
 
@@ -18,6 +18,7 @@ class ArnoldWeb(AbstractSystem):
     w: float = 1.0
 
     default_initial_condition = (0.10469507, 0.0892929984, 11025.3686, 6055.32273, 0.1)
+    phase_indices = (2, 3, 4)  # dysts' unbounded_indices: observed as sin, cos
     citation = (
         "Froeschle, C., Guzzo, M. & Legga, E (2000). Graphical evolution of the Arnold web: From "
         "order to chaos. Science 289."
@@ -41,7 +42,7 @@ class ArnoldWeb(AbstractSystem):
         )
 
 
-@register_system("double_pendulum-v1", aliases=("DoublePendulum",))
+@register_system("double_pendulum-v2", aliases=("DoublePendulum",))
 class DoublePendulum(AbstractSystem):
     """Frictionless double pendulum of point masses in Hamiltonian form (θ₁, θ₂, p₁, p₂).
 
@@ -59,6 +60,7 @@ class DoublePendulum(AbstractSystem):
     m2: float = 1.0
 
     default_initial_condition = (-44.334542, 223.53554, -1.2249799, 2.535486)
+    phase_indices = (0, 1)  # dysts' unbounded_indices: observed as sin, cos
     citation = "See, for example: Marion (2013). Classical dynamics of particles and systems."
     description = "Two coupled rigid pendula without damping."
     dt_hint = 0.008

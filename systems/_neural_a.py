@@ -214,7 +214,7 @@ class ExcitableCell(AbstractSystem):
         return jnp.stack([v_dot, n_dot, c_dot])
 
 
-@register_system("forced_fitz_hugh_nagumo-v1", aliases=("ForcedFitzHughNagumo",))
+@register_system("forced_fitz_hugh_nagumo-v2", aliases=("ForcedFitzHughNagumo",))
 class ForcedFitzHughNagumo(AbstractSystem):
     """Periodically forced FitzHugh–Nagumo neuron; the forcing phase is the third state.
 
@@ -229,6 +229,7 @@ class ForcedFitzHughNagumo(AbstractSystem):
     omega: float = 0.043650793650793655
 
     default_initial_condition = (-1.2155252, -0.046470891, 0.0)
+    phase_indices = (2,)  # dysts' unbounded_indices: observed as sin, cos
     citation = (
         "FitzHugh, Richard (1961). Impulses and Physiological States in Theoretical Models of "
         "Nerve Membrane. Biophysical Journal. 1 (6)."

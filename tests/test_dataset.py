@@ -1,5 +1,6 @@
 """Datasets are deterministic functions of their spec, and the cache can't go stale."""
 
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -74,3 +75,29 @@ def test_bad_spec_is_refused():
         _spec(n_train=0)
     with pytest.raises(ValueError, match="dt"):
         _spec(dt=-1.0)
+
+
+def test_phase_coordinates_are_observed_as_sin_and_cos(tmp_path, monkeypatch):
+    """A forcing phase grows without bound; datasets see it as sin θ in its slot plus an
+    appended cos θ (bounded, smooth, one-to-one), on numpy and jax arrays alike."""
+    duffing = cb.get_system("duffing")
+    assert duffing.phase_indices == (2,) and duffing.observed_dimension == 4
+    state = np.array([[0.5, -1.0, np.pi / 6], [1.5, 2.0, 1000.0]])
+    expected = np.array(
+        [[0.5, -1.0, 0.5, np.cos(np.pi / 6)], [1.5, 2.0, np.sin(1000.0), np.cos(1000.0)]]
+    )
+    np.testing.assert_allclose(duffing.wrap_phases(state), expected, atol=1e-15)
+    np.testing.assert_allclose(np.asarray(duffing.wrap_phases(jnp.asarray(state))), expected)
+    assert state[1, 2] == 1000.0  # the input is not modified
+    lorenz = cb.get_system("lorenz63")
+    assert lorenz.wrap_phases(state) is state and lorenz.observed_dimension == 3
+
+    monkeypatch.setenv("CHAOSBENCH_CACHE", str(tmp_path))
+    spec = cb.DatasetSpec.create(
+        duffing.id, duffing.parameters, dt=0.05, n_train=400, n_test=2, context=20,
+        horizon=30, n_long=100, burn_in=50.0, seed=0,
+    )  # fmt: skip
+    data = cb.make_dataset(spec, use_cache=False)
+    assert data.train.shape == (400, 4) and data.long.shape == (100, 4)
+    np.testing.assert_allclose(data.long[:, 2] ** 2 + data.long[:, 3] ** 2, 1.0, atol=1e-12)
+    assert np.abs(data.train).max() < 10  # θ itself (≈ 1.4 t) would reach 70

@@ -54,6 +54,17 @@ def test_dominant_period_of_a_sine():
     assert cb.dominant_period(x, 0.01) == pytest.approx(0.8, rel=0.01)
 
 
+def test_dominant_period_ignores_a_trend_the_window_cannot_resolve():
+    """A slow component with fewer than MIN_CYCLES cycles in the window is a trend, not the
+    period, however strong (a Lorenz-type lobe switch, a drift): the period is the
+    oscillation's. Without the guard the slow bin wins (checked below)."""
+    t = np.arange(4096) * 0.01  # window 40.96: the slow term completes 2 cycles
+    slow = 5.0 * np.sin(2 * np.pi * t / 20.48)
+    x = np.stack([slow + np.sin(2 * np.pi * t / 0.8), slow + np.cos(2 * np.pi * t / 0.8)], 1)
+    assert cb.dominant_period(x, 0.01) == pytest.approx(0.8, rel=0.01)
+    assert cb.dominant_period(x, 0.01, min_cycles=1) == pytest.approx(20.48, rel=0.01)
+
+
 def test_kaplan_yorke_dimension():
     assert kaplan_yorke_dimension(np.array([0.9056, 0.0, -14.5723])) == pytest.approx(
         2 + 0.9056 / 14.5723
