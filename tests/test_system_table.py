@@ -104,6 +104,19 @@ def test_dysts_alias_matches_catalogue(system_id):
             np.testing.assert_allclose(system.parameters[name], value, rtol=1e-12)
 
 
+@pytest.mark.skipif(not REFERENCE.exists(), reason="../shared/reference is not beside the repo")
+@pytest.mark.parametrize("system_id", all_systems)
+def test_phase_coordinates_are_the_catalogues_unbounded_indices(system_id):
+    """The coordinates observed as (sin, cos) are exactly those dysts marks unbounded."""
+    system = cb.get_system(system_id)
+    entry = next((_reference()[a] for a in system.aliases if a in _reference()), None)
+    if entry is None:
+        assert system.phase_indices == ()
+        return
+    assert list(system.phase_indices) == entry.get("unbounded_indices", [])
+    assert len(system.phase_periods) == len(system.phase_indices)
+
+
 def test_literature_values():
     """Values from the literature, not from dysts (whose estimates are known to be rough)."""
     lorenz = TABLE["lorenz63-v1"]["lyapunov_spectrum"]

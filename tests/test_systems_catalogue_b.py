@@ -45,7 +45,8 @@ def _snake(name: str) -> str:
 @pytest.mark.parametrize("alias", ALIASES)
 def test_alias_resolves_to_id(alias):
     system = chaosbench.get_system(alias)
-    assert system.id == f"{_snake(alias)}-v1"
+    version = 2 if system.phase_indices else 1  # v2: phases observed as sin, cos
+    assert system.id == f"{_snake(alias)}-v{version}"
     assert alias in system.aliases
 
 
