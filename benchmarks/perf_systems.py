@@ -58,7 +58,7 @@ def generate(system_id: str) -> dict:
         cb.make_dataset(_spec(system, facts), use_cache=False)
         cold = time.perf_counter() - t0
         t0 = time.perf_counter()
-        data = cb.make_dataset(_spec(system, facts, seed=1), use_cache=False)  # same shapes
+        cb.make_dataset(_spec(system, facts, seed=1), use_cache=False)  # same shapes
     except FloatingPointError as error:  # reported, not fatal: the others still run
         failed = time.perf_counter() - t0
         return {"system": system_id, "cold": failed, "warm": 0.0, "error": str(error)}
