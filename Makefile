@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check chaosbench systems forecasters metrics tests benchmarks
 
 systems: $(STAMP)
-	$(BIN)/chaosbench systems --jobs 2 --timeout 600
+	$(BIN)/chaosbench systems --jobs 2 --timeout 900
 
 perf: $(STAMP)
 	$(BIN)/python benchmarks/perf.py
