@@ -3,6 +3,7 @@
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 from chaosbench._evaluate import fit_seeds
 from forecasters._esn import ESN, TunedESN
@@ -48,6 +49,8 @@ def test_tuned_esn_search():
     assert float(fitted.scores.max()) > 25
 
 
+@pytest.mark.slow  # an intermittent XLA-CPU stall in this two-seed fit hung a `make test`
+# run (0 % CPU, 2026-11-30); kept in `make test-slow` until it is reduced (see the notes)
 def test_tuned_esn_vmaps_over_seeds():
     model = TunedESN(**{**TINY, "n_candidates": 2})
     (a, b), _ = fit_seeds(model, _data(600), [0, 1])
