@@ -5,6 +5,7 @@ The table (``chaosbench/data/system_facts.json``) is written by ``make systems``
 read it rather than recompute 130+ spectra. A ``slow`` test recomputes a sample.
 """
 
+import functools
 import json
 import math
 from pathlib import Path
@@ -85,6 +86,7 @@ DEVIATIONS: dict[str, dict[str, float]] = {
 }
 
 
+@functools.cache
 def _reference():
     return json.loads(REFERENCE.read_text()) if REFERENCE.exists() else {}
 
