@@ -4,7 +4,7 @@ For each system: dominant period (power spectrum), sampling interval of the benc
 (``period / points_per_period``), attractor mean and std, the Lyapunov spectrum with an
 uncertainty from several initial conditions, λ_max, the Lyapunov time and the
 Kaplan–Yorke dimension. Period, mean, std and boundedness are those of what the benchmark
-observes (``system.observe``: phase coordinates as ``sin θ`` plus an appended ``cos θ``,
+observes (``system.wrap_phases``: phases as ``sin θ`` plus an appended ``cos θ``,
 as dysts' statistics treat its ``unbounded_indices``); the Lyapunov spectrum is that of
 the integrated state. Facts are looked up, in order, in the table shipped with the
 package (``chaosbench/data/system_facts.json``), in the on-disk cache, and otherwise
@@ -267,10 +267,9 @@ def write_table(
             _update_table({system_id: _entry(system_id, key, settings)})
     known = set(_api.list_systems())
     table = _update_table({}, keep=lambda k: k in known)
+    judged = {k: str(verdict(e)) for k, e in table.items() if "max_lyapunov" in e}
     stale = {  # verdicts judged by an older rule: re-judge the stored facts
-        k: {**e, "verdict": str(verdict(e))}
-        for k, e in table.items()
-        if "max_lyapunov" in e and e.get("verdict") != str(verdict(e))
+        k: {**table[k], "verdict": v} for k, v in judged.items() if table[k].get("verdict") != v
     }
     if stale:
         table = _update_table(stale, keep=lambda k: k in known)
