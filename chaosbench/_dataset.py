@@ -6,7 +6,7 @@ trajectory starts from its own perturbation of the system's initial condition an
 burned in onto the attractor separately, so no test trajectory is a piece of the
 training trajectory. Arrays are float64 in physical units; ``mean`` and ``std`` are the
 training statistics used to z-score what forecasters see. A system with phase
-coordinates is observed through ``system.observe`` (each phase θ as ``sin θ`` in its
+coordinates is observed through ``system.wrap_phases`` (each phase θ as ``sin θ`` in its
 slot, ``cos θ`` appended), so its arrays are ``system.observed_dimension`` wide.
 """
 
