@@ -236,7 +236,12 @@ class TunedESN(AbstractForecaster):
             w_out = jnp.linalg.solve(gram_fit + reg, xy_fit).T
             return jnp.mean(jax.vmap(valid_steps, in_axes=(None, 0))(w_out, starts))
 
-        scores = jnp.stack([score(r) for r in self.ridges])
+        # One ridge after another (lax.map), never side by side: with a batched search
+        # (search_batch > 1) each solve is a batched LAPACK call that jaxlib spreads over
+        # XLA's intra-op thread pool and then waits for; independent solves running at
+        # once can occupy every pool thread with such waits and deadlock (seen on 2 cores:
+        # all tf_XLAEigen threads parked in ParallelBatchMap, 0 % CPU).
+        scores = jax.lax.map(score, jnp.asarray(self.ridges, train.dtype))
         return scores, gram_fit + gram_val, xy_fit + xy_val
 
     def fit(self, key, train):

@@ -3,7 +3,6 @@
 import jax
 import jax.numpy as jnp
 import numpy as np
-import pytest
 
 from chaosbench._evaluate import fit_seeds
 from forecasters._esn import ESN, TunedESN
@@ -49,9 +48,10 @@ def test_tuned_esn_search():
     assert float(fitted.scores.max()) > 25
 
 
-@pytest.mark.slow  # an intermittent XLA-CPU stall in this two-seed fit hung a `make test`
-# run (0 % CPU, 2026-11-30); kept in `make test-slow` until it is reduced (see the notes)
 def test_tuned_esn_vmaps_over_seeds():
+    # Also the regression test of a deadlock: with search_batch=2 the three ridge solves
+    # once ran side by side as batched LAPACK calls and parked both of XLA's intra-op
+    # threads (2 cores) for good in 2 of 5 runs; TunedESN now solves them one by one.
     model = TunedESN(**{**TINY, "n_candidates": 2})
     (a, b), _ = fit_seeds(model, _data(600), [0, 1])
     assert a.w.shape == (40, 40) and not np.allclose(a.w, b.w)
