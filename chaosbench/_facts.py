@@ -1,13 +1,14 @@
 """Invariants of a system computed by the suite itself: never hand-copied.
 
 For each system: dominant period (power spectrum), sampling interval of the benchmark
-(``period / points_per_period``), attractor mean and std, the Lyapunov spectrum with an
-uncertainty from several initial conditions, λ_max, the Lyapunov time and the
-Kaplan–Yorke dimension. Period, mean, std and boundedness are those of what the benchmark
-observes (``system.wrap_phases``: phases as ``sin θ`` plus an appended ``cos θ``,
-as dysts' statistics treat its ``unbounded_indices``); the Lyapunov spectrum is that of
-the integrated state. Facts are looked up, in order, in the table shipped with the
-package (``chaosbench/data/system_facts.json``), in the on-disk cache, and otherwise
+(``min(period, 5 Lyapunov times) / points_per_period``), attractor mean and std, the
+Lyapunov spectrum with an uncertainty from several initial conditions, λ_max, the
+Lyapunov time and the Kaplan–Yorke dimension. Period, mean, std and boundedness are
+those of what the benchmark observes (``system.wrap_phases``: phases as ``sin θ`` plus
+an appended ``cos θ``, as dysts' statistics treat its ``unbounded_indices``); the
+Lyapunov spectrum is that of the integrated state. Facts are looked up, in order, in the
+table shipped with the package (``chaosbench/data/system_facts.json``), in the on-disk
+cache, and otherwise
 computed and cached. Every entry is keyed by a hash of the system's parameters, initial
 condition and the settings below, so a changed system never reads stale facts.
 """
@@ -29,6 +30,7 @@ import numpy as np
 from ._cache import atomic_write_text, cache_dir, content_hash
 from ._integrate import IntegratorSettings, advance_batch, sample_batch
 from ._lyapunov import dominant_period, lyapunov_spectrum_batch, n_exponents
+from ._protocol import sampling_interval
 from ._stepped import AbstractSteppedSystem
 from ._system import AbstractSystem
 
@@ -41,7 +43,8 @@ class FactsSettings:
 
     **Arguments:**
 
-    - `points_per_period`: the benchmark's sampling density; ``dt = period / this``.
+    - `points_per_period`: the benchmark's sampling density; ``dt = min(period, 5 t_λ) /
+      this`` (see :func:`chaosbench._protocol.sampling_interval`).
     - `probe_steps_per_hint`: first probe's sampling interval in units of ``dt_hint``.
     - `n_period_samples`: samples of the trajectory used for period, mean and std.
     - `samples_per_period`: their density.
@@ -95,11 +98,11 @@ def get_facts(
     if not recompute:
         entry = _table().get(system.id)
         if entry is not None and entry.get("key") == key:
-            return entry
+            return _with_sampling_interval(entry, settings)
         path = cache_dir() / "facts" / f"{system.id}-{key}.json"
         if path.exists():
             try:
-                return json.loads(path.read_text())
+                return _with_sampling_interval(json.loads(path.read_text()), settings)
             except json.JSONDecodeError:
                 path.unlink(missing_ok=True)  # a torn write: recompute
     facts = compute_facts(system, settings)
@@ -107,6 +110,15 @@ def get_facts(
         cache_dir() / "facts" / f"{system.id}-{key}.json", json.dumps(facts, indent=1)
     )
     return facts
+
+
+def _with_sampling_interval(entry: dict[str, Any], settings: FactsSettings) -> dict[str, Any]:
+    """``entry`` with its ``dt`` derived by today's rule from its stored period and λ_max
+    (stored facts outlive changes of the sampling rule; the expensive facts do not)."""
+    if entry.get("period") is None or entry.get("max_lyapunov") is None:
+        return entry
+    dt = sampling_interval(entry["period"], entry["max_lyapunov"], settings.points_per_period)
+    return {**entry, "dt": dt}
 
 
 def kaplan_yorke_dimension(spectrum: np.ndarray) -> float:
@@ -184,7 +196,7 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
         "lyapunov_time": 1.0 / lam if lam > 0 else math.inf,
         "kaplan_yorke_dimension": kaplan_yorke_dimension(spectrum),
         "period": period,
-        "dt": period / settings.points_per_period,
+        "dt": sampling_interval(period, lam, settings.points_per_period),
         "phase_indices": list(system.phase_indices),
         "mean": seen.mean(axis=0).tolist(),
         "std": seen.std(axis=0).tolist(),
@@ -268,8 +280,11 @@ def write_table(
     known = set(_api.list_systems())
     table = _update_table({}, keep=lambda k: k in known)
     judged = {k: str(verdict(e)) for k, e in table.items() if "max_lyapunov" in e}
-    stale = {  # verdicts judged by an older rule: re-judge the stored facts
-        k: {**table[k], "verdict": v} for k, v in judged.items() if table[k].get("verdict") != v
+    stale = {  # verdicts judged, or dt derived, by an older rule: redo it on stored facts
+        k: {**_with_sampling_interval(table[k], settings), "verdict": v}
+        for k, v in judged.items()
+        if table[k].get("verdict") != v
+        or table[k].get("dt") != _with_sampling_interval(table[k], settings).get("dt")
     }
     if stale:
         table = _update_table(stale, keep=lambda k: k in known)

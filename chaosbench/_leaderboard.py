@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,6 +63,7 @@ def metric_columns(rows: pd.DataFrame) -> list[str]:
             "traceback",
             "system_version",
             "forecaster_version",
+            "protocol_version",
             "dt",
             "max_lyapunov",
         }
@@ -77,7 +79,26 @@ def load_rows(out: Path) -> pd.DataFrame:
             f"no results under {out}/cells: run `chaosbench run --out {out}` first"
         )
     rows = pd.DataFrame([json.loads(f.read_text()) for f in files])
+    rows = _newest_protocol(rows, out)
     return rows.sort_values(ID_COLUMNS, kind="stable").reset_index(drop=True)
+
+
+def _newest_protocol(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
+    """Only the rows of the newest protocol version under ``out`` (rows written before
+    the column existed are version 1): results of different protocols are never mixed."""
+    if "protocol_version" not in rows.columns:
+        rows["protocol_version"] = 1
+    version = rows["protocol_version"].fillna(1).astype(int)
+    rows["protocol_version"] = version
+    newest = int(version.max())
+    old = int((version < newest).sum())
+    if old:
+        warnings.warn(
+            f"{old} rows under {out}/cells come from an older protocol than v{newest} and are "
+            "left out of the tables; delete them (or use a fresh --out) to silence this",
+            stacklevel=3,
+        )
+    return rows[version == newest].copy()
 
 
 # --------------------------------------------------------------------------- statistics

@@ -345,6 +345,7 @@ def execute_group(
                 "task": task,
                 "system_version": int(system_id.rsplit("-v", 1)[1]),
                 "forecaster_version": int(forecaster_id.rsplit("-v", 1)[1]),
+                "protocol_version": suite.protocol.version,
                 "error": "",
                 **known,
                 **result,

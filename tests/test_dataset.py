@@ -1,5 +1,7 @@
 """Datasets are deterministic functions of their spec, and the cache can't go stale."""
 
+import dataclasses
+
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -101,3 +103,27 @@ def test_phase_coordinates_are_observed_as_sin_and_cos(tmp_path, monkeypatch):
     assert data.train.shape == (400, 4) and data.long.shape == (100, 4)
     np.testing.assert_allclose(data.long[:, 2] ** 2 + data.long[:, 3] ** 2, 1.0, atol=1e-12)
     assert np.abs(data.train).max() < 10  # θ itself (≈ 1.4 t) would reach 70
+
+
+def _fragile_dataset(system_id, perturbation):
+    """A protocol dataset of ``system_id`` (18 starts, 100-period burn-in), barely sampled."""
+    system = cb.get_system(system_id)
+    spec = cb.Protocol().dataset_spec(system, cb.get_facts(system), cb.TASKS["rich"])
+    short = dataclasses.replace(
+        spec, n_train=8, n_test=16, context=4, horizon=4, n_long=8, perturbation=perturbation
+    )
+    return cb.make_dataset(short, use_cache=False)
+
+
+@pytest.mark.parametrize("system_id", ["sprott_jerk-v1", "sprott_q-v1"])
+def test_protocol_starts_stay_in_a_fragile_basin(system_id):
+    """Protocol v2's 1e-4 kicks keep every start of these basin-fragile systems on the
+    attractor through the 100-period burn-in (see the slow test for v1's 1e-2)."""
+    assert np.isfinite(_fragile_dataset(system_id, cb.Protocol().perturbation).test).all()
+
+
+@pytest.mark.slow  # escaping trajectories make the solver crawl: ~70 s each
+@pytest.mark.parametrize("system_id", ["sprott_jerk-v1", "sprott_q-v1"])
+def test_protocol_v1_starts_left_a_fragile_basin(system_id):
+    with pytest.raises(FloatingPointError, match="non-finite"):
+        _fragile_dataset(system_id, 1e-2)

@@ -21,11 +21,11 @@ import pytest
 import chaosbench as cb
 
 SPEC = dict(n_train=64, n_test=2, context=16, horizon=32, n_long=64, seed=0)
-GOLDEN = {
+GOLDEN = {  # re-pinned for Protocol v2 (initial-condition perturbation 1e-4)
     # system: (dt, burn_in, sha256)
-    "lorenz63-v1": (0.01, 2.0, "188ef220915e89ec3b91eb71058f4e1863898928622761913688f72c8524cf56"),
-    "rossler-v1": (0.05, 5.0, "9ae6c76f87366b7c50a8cb8fec987ffeb07ed09d546dfff9f9951bf759c58fd1"),
-    "lorenz96-v1": (0.01, 2.0, "044540f7eee137c5e75a8d7e101bb4da71294194569e0ae8c8c588c6edcb2171"),
+    "lorenz63-v1": (0.01, 2.0, "6a4d1ebd490a482efef5e8c198df83996c77f47960ef250f437569a5eb64322a"),
+    "rossler-v1": (0.05, 5.0, "d2be31bff496af67c7650fe4b37c662b66039adc82b957573355bd0831965d15"),
+    "lorenz96-v1": (0.01, 2.0, "b70516b4329d45b1acca9b74775a8732ea4074e98e9372fe3936f094e0e4f2d0"),
 }
 
 

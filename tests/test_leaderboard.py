@@ -218,3 +218,13 @@ def test_mixed_stamps_are_listed(out):
     cell.write_text(json.dumps(row))
     stamp = lb.collect_stamp(lb.load_rows(out))
     assert stamp["git_commit"] == "abc123; def456"
+
+
+def test_rows_of_an_older_protocol_are_left_out(out):
+    # the fixture's rows predate the protocol_version column: they count as protocol v1
+    newer = _cell("s1", "a", 0, 9, "ok") | {"run_id": "s1-a-0-v2", "protocol_version": 2}
+    (out / "cells" / "s1-a-0-v2.json").write_text(json.dumps(newer))
+    with pytest.warns(UserWarning, match="27 rows .* older protocol than v2"):
+        rows = lb.load_rows(out)
+    assert len(rows) == 1 and rows.iloc[0]["vpt_lyap"] == 9
+    assert (rows["protocol_version"] == 2).all()

@@ -15,6 +15,7 @@ import pytest
 
 import chaosbench as cb
 from chaosbench import _facts
+from chaosbench._protocol import sampling_interval
 from chaosbench._validate import verdict
 from helpers import all_systems
 
@@ -62,6 +63,22 @@ def test_table_entry_is_current(system_id):
         f"the table's facts for {system_id} are stale (parameters, initial condition or code "
         "changed): run `make systems`"
     )
+    if "max_lyapunov" not in entry:
+        return  # an entry that timed out (tested as skipped by the checks below)
+    assert entry["dt"] == sampling_interval(entry["period"], entry["max_lyapunov"]), (
+        f"the table's dt for {system_id} predates the sampling rule: run `make systems`"
+    )
+
+
+def test_sampling_interval_resolves_period_and_lyapunov_time():
+    # Lorenz-63-like: the period (0.76) is shorter than 5 Lyapunov times (5.5): period / 100
+    assert sampling_interval(0.76, 0.9) == pytest.approx(0.0076)
+    # Ikeda-like: a 300-unit spectral peak, λ = 0.45: 5 t_λ = 11.1 time units / 100
+    assert sampling_interval(300.0, 0.45) == pytest.approx(5 / 0.45 / 100)
+    assert sampling_interval(2.0, 0.0) == pytest.approx(0.02)  # no positive λ: the period
+    # the shipped table: Ikeda's delay system gets 20 points per Lyapunov time, not 0.7
+    ikeda = TABLE["ikeda_delay-v1"]
+    assert ikeda["dt"] * ikeda["max_lyapunov"] == pytest.approx(0.05)
 
 
 @pytest.mark.parametrize("system_id", TABULATED)
