@@ -28,6 +28,7 @@ from ._forecaster import AbstractForecaster as AbstractForecaster
 from ._forecaster import MalformedForecasterError as MalformedForecasterError
 from ._integrate import IntegratorSettings as IntegratorSettings
 from ._integrate import advance_batch as advance_batch
+from ._integrate import burn_in_and_sample_batch as burn_in_and_sample_batch
 from ._integrate import sample_batch as sample_batch
 from ._lyapunov import dominant_period as dominant_period
 from ._lyapunov import lyapunov_spectrum as lyapunov_spectrum

@@ -24,9 +24,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._cache import atomic_write_bytes, cache_dir, content_hash
-from ._integrate import IntegratorSettings, advance_batch, sample_batch
+from ._integrate import IntegratorSettings, burn_in_and_sample_batch
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: burn-in and sampling in one solve (protocol v3)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,9 +139,9 @@ def generate(spec: DatasetSpec) -> Dataset:
     n_ics = spec.n_test + 2  # train, tests, long
     scale = spec.perturbation * (jnp.abs(base) + 1.0)
     ics = base + scale * jax.random.normal(key_ic, (n_ics, base.shape[0]), dtype=base.dtype)
-    ics = advance_batch(system, ics, 0.0, spec.burn_in, settings)
     n_max = max(spec.n_train, spec.context + spec.horizon, spec.n_long)
-    trajs = np.asarray(sample_batch(system, ics, spec.burn_in, spec.dt, n_max, settings))
+    trajs = burn_in_and_sample_batch(system, ics, 0.0, spec.burn_in, spec.dt, n_max, settings)
+    trajs = np.asarray(trajs)
     if not np.isfinite(trajs).all():
         raise FloatingPointError(
             f"integrating {spec.system_id} produced non-finite values (unbounded system or "

@@ -21,11 +21,11 @@ import pytest
 import chaosbench as cb
 
 SPEC = dict(n_train=64, n_test=2, context=16, horizon=32, n_long=64, seed=0)
-GOLDEN = {  # re-pinned for Protocol v2 (initial-condition perturbation 1e-4)
+GOLDEN = {  # re-pinned for Protocol v3 (dataset format 2: one solve)
     # system: (dt, burn_in, sha256)
-    "lorenz63-v1": (0.01, 2.0, "6a4d1ebd490a482efef5e8c198df83996c77f47960ef250f437569a5eb64322a"),
-    "rossler-v1": (0.05, 5.0, "d2be31bff496af67c7650fe4b37c662b66039adc82b957573355bd0831965d15"),
-    "lorenz96-v1": (0.01, 2.0, "b70516b4329d45b1acca9b74775a8732ea4074e98e9372fe3936f094e0e4f2d0"),
+    "lorenz63-v1": (0.01, 2.0, "932233bd923de76ff307d042119ee221ab31bcb085e8b6f2cbe88616c868495a"),
+    "rossler-v1": (0.05, 5.0, "0fa3956125ea0853d8953a7281c19b9c413ef9899d32839be6a41e5460602dda"),
+    "lorenz96-v1": (0.01, 2.0, "6b1f8b72a8175abbcde57323861d44f94f2146da05112c531af283fbb8a3fb4e"),
 }
 
 
