@@ -8,7 +8,7 @@ JOBS ?= 2
 OUT ?= results
 export CHAOSBENCH_CACHE ?= $(CURDIR)/.cache
 
-.PHONY: install bench bench-smoke test test-slow lint systems perf clean
+.PHONY: install bench bench-smoke test test-slow lint systems perf perf-systems clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ systems: $(STAMP)
 
 perf: $(STAMP)
 	$(BIN)/python benchmarks/perf.py
+
+# whole-catalogue generation, cold and warm, and scipy at matched accuracy (~15 min)
+perf-systems: $(STAMP)
+	CHAOSBENCH_CACHE=$$(mktemp -d) $(BIN)/python benchmarks/perf_systems.py --workers 2 --record
 
 clean:
 	rm -rf $(VENV) .cache

@@ -9,7 +9,8 @@ points at tolerance-matched accuracy: both errors are measured against a tight-t
 reference (``solve_ivp`` DOP853, rtol = atol = 1e-13) over the first 200 points (a short
 window, since chaos amplifies any error over long ones).
 
-Run: ``python benchmarks/perf_systems.py [--systems ...] [--workers 2]``
+Run: ``python benchmarks/perf_systems.py [--systems ...] [--workers 2] [--record]``
+(``make perf-systems`` runs it on the whole catalogue and records to ``results/perf.csv``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import concurrent.futures as futures
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -28,6 +30,9 @@ from scipy.integrate import solve_ivp
 import chaosbench as cb
 from chaosbench._cache import enable_compilation_cache
 from chaosbench._plugins import load_plugins
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _perf_io import record  # noqa: E402
 
 N_ICS = 16
 N_POINTS = 10_000
@@ -148,6 +153,7 @@ def main(argv=None) -> int:
         action="store_true",
         help="use JAX's persistent compilation cache (then 'cold' is not cold)",
     )
+    parser.add_argument("--record", action="store_true", help="add the figures to results/perf.csv")
     args = parser.parse_args(argv)
     load_plugins()
     if args.compilation_cache:
@@ -178,14 +184,44 @@ def main(argv=None) -> int:
     )
     read = cached_read([r["system"] for r in results])
     print(f"whole catalogue from the dataset cache: {read:.1f} s")
+    what = f"{len(ids)} systems x {N_ICS} ICs x {N_POINTS} points, {args.workers} threads"
+    rows = [
+        {
+            "benchmark": "catalogue_generation",
+            "what": f"{what}, cold start (wall; thread time cold {cold:.0f} s, warm {warm:.0f} s)",
+            "seconds_median": total,
+            "repeats": 1,
+            "compile_seconds": cold - warm,
+            "compile_share": (cold - warm) / cold,
+        },
+        {
+            "benchmark": "catalogue_generation",
+            "what": f"{what}, read back from the dataset cache",
+            "seconds_median": read,
+            "repeats": 1,
+        },
+    ]
     for system_id in args.scipy:
         r = scipy_comparison(system_id)
+        rows.append(
+            {
+                "benchmark": "catalogue_scipy",
+                "what": f"{system_id} one trajectory of {N_POINTS} points, dopri8 batched",
+                "seconds_median": r["ours_s_per_traj"],
+                "comparison": f"scipy solve_ivp DOP853 tol {r['scipy_tol']:g} (matched accuracy)",
+                "comparison_seconds_median": r["scipy_s_per_traj"],
+                "error": r["ours_error"],
+                "comparison_error": r["scipy_error"],
+            }
+        )
         print(
             f"scipy vs chaosbench on {system_id}: scipy DOP853 tol {r['scipy_tol']:g} "
             f"{r['scipy_s_per_traj'] * 1e3:.1f} ms/trajectory (error {r['scipy_error']:.1e}); "
             f"ours {r['ours_s_per_traj'] * 1e3:.2f} ms/trajectory (error {r['ours_error']:.1e}); "
             f"ratio {r['ratio']:.0f}x"
         )
+    if args.record:
+        print(f"wrote {record(rows)}")
     return 0
 
 
