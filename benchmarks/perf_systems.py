@@ -1,13 +1,14 @@
 """Speed of dataset generation for the whole catalogue, and against scipy.
 
 Prints, for every registered system (or ``--systems``): the wall time to integrate 16
-on-attractor initial conditions × 10,000 points at the benchmark's sampling (100 points
-per period), cold (tracing + compiling + running) and warm (the compiled program reused),
-and the time to read the same data back from the dataset cache. Then, on a sample of
-systems, the throughput per trajectory of scipy's ``solve_ivp`` (DOP853) on the same
-points at tolerance-matched accuracy: both errors are measured against a tight-tolerance
-reference (``solve_ivp`` DOP853, rtol = atol = 1e-13) over the first 200 points (a short
-window, since chaos amplifies any error over long ones).
+on-attractor initial conditions × 10,000 points at the benchmark's sampling (the table's
+dt: 100 points per period, at least 20 per Lyapunov time), cold (tracing + compiling +
+running) and warm (the compiled program reused), and the time to read the same data
+back from the dataset cache. Then, on a sample of systems, the throughput per trajectory
+of scipy's ``solve_ivp`` (DOP853) on the same points at tolerance-matched accuracy: both
+errors are measured against a tight-tolerance reference (``solve_ivp`` DOP853,
+rtol = atol = 1e-13) over the first 200 points (a short window, since chaos amplifies
+any error over long ones).
 
 Run: ``python benchmarks/perf_systems.py [--systems ...] [--workers 2] [--record]``
 (``make perf-systems`` runs it on the whole catalogue and records to ``results/perf.csv``).
