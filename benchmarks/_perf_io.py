@@ -57,8 +57,16 @@ def stamp(suite=None) -> dict[str, str]:
     return out
 
 
-def record(rows: Iterable[Mapping], path: Path | str = PERF_CSV, suite=None) -> Path:
-    """Add ``rows`` to ``path`` (default ``results/perf.csv``); returns the path."""
+def record(
+    rows: Iterable[Mapping],
+    path: Path | str = PERF_CSV,
+    suite=None,
+    replace_benchmarks: Iterable[str] = (),
+) -> Path:
+    """Add ``rows`` to ``path`` (default ``results/perf.csv``); returns the path.
+
+    Older rows of the benchmarks named in ``replace_benchmarks`` are all dropped (for a
+    script whose row labels change between runs)."""
     path = Path(path)
     base = stamp(suite)
     new = []
@@ -75,6 +83,7 @@ def record(rows: Iterable[Mapping], path: Path | str = PERF_CSV, suite=None) -> 
     if path.exists():
         old = pd.read_csv(path, comment="#")
         keep = ~old.set_index(KEY).index.isin(frame.set_index(KEY).index)
+        keep &= ~old["benchmark"].isin(list(replace_benchmarks))
         frame = pd.concat([old[keep], frame], ignore_index=True)
     columns = [c for c in COLUMNS if c in frame.columns] + [
         c for c in frame.columns if c not in COLUMNS
