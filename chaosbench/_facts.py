@@ -16,10 +16,12 @@ condition and the settings below, so a changed system never reads stale facts.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import json
 import math
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -66,16 +68,30 @@ class FactsSettings:
     version: int = 2  # 2: dominant period needs 8 cycles in its window; phases observed
 
 
+_SOURCE_LOCK = threading.Lock()
+
+
+@functools.cache
+def _class_source(cls: type) -> str:
+    """Source code of a class (its qualified name if the source is not available).
+
+    Serialised by a lock: CPython 3.11's parser is not thread-safe (two threads parsing
+    at once can raise "SystemError: AST constructor recursion depth mismatch",
+    python/cpython#106905), and ``perf_systems.py`` asks for facts from worker threads.
+    """
+    with _SOURCE_LOCK:
+        try:
+            return inspect.getsource(cls)
+        except (OSError, TypeError):
+            return cls.__qualname__
+
+
 def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
     """Hash of what determines the facts: id, parameters, initial condition, settings and
     the source code of the system's class (so an edited vector field is recomputed)."""
-    try:
-        source = inspect.getsource(type(system))
-    except (OSError, TypeError):
-        source = type(system).__qualname__
     return content_hash(
         {
-            "source": source,
+            "source": _class_source(type(system)),
             "id": system.id,
             "parameters": system.parameters,
             "initial_condition": np.asarray(system.initial_condition).tolist(),
