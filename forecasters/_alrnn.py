@@ -102,7 +102,8 @@ class ALRNN(AbstractForecaster):
     annealed with `gamma` every `alpha_interval` batches); `min_context` rows of context
     used to infer the latent state; `select_every` batches between checkpoint scores and
     `select_steps` the length of the scoring free run (0 disables checkpoint
-    selection; see :func:`forecasters._tf.train`). Version 2 adds checkpoint
+    selection) and `select_starts` how many free runs from observations spread over the
+    training data it averages (see :func:`forecasters._tf.train`). Version 2 adds checkpoint
     selection (v1 returned the last params).
     """
 
@@ -119,6 +120,7 @@ class ALRNN(AbstractForecaster):
     min_context: int = eqx.field(default=65, static=True)
     select_every: int = eqx.field(default=100, static=True)
     select_steps: int = eqx.field(default=10_000, static=True)
+    select_starts: int = eqx.field(default=1, static=True)
     lr_start: float = 1e-2
     lr_end: float = 1e-4
     noise: float = 0.05
@@ -140,6 +142,7 @@ class ALRNN(AbstractForecaster):
             noise=self.noise,
             select_every=self.select_every,
             select_steps=self.select_steps,
+            select_starts=self.select_starts,
         )
 
     def fit_with_history(self, key, train):

@@ -1,5 +1,7 @@
 """AL-RNN, sparse teacher forcing and the symbolic code (forecasters/_alrnn.py)."""
 
+import dataclasses
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -121,3 +123,47 @@ def test_registered():
     model = cb.get_forecaster("alrnn-v2")
     assert isinstance(model, ALRNN) and model.vmappable_fit
     assert (model.latent_dim, model.pwl_units, model.tau, model.seq_len) == (20, 2, 16, 200)
+
+
+def test_checkpoint_selection_over_several_starts():
+    """``select_starts = K`` scores each checkpoint by the mean D_stsp of K free runs from
+    observations spread over the training data. Here the last checkpoint is the best from
+    the first observation but diverges from another start, so one start keeps it and three
+    starts keep the one before (constant learning rate: a run of ``k·10`` steps reproduces
+    the k-th checkpoint of a 40-step run)."""
+    t = jnp.arange(600) * 0.05
+    train = jnp.stack([jnp.sin(t), jnp.cos(1.3 * t), jnp.sin(0.7 * t)], axis=1)
+    train = train.astype(jnp.float32)
+    model = ALRNN(
+        latent_dim=5,
+        pwl_units=2,
+        tau=4,
+        batch_size=4,
+        seq_len=20,
+        lr_start=0.05,
+        lr_end=0.05,
+        noise=0.0,
+        select_steps=2000,
+    )
+    k_init, k_train = jax.random.split(jax.random.PRNGKey(8))
+    params0 = init_alrnn(k_init, 3, 5, 2)
+
+    def run(steps, select_every=0, select_starts=1):
+        cfg = dataclasses.replace(
+            model, train_steps=steps, select_every=select_every, select_starts=select_starts
+        )
+        step, init = lambda p, z: p.step(z), lambda p, x: p.init_state(x)
+        return _tf.train(k_train, params0, train, cfg._config(), step, init)[0]
+
+    def score(p, x0):
+        zs = _tf.free_rollout(p.step, p.init_state(x0), 2000)
+        return float(cb.attractor_divergence(zs[:, :3], train))
+
+    checkpoints = [run(k * 10) for k in (1, 2, 3, 4)]
+    starts = train[np.array([0, 299, 599])]
+    one = [score(p, train[0]) for p in checkpoints]
+    three = [np.mean([score(p, x0) for x0 in starts]) for p in checkpoints]
+    assert np.nanargmin(one) == 3 and np.nanargmin(three) == 2  # the case this test is for
+    flat = lambda p: np.concatenate([np.ravel(x) for x in jax.tree.leaves(p)])
+    np.testing.assert_allclose(flat(run(40, 10, 1)), flat(checkpoints[3]), rtol=1e-5)
+    np.testing.assert_allclose(flat(run(40, 10, 3)), flat(checkpoints[2]), rtol=1e-5)
