@@ -15,6 +15,7 @@ Usage::
     python benchmarks/dsr_quality.py --only shplrnn     # one family
     python benchmarks/dsr_quality.py --authors          # the authors' budgets and lr
     python benchmarks/dsr_quality.py --only shplrnn --long 200000   # scored on 200k points
+    python benchmarks/dsr_quality.py --only alrnn --authors --set pwl_units=4   # any hyperparameter
 
 The papers' targets (Lorenz-63 D_stsp ≤ 0.3, D_H ≤ 0.1) were measured with 100,000+
 generated points and the authors' own binning; here D_stsp uses the benchmark's
@@ -25,6 +26,7 @@ printed floor.
 from __future__ import annotations
 
 import argparse
+import ast
 import dataclasses
 import os
 import time
@@ -157,6 +159,19 @@ def steps_per_second(model, train, seeds, steps: int = 200) -> float:
     return steps / (time.perf_counter() - start)
 
 
+def _key_value(item: str) -> tuple[str, object]:
+    """``"pwl_units=4"`` → ``("pwl_units", 4)``; the value is a Python literal."""
+    key, sep, value = item.partition("=")
+    if not sep or not key:
+        raise SystemExit(f"--set expects KEY=VALUE, got {item!r} (e.g. --set pwl_units=4)")
+    try:
+        return key, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        raise SystemExit(
+            f"--set {item!r}: the value must be a Python literal (4, 1e-3, True)"
+        ) from None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -206,16 +221,26 @@ def main() -> None:
         help="train each configuration with its authors' budget and learning rates "
         "(100,000-150,000 batches; --steps/--lr still override)",
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other hyperparameter of the forecaster (a Python literal), e.g. "
+        "--set pwl_units=4 --set adaptive_alpha=True; repeatable",
+    )
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--only", choices=["shplrnn", "alrnn"], default=None)
     parser.add_argument("--system", choices=["lorenz63", "rossler"], default=None)
     args = parser.parse_args()
+    settings = dict(_key_value(item) for item in args.set)
     seeds = list(range(args.seeds))
     metric_list = [cb.get_metric(m) for m in cb.list_metrics()]
     print(f"jax {jax.__version__} on {jax.devices()[0].platform}, seeds {seeds}")
     print(
         f"overrides: steps={args.steps} lr={args.lr} select_every={args.select_every} "
-        f"select_starts={args.select_starts} n_train={args.n_train} authors={args.authors}"
+        f"select_starts={args.select_starts} n_train={args.n_train} authors={args.authors} "
+        f"set={settings}"
     )
     header = (
         f"{'configuration':30s} {'system':9s} {'steps':>6s} {'D_stsp':>7s} {'floor':>6s} "
@@ -236,7 +261,13 @@ def main() -> None:
             overrides = dict(overrides, select_every=args.select_every)
         if args.select_starts is not None and family == "alrnn":
             overrides = dict(overrides, select_starts=args.select_starts)
-        model = cls(**overrides)
+        known = {f.name for f in dataclasses.fields(cls)}
+        if unknown := sorted(set(settings) - known):
+            raise SystemExit(
+                f"--set {', '.join(unknown)}: not a hyperparameter of {cls.__name__}; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        model = cls(**dict(overrides, **settings))
         if args.long:
             start = time.perf_counter()
             r = long_scores(model, data, facts, seeds, args.long)
