@@ -199,7 +199,7 @@ def main() -> None:
         type=int,
         default=None,
         help="AL-RNN only: free runs (from observations spread over the training data) "
-        "averaged in each checkpoint score (default: registered, 1)",
+        "averaged in each checkpoint score (default: registered, 4)",
     )
     parser.add_argument(
         "--n-train",
