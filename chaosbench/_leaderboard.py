@@ -80,6 +80,7 @@ def load_rows(out: Path) -> pd.DataFrame:
         )
     rows = pd.DataFrame([json.loads(f.read_text()) for f in files])
     rows = _newest_protocol(rows, out)
+    rows = _newest_versions(rows, out)
     return rows.sort_values(ID_COLUMNS, kind="stable").reset_index(drop=True)
 
 
@@ -99,6 +100,34 @@ def _newest_protocol(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
             stacklevel=3,
         )
     return rows[version == newest].copy()
+
+
+ID_PARTS = ("forecaster", "system")
+
+
+def _newest_versions(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
+    """Only the rows of the newest version of each forecaster and each system under
+    ``out``: a superseded version (``alrnn-v2`` once ``alrnn-v3`` has rows) is no longer
+    what its name means, and ranking both would count one method twice."""
+    keep = np.ones(len(rows), dtype=bool)
+    for column in ID_PARTS:
+        versions = f"{column}_version"
+        if versions not in rows.columns:
+            continue
+        name = rows[column].str.replace(r"-v\d+$", "", regex=True)
+        version = rows[versions].astype(int)
+        keep &= (version == version.groupby(name).transform("max")).to_numpy()
+    if old := int((~keep).sum()):
+        superseded = sorted(
+            set().union(*(set(rows.loc[~keep, c]) - set(rows.loc[keep, c]) for c in ID_PARTS))
+        )
+        warnings.warn(
+            f"{old} rows under {out}/cells come from superseded versions "
+            f"({', '.join(superseded)}) and are left out of the tables; delete them (or use "
+            "a fresh --out) to silence this",
+            stacklevel=3,
+        )
+    return rows[keep].copy()
 
 
 # --------------------------------------------------------------------------- statistics
