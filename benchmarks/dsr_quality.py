@@ -268,6 +268,8 @@ def main() -> None:
                 f"known: {', '.join(sorted(known))}"
             )
         model = cls(**dict(overrides, **settings))
+        if settings:  # the label names the registered configuration; say what differs
+            label = f"{family} " + " ".join(f"{k}={v}" for k, v in settings.items())
         if args.long:
             start = time.perf_counter()
             r = long_scores(model, data, facts, seeds, args.long)
