@@ -220,25 +220,23 @@ def test_mixed_stamps_are_listed(out):
     assert stamp["git_commit"] == "abc123; def456"
 
 
+def _add_cell(out, row, **changes):
+    """Write ``row`` updated by ``changes`` as a cell file under ``out``."""
+    row = row | changes
+    (out / "cells" / f"{row['run_id']}.json").write_text(json.dumps(row))
+
+
 def test_rows_of_a_superseded_version_are_left_out(out):
     # a-v2 supersedes the fixture's a-v1 on one system; b-v1 and c-v1 stay
-    newer = _cell("s1", "a", 0, 9, "ok") | {
-        "run_id": "s1-a2-0",
-        "forecaster": "a-v2",
-        "forecaster_version": 2,
-    }
-    (out / "cells" / "s1-a2-0.json").write_text(json.dumps(newer))
+    _add_cell(
+        out, _cell("s1", "a", 0, 9, "ok"), run_id="s1-a2-0", forecaster="a-v2", forecaster_version=2
+    )
     with pytest.warns(UserWarning, match=r"9 rows .* superseded versions \(a-v1\)"):
         rows = lb.load_rows(out)
     assert set(rows.forecaster) == {"a-v2", "b-v1", "c-v1"}
     assert len(rows) == 19 and rows.loc[rows.forecaster == "a-v2", "vpt_lyap"].item() == 9
     # a newer system version works the same way
-    system = _cell("s2", "b", 0, 5, "ok") | {
-        "run_id": "s2b",
-        "system": "s2-v2",
-        "system_version": 2,
-    }
-    (out / "cells" / "s2b.json").write_text(json.dumps(system))
+    _add_cell(out, _cell("s2", "b", 0, 5, "ok"), run_id="s2b", system="s2-v2", system_version=2)
     with pytest.warns(UserWarning, match=r"superseded versions \(a-v1, s2-v1\)"):
         rows = lb.load_rows(out)
     assert "s2-v1" not in set(rows.system) and "s2-v2" in set(rows.system)
