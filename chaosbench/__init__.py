@@ -1,8 +1,21 @@
 """chaosbench: a JAX benchmark suite for forecasting chaotic dynamical systems."""
 # ruff: noqa: E402  (float64 must be switched on before anything below creates arrays)
 
+import os as _os
+
+# Rows must be the same bits whatever the machine's core count or the launcher (Ray sets
+# OMP_NUM_THREADS=1 in its workers): XLA's CPU thread pool takes its size from NPROC, and
+# reductions split over that pool (and multithreaded OpenBLAS kernels behind LAPACK calls)
+# round differently with another thread count. Measured on the ESN's fit: 1 core and 2
+# cores gave different bits by default, the same bits with these two settings.
+_os.environ["NPROC"] = "2"
+_os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
 import jax as _jax
 
+from ._threads import check_backend_not_started as _check_backend_not_started
+
+_check_backend_not_started()
 _jax.config.update("jax_enable_x64", True)
 
 from ._api import MalformedSystemError as MalformedSystemError
@@ -45,5 +58,4 @@ from ._stepped import AbstractSteppedSystem as AbstractSteppedSystem
 from ._suite import SUITES as SUITES
 from ._suite import Suite as Suite
 from ._system import AbstractSystem as AbstractSystem
-
-__version__ = "0.1.0"
+from ._version import __version__ as __version__

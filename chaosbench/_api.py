@@ -68,18 +68,23 @@ def register_metric(
     id_: str,
     *,
     direction: Literal["higher", "lower"],
-    kind: Literal["short", "long"],
+    kind: Literal["short", "long", "lyapunov"],
     failure: float | None = None,
 ) -> Callable[[MetricFn], MetricFn]:
     """Decorator registering ``fn(forecast, truth, facts) -> scalar`` as a metric.
+
+    ``kind``: ``"short"`` scores each test window (``forecast``, ``truth``: ``(steps,
+    dim)``), ``"long"`` the long free run against the long truth, ``"lyapunov"`` the
+    forecaster's own largest Lyapunov exponent (``forecast``: its estimate, ``truth``: the
+    system's λ_max).
 
     A failed forecast scores ``failure`` (default: 0 when higher is better, +inf when
     lower is better). Returns ``fn`` unchanged.
     """
     if direction not in ("higher", "lower"):
         raise RegistryError(f"metric direction must be 'higher' or 'lower', not {direction!r}")
-    if kind not in ("short", "long"):
-        raise RegistryError(f"metric kind must be 'short' or 'long', not {kind!r}")
+    if kind not in ("short", "long", "lyapunov"):
+        raise RegistryError(f"metric kind must be 'short', 'long' or 'lyapunov', not {kind!r}")
     if failure is None:
         failure = 0.0 if direction == "higher" else math.inf
 

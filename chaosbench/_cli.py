@@ -89,6 +89,7 @@ def _run(args) -> int:
         suite,
         Path(args.out),
         force=args.force,
+        keep_failures=args.keep_failures,
         shard=shard,
         timeout=args.timeout,
         backend=args.backend,
@@ -97,7 +98,11 @@ def _run(args) -> int:
     )
     print(f"suite {suite.name}: {summary.line()}")
     if summary.errors:
-        print("failed cells:\n  " + "\n  ".join(summary.messages), file=sys.stderr)
+        print(
+            f"{summary.errors} failed cells under {args.out} (a re-run recomputes them; "
+            "--keep-failures keeps them):\n  " + "\n  ".join(summary.messages),
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -241,24 +246,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chaosbench", description="Benchmark forecasters on chaotic dynamical systems."
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="MODULE_OR_PATH",
+        help="import this module (a name, a .py file or a package directory) to register "
+        "systems, forecasters or metrics; repeatable",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("list", help="list registered systems, forecasters or metrics")
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        # every command fills the registries, so every command takes --plugin
+        return subparsers.add_parser(name, parents=[common], **kwargs)
+
+    p = command("list", help="list registered systems, forecasters or metrics")
     p.add_argument("what", choices=["systems", "forecasters", "metrics"])
     p.set_defaults(func=_list)
 
-    p = sub.add_parser("describe", help="a system's parameters and computed invariants")
+    p = command("describe", help="a system's parameters and computed invariants")
     p.add_argument("system", help="id, bare name or dysts alias (e.g. lorenz63, Lorenz)")
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.add_argument("--recompute", action="store_true", help="ignore cached facts")
     p.set_defaults(func=_describe)
 
-    p = sub.add_parser("check-system", help="integrate a system, judge boundedness and chaos")
+    p = command("check-system", help="integrate a system, judge boundedness and chaos")
     p.add_argument("system")
     p.add_argument("--recompute", action="store_true", help="ignore cached facts")
     p.set_defaults(func=_check_system)
 
-    p = sub.add_parser("systems", help="write the table of computed system invariants")
+    p = command("systems", help="write the table of computed system invariants")
     p.add_argument("--recompute", action="store_true", help="recompute every entry")
     p.add_argument("--only", nargs="+", help="only these systems")
     p.add_argument("--results", default="results", help="where systems.csv goes")
@@ -267,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, help="per-system time limit in seconds")
     p.set_defaults(func=_systems)
 
-    p = sub.add_parser("run", help="run a benchmark suite, writing rows under --out")
+    p = command("run", help="run a benchmark suite, writing rows under --out")
     p.add_argument("--suite", default="default", help="smoke, default or full")
     p.add_argument("--systems", nargs="+", help="override the suite's systems")
     p.add_argument("--forecasters", nargs="+", help="override the suite's forecasters")
@@ -275,6 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=int, help="number of seeds per cell")
     p.add_argument("--out", default="results", help="output directory (default: results)")
     p.add_argument("--force", action="store_true", help="recompute finished cells")
+    p.add_argument(
+        "--keep-failures",
+        action="store_true",
+        help="do not recompute failed cells (error, timeout, oom); by default they are",
+    )
     p.add_argument("--shard", help="K/N: run the K-th of N deterministic slices of the cells")
     p.add_argument(
         "--jobs", type=int, default=1, help="N local processes sharing the work (lock files)"
@@ -285,16 +308,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_run)
 
-    p = sub.add_parser("merge", help="merge the rows of shard output directories")
+    p = command("merge", help="merge the rows of shard output directories")
     p.add_argument("sources", nargs="+", help="output directories of the shards")
     p.add_argument("--out", default="results")
     p.set_defaults(func=_merge)
 
-    p = sub.add_parser("leaderboard", help="aggregate rows under --out into CSV tables")
+    p = command("leaderboard", help="aggregate rows under --out into CSV tables")
     p.add_argument("--out", default="results")
     p.set_defaults(func=_leaderboard)
 
-    p = sub.add_parser("plot", help="figures of the rows under --out (refits for some)")
+    p = command("plot", help="figures of the rows under --out (refits for some)")
     p.add_argument("--out", default="results", help="the run's output directory")
     p.add_argument("--system", help="system of the refit figures (default: the run's first)")
     p.add_argument("--forecasters", nargs="+", help="forecasters to refit (default: the run's)")
@@ -310,8 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     args.argv = argv
-    load_plugins()
     try:
+        load_plugins(args.plugin)
         return args.func(args)
     except (RegistryError, ValueError, FileNotFoundError, TypeError) as error:
         print(f"chaosbench: {error}", file=sys.stderr)

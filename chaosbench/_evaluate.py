@@ -1,10 +1,22 @@
 """Score one forecaster on one dataset for several seeds: fit, forecast, metrics.
 
 Forecasters see z-scored data (training mean and std); forecasts are mapped back to
-physical units before scoring. ``fit`` is vmapped over the seeds' keys when the
-forecaster allows it (one compiled program for all seeds); ``forecast`` is vmapped over
-the test windows. A forecast that turns non-finite or leaves the training range by more
-than ``explode_factor`` standard deviations is a divergence: it is scored as a failure.
+physical units before scoring. Each seed is fitted and scored on its own, by the same
+compiled programs, so a seed's row does not depend on which other seeds were computed
+with it. ``forecast`` is vmapped over the test windows.
+
+Protocol v4 keeps short-term skill and long-run stability apart:
+
+- **short-term** metrics score the test windows alone. A window whose forecast turns
+  non-finite or leaves the training range by more than ``EXPLODE_FACTOR`` standard
+  deviations has infinite error from that step on (:func:`blow_up_to_inf`), so its valid
+  prediction time ends there at the latest and later horizons score as failures;
+- **long-term** metrics score one long free run. A free run that blows up anywhere is
+  ``long_run = "diverged"`` and its long-term metrics take their failure values; a free
+  run never changes a short-term score;
+- **the forecaster's own largest Lyapunov exponent** is estimated through ``forecast``
+  (Benettin's two trajectories, :func:`chaosbench._two_trajectory.forecaster_lyapunov`)
+  and stored as ``lyap``; metrics of kind ``"lyapunov"`` score it against λ_max.
 """
 
 from __future__ import annotations
@@ -21,6 +33,7 @@ import numpy as np
 from ._dataset import Dataset
 from ._forecaster import AbstractForecaster
 from ._metric import Metric, ScoringFacts
+from ._rows import DIVERGED, OK, STABLE
 
 EXPLODE_FACTOR = 100.0
 
@@ -29,21 +42,16 @@ class ForecastShapeError(ValueError):
     """A forecaster returned an array of the wrong shape or dtype."""
 
 
-def _split_seed(tree, i: int):
-    return jax.tree_util.tree_map(lambda x: x[i] if eqx.is_array(x) else x, tree)
+def fit_seed(forecaster: AbstractForecaster, train: jax.Array, seed: int):
+    """Fit one model for ``seed`` (``jax.random.PRNGKey(seed)``); the compiled program is
+    the same for every seed, so the result does not depend on other seeds."""
+    return jax.block_until_ready(eqx.filter_jit(forecaster.fit)(jax.random.PRNGKey(seed), train))
 
 
 def fit_seeds(forecaster: AbstractForecaster, train: jax.Array, seeds: Sequence[int]):
     """Fit one model per seed; returns a list of fitted states and the wall time."""
-    keys = jnp.stack([jax.random.PRNGKey(s) for s in seeds])
     start = time.perf_counter()
-    if forecaster.vmappable_fit:
-        batched = eqx.filter_jit(eqx.filter_vmap(forecaster.fit, in_axes=(0, None)))(keys, train)
-        batched = jax.block_until_ready(batched)
-        fitted = [_split_seed(batched, i) for i in range(len(seeds))]
-    else:
-        fit = eqx.filter_jit(forecaster.fit)  # one compiled program, reused per seed
-        fitted = [jax.block_until_ready(fit(k, train)) for k in keys]
+    fitted = [fit_seed(forecaster, train, s) for s in seeds]
     return fitted, time.perf_counter() - start
 
 
@@ -72,9 +80,31 @@ def forecast_windows(
     return out
 
 
+def _bad(z: np.ndarray, factor: float) -> np.ndarray:
+    """Per step (last axis reduced): non-finite, or beyond ``factor`` training stds."""
+    with np.errstate(invalid="ignore"):
+        return (~np.isfinite(z) | (np.abs(z) > factor)).any(axis=-1)
+
+
 def diverged(z: np.ndarray, factor: float = EXPLODE_FACTOR) -> bool:
     """Non-finite, or further than ``factor`` training stds from the training mean."""
-    return bool((~np.isfinite(z)).any() or (np.abs(z) > factor).any())
+    return bool(_bad(z, factor).any())
+
+
+def blow_up_to_inf(z_windows: np.ndarray, factor: float = EXPLODE_FACTOR) -> np.ndarray:
+    """``z_windows`` ``(windows, steps, dim)`` with every state from a window's first
+    non-finite or exploded step on set to +inf (the error is infinite from there on)."""
+    bad = np.logical_or.accumulate(_bad(z_windows, factor), axis=1)
+    return np.where(bad[..., None], np.inf, z_windows)
+
+
+def _lyapunov_estimate(forecaster, fitted, context, dt: float, max_lyapunov: float) -> float:
+    """λ̂ of the fitted forecaster from one test context, on the schedule set by the
+    system's Lyapunov time (:func:`chaosbench._two_trajectory.lyapunov_schedule`)."""
+    from ._two_trajectory import forecaster_lyapunov, lyapunov_schedule
+
+    schedule = lyapunov_schedule(dt, max_lyapunov, context.shape[0])
+    return float(forecaster_lyapunov(forecaster, fitted, context, dt=dt, **schedule))
 
 
 def score(
@@ -84,7 +114,13 @@ def score(
     seeds: Sequence[int],
     metrics: Sequence[Metric],
 ) -> list[dict[str, Any]]:
-    """Fit and score ``forecaster`` on ``data`` for each seed; one result dict per seed."""
+    """Fit and score ``forecaster`` on ``data`` for each seed; one result dict per seed.
+
+    Each result has ``seed``, ``status`` (``ok``), ``long_run`` (``stable`` or
+    ``diverged``), ``lyap`` (when a metric of kind ``"lyapunov"`` is registered: the
+    forecaster's own largest exponent, NaN if its runs blew up), the timings and one
+    column per metric.
+    """
     if data.spec.context < forecaster.min_context:
         raise ValueError(
             f"{forecaster.id} needs a context of at least {forecaster.min_context} steps; the "
@@ -93,39 +129,59 @@ def score(
         )
     train = jnp.asarray(data.normalise(data.train))
     contexts = jnp.asarray(data.normalise(data.contexts))
-    truths = jnp.asarray(data.truths)
-    long_truth = jnp.asarray(data.long)
     scoring = ScoringFacts(
         dt=jnp.asarray(data.spec.dt),
         max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
         mean=jnp.asarray(data.mean),
         std=jnp.asarray(data.std),
     )
-    short = [m for m in metrics if m.kind == "short"]
-    long = [m for m in metrics if m.kind == "long"]
-    fitted_all, fit_seconds = fit_seeds(forecaster, train, seeds)
     results = []
-    for seed, fitted in zip(seeds, fitted_all):
+    for seed in seeds:
+        start = time.perf_counter()
+        fitted = fit_seed(forecaster, train, seed)
+        fit_seconds = time.perf_counter() - start
         start = time.perf_counter()
         z_windows = np.asarray(forecast_windows(forecaster, fitted, contexts, data.spec.horizon))
         z_long = np.asarray(forecast_windows(forecaster, fitted, contexts[:1], data.spec.n_long))[0]
+        lyap = None
+        if any(m.kind == "lyapunov" for m in metrics):
+            lyap = _lyapunov_estimate(
+                forecaster, fitted, contexts[0], data.spec.dt, facts["max_lyapunov"]
+            )
         forecast_seconds = time.perf_counter() - start
-        row: dict[str, Any] = {
-            "seed": seed,
-            "fit_seconds": fit_seconds / len(seeds),
-            "forecast_seconds": forecast_seconds,
-        }
-        if diverged(z_windows) or diverged(z_long):
-            row["status"] = "diverged"
-            row.update({m.column: m.failure for m in metrics})
-        else:
-            row["status"] = "ok"
-            windows = jnp.asarray(data.denormalise(z_windows))
-            for m in short:
-                values = np.asarray(jax.vmap(m.fn, in_axes=(0, 0, None))(windows, truths, scoring))
-                row[m.column] = float(np.median(values))
-            long_forecast = jnp.asarray(data.denormalise(z_long))
-            for m in long:
-                row[m.column] = float(m.fn(long_forecast, long_truth, scoring))
+        row = {"seed": seed, "fit_seconds": fit_seconds, "forecast_seconds": forecast_seconds}
+        row.update(score_forecasts(data, scoring, z_windows, z_long, lyap, metrics))
         results.append(row)
     return results
+
+
+def score_forecasts(
+    data: Dataset,
+    scoring: ScoringFacts,
+    z_windows: np.ndarray,
+    z_long: np.ndarray,
+    lyap: float | None,
+    metrics: Sequence[Metric],
+) -> dict[str, Any]:
+    """Score z-scored forecasts of the test windows ``(windows, horizon, dim)`` and of the
+    long free run ``(n_long, dim)`` (and a Lyapunov estimate, if any): the status, long-run
+    and metric columns of a row. Native and external forecasts are scored here alike."""
+    row: dict[str, Any] = {"status": OK}
+    windows = jnp.asarray(data.denormalise(blow_up_to_inf(np.asarray(z_windows, dtype=float))))
+    truths = jnp.asarray(data.truths)
+    for m in (m for m in metrics if m.kind == "short"):
+        values = np.asarray(jax.vmap(m.fn, in_axes=(0, 0, None))(windows, truths, scoring))
+        row[m.column] = float(np.median(values))
+    long_ok = not diverged(np.asarray(z_long, dtype=float))
+    row["long_run"] = STABLE if long_ok else DIVERGED
+    long_forecast = jnp.asarray(data.denormalise(z_long))
+    long_truth = jnp.asarray(data.long)
+    for m in (m for m in metrics if m.kind == "long"):
+        row[m.column] = float(m.fn(long_forecast, long_truth, scoring)) if long_ok else m.failure
+    if lyap is not None:
+        usable = long_ok and np.isfinite(lyap)
+        row["lyap"] = float(lyap) if usable else float("nan")
+        for m in (m for m in metrics if m.kind == "lyapunov"):
+            value = m.fn(jnp.asarray(lyap), scoring.max_lyapunov, scoring) if usable else m.failure
+            row[m.column] = float(value)
+    return row

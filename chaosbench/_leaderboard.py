@@ -24,61 +24,43 @@ and a group's interval does not change when other groups are added.
 from __future__ import annotations
 
 import json
-import math
 import warnings
-import zlib
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ._cache import atomic_write_text
+from ._markdown import render_markdown
+from ._rows import DIVERGED, FAILURES, STAMP_COLUMNS, TIMING_COLUMNS
+from ._rows import metric_columns as _metric_columns
+from ._statistics import bootstrap_ci, hierarchical_bootstrap_ci, median, quantile
 
 ID_COLUMNS = ["task", "system", "forecaster", "seed"]
-TIMING = ["fit_seconds", "forecast_seconds", "compile_seconds"]
-STAMP_KEYS = (
-    "chaosbench_version",
-    "git_commit",
-    "suite",
-    "suite_hash",
-    "jax_version",
-    "device",
-    "python",
-)
-BOOTSTRAP_SAMPLES = 2000
-BOOTSTRAP_SEED = 20240601
-CONFIDENCE = 0.95
+TIMING = list(TIMING_COLUMNS)
+STAMP_KEYS = STAMP_COLUMNS
 FLOAT_FORMAT = "%.6g"
+# The headline score (short-term skill) and the long-term columns that stand beside it.
+HEADLINE = "vpt_lyap"
+LONG_TERM = ("d_stsp", "d_h", "lyap_rel_error")
 
 
 def metric_columns(rows: pd.DataFrame) -> list[str]:
-    skip = (
-        set(ID_COLUMNS + TIMING)
-        | set(STAMP_KEYS)
-        | {
-            "run_id",
-            "status",
-            "error",
-            "traceback",
-            "system_version",
-            "forecaster_version",
-            "protocol_version",
-            "dt",
-            "max_lyapunov",
-        }
-    )
-    return [c for c in rows.columns if c not in skip and pd.api.types.is_numeric_dtype(rows[c])]
+    return [
+        c for c in _metric_columns(list(rows.columns)) if pd.api.types.is_numeric_dtype(rows[c])
+    ]
 
 
 def load_rows(out: Path) -> pd.DataFrame:
     """All rows under ``out/cells`` as a data frame sorted by task, system, forecaster, seed."""
+    from ._store import read_row
+
     files = sorted((Path(out) / "cells").glob("*.json"))
     if not files:
         raise FileNotFoundError(
             f"no results under {out}/cells: run `chaosbench run --out {out}` first"
         )
-    rows = pd.DataFrame([json.loads(f.read_text()) for f in files])
+    rows = pd.DataFrame([read_row(f) for f in files])
     rows = _newest_protocol(rows, out)
     rows = _newest_versions(rows, out)
     return rows.sort_values(ID_COLUMNS, kind="stable").reset_index(drop=True)
@@ -132,90 +114,6 @@ def _newest_versions(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- statistics
 
-
-def quantile(values, p: float) -> float:
-    """The ``p`` quantile (linear interpolation, as NumPy's default) ignoring NaN.
-
-    Failure scores are +inf: interpolating between a finite value and +inf gives +inf,
-    and a quantile that falls exactly on a finite value stays finite (NumPy would give
-    NaN from inf · 0).
-    """
-    x = np.sort(np.asarray(values, dtype=float))
-    x = x[~np.isnan(x)]
-    if x.size == 0:
-        return float("nan")
-    position = p * (x.size - 1)
-    lo, hi = math.floor(position), math.ceil(position)
-    frac = position - lo
-    if frac == 0 or x[lo] == x[hi]:
-        return float(x[lo])
-    return float(x[lo] + frac * (x[hi] - x[lo]))
-
-
-def median(values) -> float:
-    return quantile(values, 0.5)
-
-
-def _rng(*key: object) -> np.random.Generator:
-    """A generator seeded by the fixed seed and a stable hash of ``key``."""
-    return np.random.default_rng([BOOTSTRAP_SEED, zlib.crc32(repr(key).encode())])
-
-
-def _sorted_median(samples: np.ndarray, axis: int) -> np.ndarray:
-    """Median along ``axis`` that treats inf like any other value (no inf − inf)."""
-    x = np.sort(samples, axis=axis)
-    n = x.shape[axis]
-    lo = np.take(x, (n - 1) // 2, axis=axis)
-    hi = np.take(x, n // 2, axis=axis)
-    with np.errstate(invalid="ignore"):
-        mid = np.where(lo == hi, lo, 0.5 * (lo + hi))
-    return mid
-
-
-def _interval(medians: np.ndarray) -> tuple[float, float]:
-    """The percentile interval of bootstrap medians, without interpolation."""
-    alpha = (1 - CONFIDENCE) / 2
-    low = np.quantile(medians, alpha, method="lower")
-    high = np.quantile(medians, 1 - alpha, method="higher")
-    return float(low), float(high)
-
-
-def bootstrap_medians(values, rng: np.random.Generator, n: int = BOOTSTRAP_SAMPLES) -> np.ndarray:
-    """``n`` medians of resamples (with replacement) of the non-NaN ``values``."""
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    if x.size == 0:
-        return np.full(n, np.nan)
-    picks = rng.integers(0, x.size, size=(n, x.size))
-    return _sorted_median(x[picks], axis=1)
-
-
-def bootstrap_ci(values, *key: object) -> tuple[float, float]:
-    """Bootstrap 95 % interval of the median of ``values`` (seeded by ``key``)."""
-    medians = bootstrap_medians(values, _rng(*key))
-    if np.isnan(medians).all():
-        return float("nan"), float("nan")
-    return _interval(medians)
-
-
-def hierarchical_bootstrap_ci(groups: Sequence, *key: object) -> tuple[float, float]:
-    """Bootstrap 95 % interval of the median over groups of per-group medians.
-
-    Each replicate resamples the groups (systems) with replacement and, within each
-    chosen group, its values (seeds) with replacement.
-    """
-    groups = [np.asarray(g, dtype=float) for g in groups]
-    groups = [g[~np.isnan(g)] for g in groups]
-    groups = [g for g in groups if g.size]
-    if not groups:
-        return float("nan"), float("nan")
-    rng = _rng(*key)
-    per_group = np.stack([bootstrap_medians(g, rng) for g in groups], axis=1)  # (n, groups)
-    picks = rng.integers(0, len(groups), size=(BOOTSTRAP_SAMPLES, len(groups)))
-    chosen = np.take_along_axis(per_group, picks, axis=1)
-    return _interval(_sorted_median(chosen, axis=1))
-
-
 # --------------------------------------------------------------------------- tables
 
 
@@ -231,7 +129,8 @@ def by_system(rows: pd.DataFrame) -> pd.DataFrame:
             "system": system,
             "forecaster": forecaster,
             "seeds": len(group),
-            "failures": int((group["status"] != "ok").sum()),
+            "failures": int(group["status"].isin(FAILURES).sum()),
+            "long_run_diverged": _diverged(group),
             "fit_seconds": median(group["fit_seconds"]),
         }
         for m in metrics:
@@ -246,6 +145,17 @@ def by_system(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
+def _diverged(group: pd.DataFrame) -> int:
+    if "long_run" not in group.columns:
+        return 0
+    return int((group["long_run"] == DIVERGED).sum())
+
+
+def _median_of(group: pd.DataFrame, metric: str) -> float:
+    column = f"{metric}_median"
+    return median(group[column]) if column in group.columns else float("nan")
+
+
 def win_rates(table: pd.DataFrame) -> pd.DataFrame:
     """Per task and ordered pair of forecasters: systems compared, wins, ties, win rate.
 
@@ -254,7 +164,7 @@ def win_rates(table: pd.DataFrame) -> pd.DataFrame:
     """
     records = []
     for task, per_task in table.groupby("task", sort=True):
-        vpt = per_task.pivot(index="system", columns="forecaster", values="vpt_lyap_median")
+        vpt = per_task.pivot(index="system", columns="forecaster", values=f"{HEADLINE}_median")
         for a in vpt.columns:
             for b in vpt.columns:
                 if a == b:
@@ -280,26 +190,27 @@ def win_rates(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per (task, forecaster), sorted by task then mean rank (see the module docstring).
+    """Per (task, forecaster), ordered by median VPT over systems (failures count as 0),
+    then mean rank (see the module docstring).
 
     With the raw ``rows`` the VPT interval is the hierarchical bootstrap over systems and
     seeds; without them, over the per-system medians only.
     """
     table = table.copy()
-    table["rank"] = table.groupby(["task", "system"])["vpt_lyap_median"].rank(
+    table["rank"] = table.groupby(["task", "system"])[f"{HEADLINE}_median"].rank(
         ascending=False, method="average"
     )
     wins = win_rates(table)
     forecasters = sorted(table["forecaster"].unique())
     records = []
     for (task, forecaster), group in table.groupby(["task", "forecaster"], sort=True):
-        vpt = group["vpt_lyap_median"].to_numpy(dtype=float)
+        vpt = group[f"{HEADLINE}_median"].to_numpy(dtype=float)
         if rows is not None:
             mine = rows[(rows["task"] == task) & (rows["forecaster"] == forecaster)]
-            seeds = [g["vpt_lyap"].to_numpy() for _, g in mine.groupby("system", sort=True)]
+            seeds = [g[HEADLINE].to_numpy() for _, g in mine.groupby("system", sort=True)]
         else:
             seeds = [[v] for v in vpt]
-        low, high = hierarchical_bootstrap_ci(seeds, task, forecaster, "vpt_lyap")
+        low, high = hierarchical_bootstrap_ci(seeds, task, forecaster, HEADLINE)
         record = {
             "task": task,
             "forecaster": forecaster,
@@ -311,8 +222,8 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
             "vpt_lyap_ci_low": low,
             "vpt_lyap_ci_high": high,
             "mean_rank": float(group["rank"].mean()),
-            "median_d_stsp": median(group["d_stsp_median"]),
-            "median_d_h": median(group["d_h_median"]),
+            **{f"median_{m}": _median_of(group, m) for m in LONG_TERM},
+            "long_run_blow_ups": int(group["long_run_diverged"].sum()),
             "failures": int(group["failures"].sum()),
             "median_fit_seconds": median(group["fit_seconds"]),
         }
@@ -323,8 +234,101 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
         records.append(record)
     out = pd.DataFrame.from_records(records)
     return out.sort_values(
-        ["task", "mean_rank", "median_vpt_lyap", "forecaster"], ascending=[True, True, False, True]
+        ["task", "median_vpt_lyap", "mean_rank", "forecaster"], ascending=[True, False, True, True]
     ).reset_index(drop=True)
+
+
+def winners(table: pd.DataFrame) -> pd.DataFrame:
+    """Per (task, system): the best forecaster by median VPT (higher) and by median D_stsp
+    (lower), with their values; ties are listed together, joined by ``"; "``."""
+    records = []
+    for (task, system), group in table.groupby(["task", "system"], sort=True):
+        record = {"task": task, "system": system}
+        for metric, best in ((HEADLINE, np.nanmax), ("d_stsp", np.nanmin)):
+            column = f"{metric}_median"
+            values = group[column].to_numpy(dtype=float) if column in group.columns else []
+            finite = np.isfinite(values) if len(values) else np.array([], dtype=bool)
+            if not finite.any():
+                record[f"best_{metric}"], record[f"best_{metric}_value"] = "", float("nan")
+                continue
+            value = best(np.where(finite, values, np.nan))
+            names = group.loc[values == value, "forecaster"]
+            record[f"best_{metric}"] = "; ".join(sorted(names))
+            record[f"best_{metric}_value"] = float(value)
+        records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def _dimension_bin(dimension: float) -> str:
+    if not np.isfinite(dimension):
+        return "unknown"
+    return "3" if dimension <= 3 else ("4–6" if dimension <= 6 else "≥7")
+
+
+TIMESCALE_BINS = (0.1, 0.5, 1.0)  # λ_max · period: bin edges
+
+
+def _timescale_bin(value: float) -> str:
+    if not np.isfinite(value):
+        return "unknown"
+    edges = TIMESCALE_BINS
+    if value < edges[0]:
+        return f"λ·T < {edges[0]:g}"
+    for lo, hi in zip(edges, edges[1:]):
+        if value < hi:
+            return f"{lo:g} ≤ λ·T < {hi:g}"
+    return f"λ·T ≥ {edges[-1]:g}"
+
+
+def system_attributes(system_ids) -> pd.DataFrame:
+    """Per system: observed dimension, λ_max · period, family (from the registry and the
+    facts; unknown when a system is not registered in this process)."""
+    from . import _api
+    from ._facts import get_facts
+
+    records = []
+    for system_id in sorted(set(system_ids)):
+        record = {"system": system_id, "dimension": np.nan, "timescale": np.nan, "family": ""}
+        if system_id in _api.systems:
+            system = _api.systems.get(system_id)()
+            facts = get_facts(system)
+            record["dimension"] = system.observed_dimension
+            record["timescale"] = facts["max_lyapunov"] * facts["period"]
+            record["family"] = getattr(system, "family", "") or ""
+        records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
+    """Median over systems of the per-system median VPT (and failures, long-run blow-ups)
+    per (task, breakdown, bin, forecaster), for three breakdowns: observed dimension (3,
+    4–6, ≥ 7), timescale (bins of λ_max · period) and system family."""
+    attrs = attributes.set_index("system")
+    bins = {
+        "dimension": attrs["dimension"].map(_dimension_bin),
+        "timescale": attrs["timescale"].map(_timescale_bin),
+        "family": attrs["family"].replace("", "unknown"),
+    }
+    records = []
+    for kind, of_system in bins.items():
+        frame = table.assign(bin=table["system"].map(of_system))
+        for (task, value, forecaster), group in frame.groupby(
+            ["task", "bin", "forecaster"], sort=True
+        ):
+            records.append(
+                {
+                    "task": task,
+                    "breakdown": kind,
+                    "bin": value,
+                    "forecaster": forecaster,
+                    "systems": len(group),
+                    f"median_{HEADLINE}": median(group[f"{HEADLINE}_median"]),
+                    "median_d_stsp": _median_of(group, "d_stsp"),
+                    "long_run_blow_ups": int(group["long_run_diverged"].sum()),
+                    "failures": int(group["failures"].sum()),
+                }
+            )
+    return pd.DataFrame.from_records(records)
 
 
 # --------------------------------------------------------------------------- stamp & output
@@ -350,113 +354,6 @@ def _with_stamp(frame: pd.DataFrame, stamp: dict[str, str]) -> pd.DataFrame:
     return frame
 
 
-def _fmt(value, digits: int = 3) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, float) and math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    return f"{value:.{digits}g}"
-
-
-def _short(forecaster: str) -> str:
-    return forecaster.rsplit("-v", 1)[0]
-
-
-def _md_table(header: Sequence[str], body: Sequence[Sequence[str]], align: str) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |"]
-    lines.append("| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |")
-    lines += ["| " + " | ".join(cells) + " |" for cells in body]
-    return lines
-
-
-def render_markdown(board: pd.DataFrame, stamp: dict[str, str]) -> str:
-    """``leaderboard.md``: one ranked table and one win-rate matrix per task, the stamp."""
-    lines = ["# chaosbench leaderboard", ""]
-    lines.append(
-        "Generated by `chaosbench leaderboard` from `leaderboard.csv`; do not edit by hand."
-    )
-    lines.append("")
-    for task, per_task in board.groupby("task", sort=True):
-        per_task = per_task.reset_index(drop=True)
-        lines += [f"## Task `{task}`", ""]
-        header = [
-            "#",
-            "forecaster",
-            "median VPT (t_λ)",
-            "95 % CI",
-            "IQR",
-            "mean rank",
-            "D_stsp",
-            "D_H",
-            "failures",
-            "fit s",
-            "systems",
-        ]
-        body = []
-        for i, r in per_task.iterrows():
-            body.append(
-                [
-                    str(i + 1),
-                    f"`{r['forecaster']}`",
-                    _fmt(r["median_vpt_lyap"]),
-                    f"{_fmt(r['vpt_lyap_ci_low'])} – {_fmt(r['vpt_lyap_ci_high'])}",
-                    f"{_fmt(r['vpt_lyap_q25'])} – {_fmt(r['vpt_lyap_q75'])}",
-                    _fmt(r["mean_rank"]),
-                    _fmt(r["median_d_stsp"]),
-                    _fmt(r["median_d_h"]),
-                    f"{int(r['failures'])}/{int(r['runs'])}",
-                    _fmt(r["median_fit_seconds"]),
-                    str(int(r["systems"])),
-                ]
-            )
-        lines += _md_table(header, body, "rlrrrrrrrrr")
-        lines.append("")
-        names = list(per_task["forecaster"])
-        if len(names) > 1:
-            lines += [
-                f"Win rate (`{task}`): row beats column on this fraction of systems "
-                "(median VPT; ties count half).",
-                "",
-            ]
-            body = []
-            for _, r in per_task.iterrows():
-                cells = [f"`{_short(r['forecaster'])}`"]
-                for other in names:
-                    cells.append(
-                        "·" if other == r["forecaster"] else _fmt(r[f"win_rate_vs_{other}"], 2)
-                    )
-                body.append(cells)
-            header = ["row vs column"] + [_short(n) for n in names]
-            lines += _md_table(header, body, "l" + "r" * len(names))
-            lines.append("")
-    lines += ["## Stamp", ""]
-    lines += [f"- {key}: `{value}`" for key, value in stamp.items()]
-    lines += [
-        "",
-        "## Legend",
-        "",
-        "- **median VPT**: valid prediction time in Lyapunov times (first time the "
-        "normalised RMSE exceeds 0.5), median over seeds per system, then median over "
-        "systems. Failures (diverged, error, timeout, oom) score 0.",
-        "- **95 % CI**: bootstrap interval of that median, resampling systems and seeds "
-        f"within systems ({BOOTSTRAP_SAMPLES} replicates, fixed seed).",
-        "- **IQR**: 25th – 75th percentile over systems of the per-system median VPT.",
-        "- **mean rank**: mean over systems of the rank of the per-system median VPT "
-        "(1 = best, ties averaged).",
-        "- **D_stsp**: state-space divergence of the free run (lower is better; ∞ = "
-        "failure); **D_H**: power-spectrum Hellinger distance (0–1, lower is better); "
-        "medians over systems of per-system medians.",
-        "- **failures**: rows not `ok` / all rows; **fit s**: median fit seconds.",
-        "- Every column is documented in `results/README.md`.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
 def write_leaderboard(out: Path) -> dict[str, Path]:
     """Write the tables, ``leaderboard.md`` and ``stamp.json`` under ``out``."""
     out = Path(out)
@@ -465,19 +362,23 @@ def write_leaderboard(out: Path) -> dict[str, Path]:
     table = by_system(rows)
     board = leaderboard(table, rows)
     wins = win_rates(table)
+    best = winners(table)
+    split = breakdowns(table, system_attributes(table["system"]))
     paths = {}
     for name, frame in (
         ("runs", rows),
         ("by_system", table),
         ("leaderboard", board),
         ("winrate", wins),
+        ("winners", best),
+        ("breakdowns", split),
     ):
         path = out / f"{name}.csv"
         text = _with_stamp(frame, stamp).to_csv(index=False, float_format=FLOAT_FORMAT)
         atomic_write_text(path, text)
         paths[name] = path
     path = out / "leaderboard.md"
-    atomic_write_text(path, render_markdown(board, stamp))
+    atomic_write_text(path, render_markdown(board, stamp, best, split))
     paths["markdown"] = path
     path = out / "stamp.json"
     atomic_write_text(path, json.dumps(stamp, indent=1) + "\n")

@@ -43,14 +43,15 @@ class Metric:
     - `fn`: ``fn(forecast, truth, facts) -> scalar`` on trajectories in physical units.
     - `direction`: ``"higher"`` or ``"lower"`` is better.
     - `kind`: ``"short"`` scores a test window's forecast (the evaluator takes the median
-      over windows); ``"long"`` scores a long free-running rollout against a long truth.
+      over windows); ``"long"`` scores a long free-running rollout against a long truth;
+      ``"lyapunov"`` scores the forecaster's own largest Lyapunov exponent against λ_max.
     - `failure`: the score a failed (diverged) forecast gets.
     """
 
     id: str
     fn: MetricFn
     direction: Literal["higher", "lower"]
-    kind: Literal["short", "long"]
+    kind: Literal["short", "long", "lyapunov"]
     failure: float
 
     @property

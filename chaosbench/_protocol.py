@@ -76,7 +76,11 @@ class Protocol:
 
     # 2: perturbation 1e-2 → 1e-4; Δ resolves the Lyapunov time too
     # 3: datasets burn in and sample in one adaptive solve (dataset format 2)
-    version: int = 3
+    # 4: skill and stability scored apart (a window that blows up has infinite error from
+    #    that step on; a diverged free run no longer zeroes short-term scores, it is
+    #    recorded as long_run = diverged); the forecaster's own Lyapunov exponent; each
+    #    seed fitted on its own (rows independent of how seeds were grouped)
+    version: int = 4
     points_per_period: int = POINTS_PER_PERIOD
     max_period_lyapunov_times: float = MAX_PERIOD_LYAPUNOV_TIMES
     n_test: int = 20

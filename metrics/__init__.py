@@ -4,6 +4,7 @@ from chaosbench import binned_kl as binned_kl
 from chaosbench import gmm_kl as gmm_kl
 
 from . import _attractor as _attractor
+from . import _lyapunov as _lyapunov
 from . import _short_term as _short_term
 from ._attractor import (
     hellinger_spectrum_distance as hellinger_spectrum_distance,
@@ -11,6 +12,7 @@ from ._attractor import (
 from ._attractor import (
     state_space_divergence as state_space_divergence,
 )
+from ._lyapunov import lyapunov_relative_error as lyapunov_relative_error
 from ._short_term import (
     normalised_error as normalised_error,
 )

@@ -52,9 +52,12 @@ def smape_at(forecast, truth, facts: ScoringFacts, horizon: float):
     """sMAPE (percent, 0–200) over all steps up to ``horizon`` Lyapunov times.
 
     sMAPE = 200/(T·D) Σ_{t ≤ T, d} |ŷ − y| / (|ŷ| + |y|), in physical units (as dysts).
+    A step whose forecast is infinite (a window that blew up: see
+    ``chaosbench._evaluate.blow_up_to_inf``) contributes the maximum, 200.
     """
     step = _step_at(horizon, facts)
     ratio = jnp.abs(forecast - truth) / jnp.maximum(jnp.abs(forecast) + jnp.abs(truth), 1e-300)
+    ratio = jnp.where(jnp.isinf(forecast), 1.0, ratio)
     mask = (jnp.arange(forecast.shape[0]) <= step)[:, None]
     value = 200.0 * jnp.sum(jnp.where(mask, ratio, 0.0)) / (jnp.sum(mask) * forecast.shape[1])
     return jnp.where(step < forecast.shape[0], value, jnp.nan)

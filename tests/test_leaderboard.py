@@ -4,7 +4,7 @@ Three systems × three forecasters × three seeds (task ``rich``). VPT per seed:
 
 | system | a          | b       | c                          |
 | ------ | ---------- | ------- | -------------------------- |
-| s1     | 1, 2, 3    | 2, 2, 2 | 0 (diverged), 0 (error), 1 |
+| s1     | 1, 2, 3    | 2, 2, 2 | 0 (timeout), 0 (error), 1  |
 | s2     | 3, 4, 5    | 1, 1, 1 | 2, 2, 8                    |
 | s3     | 0, 0, 0 (errors) | 5, 6, 7 | 1, 2, 3              |
 
@@ -34,7 +34,7 @@ VPT = {
     ("s3", "b"): [5, 6, 7],
     ("s3", "c"): [1, 2, 3],
 }
-STATUS = {("s1", "c"): ["diverged", "error", "ok"], ("s3", "a"): ["error"] * 3}
+STATUS = {("s1", "c"): ["timeout", "error", "ok"], ("s3", "a"): ["error"] * 3}
 STAMP = {
     "chaosbench_version": "0.1.0",
     "git_commit": "abc123",

@@ -261,7 +261,8 @@ def test_output_directory_not_writable(tmp_path, capsys, plugins):
 
 
 # --------------------------------------------------------------------------------------
-# Bad forecasters inside a run: rows with status error/diverged, the run goes on
+# Bad forecasters inside a run: rows with a failure status (or a diverged free run), the
+# run goes on
 
 
 class ForecastWrongShape(cb.AbstractForecaster):
@@ -341,7 +342,7 @@ def jax_runtime_error(message):
 BAD_FORECASTERS = {
     "test_wrong_shape-v1": (ForecastWrongShape, "error", r"must return \(steps, dim\)"),
     "test_wrong_dtype-v1": (ForecastWrongDtype, "error", "must return floating-point states"),
-    "test_non_finite-v1": (ForecastNonFinite, "diverged", None),
+    "test_non_finite-v1": (ForecastNonFinite, "ok", None),  # scored: VPT 0, long_run diverged
     "test_fit_raises-v1": (FitRaises, "error", "fit exploded on purpose"),
     "test_forecast_raises-v1": (ForecastRaises, "error", "forecast exploded on purpose"),
     "test_short_context-v1": (
@@ -388,6 +389,7 @@ def test_bad_forecaster_is_recorded_and_the_run_goes_on(bad_run, forecaster_id):
         row = rows[(forecaster_id, seed)]
         assert row["status"] == status
         assert row["vpt_lyap"] == 0.0 and row["d_stsp"] == np.inf  # scored as failures
+        assert row["long_run"] == ("diverged" if status == "ok" else "")
         if message:
             assert re.search(message, row["error"]), row["error"]
             assert forecaster_id in stderr and status in stderr

@@ -1,0 +1,175 @@
+"""Storage of rows: one JSON file per cell, group locks, and merging output directories.
+
+Each row is written atomically to ``OUT/cells/<run id>.json`` the moment its group is
+scored, so an interrupted run keeps every finished cell. A group being worked on holds a
+lock file under ``OUT/locks`` so that two runs on one directory never compute it twice.
+A cell counts as finished only when its file holds a whole row with its run id and a
+status that is not a failure: failed cells (error, timeout, oom) and torn or foreign
+files are recomputed.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import platform
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._cache import atomic_write_text
+from ._plan import Cell, RunOptionsError
+from ._rows import is_failure, same_result
+
+
+class DamagedCellError(RunOptionsError):
+    """A cell file that is not a whole row (torn write, foreign or edited file)."""
+
+
+def cell_path(out: Path, cell: Cell) -> Path:
+    return Path(out) / "cells" / f"{cell.run_id}.json"
+
+
+def read_row(path: Path) -> dict:
+    """The row in ``path``, or :class:`DamagedCellError` naming the file and the fix."""
+    try:
+        row = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as error:
+        raise DamagedCellError(
+            f"{path} is not a whole row ({error}); re-run the suite (or re-run that shard) "
+            "into its --out: a re-run recomputes that cell"
+        ) from None
+    if not isinstance(row, dict) or row.get("run_id") != Path(path).stem:
+        raise DamagedCellError(
+            f"{path} is not a whole row (torn or foreign file: its run_id does not match its "
+            "name); re-run the suite (or re-run that shard) into its --out: a re-run "
+            "recomputes that cell"
+        )
+    return row
+
+
+def stored_row(out: Path, cell: Cell) -> dict | None:
+    """The whole row stored for ``cell``, or None (missing, torn or foreign)."""
+    try:
+        return read_row(cell_path(out, cell))
+    except DamagedCellError:
+        return None
+
+
+def finished(out: Path, cell: Cell, *, keep_failures: bool = False) -> bool:
+    """Whether ``cell`` has a whole row under ``out`` that need not be recomputed: a
+    failed cell is not finished unless ``keep_failures``."""
+    row = stored_row(out, cell)
+    return row is not None and (keep_failures or not is_failure(row))
+
+
+def check_output_dir(out: Path) -> None:
+    """Create ``out/cells`` and check that it is writable, or raise with the fix."""
+    try:
+        (Path(out) / "cells").mkdir(parents=True, exist_ok=True)
+        probe = Path(out) / "cells" / f".probe-{os.getpid()}"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        raise RunOptionsError(
+            f"output directory {out} is not writable ({error.strerror or error}); choose "
+            "another with --out or fix its permissions"
+        ) from None
+
+
+def write_rows(out: Path, rows: Sequence[dict], cells: Sequence[Cell], stamp: dict) -> None:
+    for cell, row in zip(cells, rows):
+        atomic_write_text(
+            cell_path(out, cell), json.dumps({**row, **stamp}, indent=1, default=float)
+        )
+
+
+class Lock:
+    """An exclusive lock file for a group; a lock whose process is gone is taken over."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.held = False
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The lock appears with its owner already written (hard link of a finished
+        # file), so no other run can read it half-made and take it for a stale one.
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}")
+        tmp.write_text(f"{os.getpid()} {platform.node()}")
+        try:
+            for _ in range(2):
+                try:
+                    _create_from(tmp, self.path)
+                except FileExistsError:
+                    if self._stale():
+                        self.path.unlink(missing_ok=True)
+                        continue
+                    return False
+                self.held = True
+                return True
+            return False
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def _stale(self) -> bool:
+        try:
+            pid_text, host = self.path.read_text().split(" ", 1)
+            pid = int(pid_text)
+        except (OSError, ValueError):
+            return True
+        if host != platform.node():
+            return False
+        try:
+            os.kill(pid, 0)
+        except OSError as error:
+            return error.errno == errno.ESRCH
+        return False
+
+    def release(self) -> None:
+        if self.held:
+            self.path.unlink(missing_ok=True)
+            self.held = False
+
+
+def _create_from(tmp: Path, path: Path) -> None:
+    """Create ``path`` with ``tmp``'s content, raising FileExistsError if it exists."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a filesystem without hard links: exclusive create, then write
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(tmp.read_text())
+
+
+def merge(sources: Sequence[Path], out: Path) -> int:
+    """Copy the rows of several runs' output directories into ``out``; returns rows added.
+
+    Two rows with the same run id must agree apart from timing and stamp columns; a
+    conflict raises rather than silently picking one. A failed row never replaces a
+    finished one, and a finished row replaces a failed one.
+    """
+    check_output_dir(Path(out))
+    added = 0
+    for source in sources:
+        files = sorted((Path(source) / "cells").glob("*.json"))
+        if not files and not (Path(source) / "cells").is_dir():
+            raise RunOptionsError(f"{source} has no cells/ directory: is it a run's --out?")
+        for file in files:
+            target = Path(out) / "cells" / file.name
+            row = read_row(file)
+            if target.exists():
+                existing = read_row(target)
+                if is_failure(existing) and not is_failure(row):
+                    atomic_write_text(target, file.read_text())  # a finished row wins
+                elif not is_failure(row) and not same_result(existing, row):
+                    raise RunOptionsError(
+                        f"conflicting rows for run id {file.stem} in {source} and {out}"
+                    )
+                continue
+            atomic_write_text(target, file.read_text())
+            added += 1
+    return added
