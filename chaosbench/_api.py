@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
@@ -29,8 +31,37 @@ def _check_system(id_: str, cls: Any) -> None:
         problems.append("citation is missing: set the ClassVar `citation` to the source")
     if "default_initial_condition" not in dir(cls) and "initial_condition" not in cls.__dict__:
         problems.append("default_initial_condition is missing")
+    try:
+        _family_of(cls)
+    except MalformedSystemError as error:
+        problems.append(str(error))
     if problems:
         raise MalformedSystemError(f"system {id_!r} is malformed: " + "; ".join(problems))
+
+
+_FAMILY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _family_of(cls: type) -> str:
+    """The family a system belongs to: the ``FAMILY`` its module declares.
+
+    The family lives in the module, not in the class, so that it can be set or changed
+    without touching the class's source text (which keys the system's computed facts).
+    """
+    module = sys.modules.get(cls.__module__)
+    family = getattr(module, "FAMILY", None)
+    if family is None:
+        raise MalformedSystemError(
+            f"module {cls.__module__!r} declares no FAMILY: add a module-level "
+            'FAMILY = "..." (a short lower-case name such as "lorenz_like") above its '
+            "systems, or move the class into a family module under systems/"
+        )
+    if not (isinstance(family, str) and _FAMILY.match(family)):
+        raise MalformedSystemError(
+            f"module {cls.__module__!r} declares FAMILY = {family!r}: it must be a short "
+            'lower-case name of letters, digits and underscores, such as "lorenz_like"'
+        )
+    return family
 
 
 systems: Registry[type[AbstractSystem]] = Registry("system", _check_system)
@@ -39,13 +70,17 @@ metrics: Registry[Metric] = Registry("metric")
 
 
 def register_system(id_: str, *, aliases: Iterable[str] = ()) -> Callable:
-    """Class decorator registering a system under a versioned id (``lorenz63-v1``)."""
+    """Class decorator registering a system under a versioned id (``lorenz63-v1``).
+
+    Sets ``cls.id``, ``cls.aliases`` and ``cls.family``, the family being the
+    ``FAMILY`` declared by the class's module (refused with a clear error if it has none).
+    """
     aliases = tuple(aliases)
     inner = systems.register(id_, aliases=aliases)
 
     def decorator(cls):
         cls = inner(cls)
-        cls.id, cls.aliases = id_, aliases
+        cls.id, cls.aliases, cls.family = id_, aliases, _family_of(cls)
         return cls
 
     return decorator

@@ -23,6 +23,7 @@ def _describe(args) -> int:
     info = {
         "id": system.id,
         "aliases": list(system.aliases),
+        "family": system.family,
         "dimension": system.dimension,
         "parameters": system.parameters,
         "initial_condition": [float(x) for x in system.initial_condition],
@@ -182,11 +183,20 @@ def _plot(args) -> int:
 def _list(args) -> int:
     from . import _api
 
+    if args.family is not None and args.what != "systems":
+        raise ValueError("--family selects systems: use `chaosbench list systems --family NAME`")
     ids = {
         "systems": _api.list_systems,
         "forecasters": _api.list_forecasters,
         "metrics": _api.list_metrics,
     }[args.what]()
+    if args.family is not None:
+        families = sorted({_api.systems.get(i).family for i in ids})
+        if args.family not in families:
+            raise ValueError(
+                f"unknown family {args.family!r}; known families: {', '.join(families)}"
+            )
+        ids = [i for i in ids if _api.systems.get(i).family == args.family]
     print("\n".join(ids))
     return 0
 
@@ -263,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("list", help="list registered systems, forecasters or metrics")
     p.add_argument("what", choices=["systems", "forecasters", "metrics"])
+    p.add_argument("--family", help="only the systems of this family (e.g. lorenz_like, delay)")
     p.set_defaults(func=_list)
 
     p = command("describe", help="a system's parameters and computed invariants")

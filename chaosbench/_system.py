@@ -25,8 +25,9 @@ class AbstractSystem(eqx.Module):
     ``stiff`` (integrate with an implicit solver) and ``timescale`` (a characteristic time
     used as the "period" of the protocol — 100 samples per timescale — for systems whose
     power spectrum has no dominant peak, such as spatiotemporal chaos; by default the
-    period is computed from the spectrum). The registry sets ``id`` and ``aliases`` when
-    the class is registered.
+    period is computed from the spectrum). The registry sets ``id``, ``aliases`` and
+    ``family`` (the ``FAMILY`` its module declares, e.g. "lorenz_like") when the class is
+    registered.
 
     ``phase_indices`` names the coordinates that are angles and grow without bound (the
     phase of a periodic forcing, a position on a torus; dysts' ``unbounded_indices``),
@@ -46,6 +47,7 @@ class AbstractSystem(eqx.Module):
     phase_indices: ClassVar[tuple[int, ...]] = ()
     id: ClassVar[str] = ""
     aliases: ClassVar[tuple[str, ...]] = ()
+    family: ClassVar[str] = ""
 
     @abc.abstractmethod
     def vector_field(self, t: Array, y: State, args: Any) -> State:

@@ -45,6 +45,8 @@ import jax.numpy as jnp
 
 from chaosbench import AbstractSteppedSystem, register_system
 
+FAMILY = "delay"
+
 
 def _hermite(xs, dl, dr, lag, h):
     """x(t − lag) from the buffer (index i ↔ time t − i h), by cubic Hermite interpolation.

@@ -1,4 +1,9 @@
-"""Shared test helpers: the registered ids to parametrise over, and a small dataset."""
+"""Shared test helpers: the registered ids to parametrise over, the dysts reference
+catalogue, and a small dataset."""
+
+import functools
+import json
+from importlib import resources
 
 import chaosbench as cb
 import forecasters  # noqa: F401
@@ -17,6 +22,21 @@ FOUNDATION_SYSTEMS = (
 )
 all_systems = tuple(cb.list_systems())
 all_forecasters = tuple(cb.list_forecasters())
+
+# dysts' catalogue, vendored in the package (chaosbench/data/dysts/, with its licence and
+# a README): for cross-checking only. Tests read it from there, never from outside the
+# repository, so a fresh clone runs them all.
+DYSTS_CATALOGUE = resources.files("chaosbench") / "data" / "dysts" / "chaotic_attractors.json"
+
+
+@functools.cache
+def dysts_catalogue() -> dict:
+    """The vendored dysts catalogue: ``{dysts name: entry}`` (parameters, initial
+    conditions, citation and dysts' own estimates)."""
+    return json.loads(DYSTS_CATALOGUE.read_text())
+
+
+dysts_names = tuple(sorted(dysts_catalogue()))
 
 
 def small_lorenz_dataset(n_train: int = 2000, n_test: int = 4, horizon: int = 512, seed: int = 0):

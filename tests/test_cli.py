@@ -19,12 +19,20 @@ def test_list(capsys):
     assert "vpt_lyap-v1" in capsys.readouterr().out.split()
 
 
+def test_list_systems_of_a_family(capsys):
+    assert main(["list", "systems", "--family", "rossler_like"]) == 0
+    assert capsys.readouterr().out.split() == ["hyper_rossler-v1", "rossler-v1"]
+    assert main(["list", "systems", "--family", "lorenz"]) == 2
+    assert "known families: cell_biology" in capsys.readouterr().err
+
+
 def test_describe_json(capsys):
     assert main(["describe", "Lorenz", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     for key in (
         "id",
         "aliases",
+        "family",
         "dimension",
         "parameters",
         "lyapunov_spectrum",
@@ -35,6 +43,7 @@ def test_describe_json(capsys):
     ):
         assert key in info
     assert info["id"] == "lorenz63-v1" and info["dimension"] == 3
+    assert info["family"] == "lorenz_like"
     assert info["max_lyapunov"] == pytest.approx(0.9056, rel=0.01)
     assert info["dt"] == pytest.approx(info["period"] / 100)
 

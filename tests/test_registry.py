@@ -1,9 +1,13 @@
 """Registries: versioned ids, aliases, duplicates and unknown ids, malformed entries."""
 
+import sys
+import types
+
 import jax.numpy as jnp
 import pytest
 
 import chaosbench as cb
+from chaosbench import _api
 from chaosbench._registry import Registry
 
 
@@ -88,3 +92,48 @@ def test_system_instance_api():
     assert "Lorenz" in system.aliases
     dy = system.vector_field(0.0, system.initial_condition, None)
     assert dy.shape == (3,) and jnp.all(jnp.isfinite(dy))
+
+
+def _system_in_module(monkeypatch, **module_attributes):
+    """A well-formed system class whose module (a fresh one) has ``module_attributes``."""
+    module = types.ModuleType("test_family_module")
+    vars(module).update(module_attributes)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+
+    class Decay(cb.AbstractSystem):
+        default_initial_condition = (1.0,)
+        citation = "test"
+
+        def vector_field(self, t, y, args):
+            return -y
+
+    Decay.__module__ = module.__name__
+    return Decay
+
+
+def test_system_family_comes_from_its_module(monkeypatch):
+    cls = _system_in_module(monkeypatch, FAMILY="test_family")
+    try:
+        assert cb.register_system("test_family_decay-v1")(cls) is cls
+        assert cls.family == "test_family"
+        assert cb.get_system("test_family_decay").family == "test_family"
+    finally:
+        _api.systems._entries.pop("test_family_decay-v1", None)
+    assert cb.get_system("lorenz63").family == "lorenz_like"
+    assert cb.get_system("MackeyGlass").family == "delay"
+
+
+@pytest.mark.parametrize(
+    "attributes, message",
+    [
+        ({}, r"declares no FAMILY: add a module-level FAMILY = "),
+        ({"FAMILY": "Lorenz Like"}, r"FAMILY = 'Lorenz Like': it must be a short lower-case"),
+        ({"FAMILY": 3}, r"FAMILY = 3: it must be"),
+    ],
+    ids=["missing", "not-snake-case", "not-a-string"],
+)
+def test_system_without_a_valid_family_is_refused(monkeypatch, attributes, message):
+    cls = _system_in_module(monkeypatch, **attributes)
+    with pytest.raises(cb.MalformedSystemError, match=message):
+        cb.register_system("test_no_family-v1")(cls)
+    assert "test_no_family-v1" not in cb.list_systems()

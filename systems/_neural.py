@@ -5,6 +5,8 @@ import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
 
+FAMILY = "neural"
+
 
 def _saturation(x):
     """The piecewise-linear output ½(|x + 1| − |x − 1|) of a cellular neural network."""

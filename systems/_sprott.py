@@ -1,8 +1,10 @@
-"""Sprott's algebraically simple chaotic flows (cases A-S, the jerk flow and later examples)."""
+"""Sprott's algebraically simple chaotic flows (cases A–S and later examples)."""
 
 import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
+
+FAMILY = "sprott"
 
 
 @register_system("sprott_a-v1", aliases=("SprottA",))
@@ -406,33 +408,6 @@ class SprottS(AbstractSystem):
                 -x - 4.0 * yy,
                 x + z**2,
                 1.0 + x,
-            ]
-        )
-
-
-@register_system("sprott_jerk-v1", aliases=("SprottJerk",))
-class SprottJerk(AbstractSystem):
-    """Sprott's simplest quadratic jerk flow: x‴ = −μẍ + ẋ² − x, as ẋ = y, ẏ = z, ż = −x +
-    y² − μz.
-    """
-
-    mu: float = 2.017
-
-    default_initial_condition = (-0.54106056, 0.59383201, 0.45127217)
-    citation = "Sprott, J. C. Simplest dissipative chaotic flow. Physics Letters A (1997)."
-    description = (
-        "An algebraidally simple flow depending on a third time derivative. Numerical "
-        "integration of this attractor is extremely sensitive to the initial conditions"
-    )
-    dt_hint = 2e-2
-
-    def vector_field(self, t, y, args):
-        x, yy, z = y
-        return jnp.stack(
-            [
-                yy,
-                z,
-                -x + yy**2 - self.mu * z,
             ]
         )
 

@@ -7,6 +7,8 @@ import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
 
+FAMILY = "cell_biology"
+
 
 def _hill(x, k, n):
     """xⁿ / (kⁿ + xⁿ)."""

@@ -7,6 +7,8 @@ import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
 
+FAMILY = "forced"
+
 
 @register_system("duffing-v2", aliases=("Duffing",))
 class Duffing(AbstractSystem):
@@ -126,5 +128,46 @@ class FluidTrampoline(AbstractSystem):
                 v,
                 -1.0 - contact * (x + self.psi * v * jnp.abs(v)) + self.gamma * jnp.cos(theta),
                 jnp.full_like(theta, self.w),
+            ]
+        )
+
+
+@register_system("stick_slip_oscillator-v2", aliases=("StickSlipOscillator",))
+class StickSlipOscillator(AbstractSystem):
+    """Duffing-type oscillator with stick-slip friction, weakly forced (dysts' form):
+    ẋ = v, v̇ = ε(γ cos θ − T(v)) + ax − bx³, θ̇ = w, where
+    T(v) = t₀ sgn(v − v_s) − αv + β(v − v_s)³. The forcing phase θ is a state variable.
+
+    The friction jumps at v = v_s: Lyapunov exponents from the linearised flow miss the
+    jump and should be checked against nearby-trajectory estimates.
+    """
+
+    a: float = 1.0
+    alpha: float = 0.3
+    b: float = 1.0
+    beta: float = 0.3
+    eps: float = 0.05
+    gamma: float = 1.0
+    t0: float = 0.3
+    vs: float = 0.4
+    w: float = 2.0
+
+    default_initial_condition = (0.85539847, -0.39125834, 0.0)
+    phase_indices = (2,)  # dysts' unbounded_indices: observed as sin, cos
+    citation = "Awrejcewicz, Jan, and M. M. Holicke (1999). Int J of Bifurcation and Chaos."
+    description = (
+        "A weakly forced (quasiautonomous) oscillator with dynamics similar to stick-slip "
+        "friction. The parameter gamma controls the transition to chaos."
+    )
+    dt_hint = 3e-3
+
+    def vector_field(self, t, y, args):
+        x, v, th = y
+        friction = self.t0 * jnp.sign(v - self.vs) - self.alpha * v + self.beta * (v - self.vs) ** 3
+        return jnp.stack(
+            [
+                v,
+                self.eps * (self.gamma * jnp.cos(th) - friction) + self.a * x - self.b * x**3,
+                jnp.full_like(th, self.w),
             ]
         )

@@ -4,6 +4,8 @@ import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
 
+FAMILY = "chemical"
+
 
 @register_system("belousov_zhabotinsky-v1", aliases=("BelousovZhabotinsky",))
 class BelousovZhabotinsky(AbstractSystem):

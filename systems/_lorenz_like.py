@@ -1,10 +1,52 @@
-"""Lorenz-type quadratic flows: two-lobe attractors from convection-like models and their
-relatives.
-"""
+"""Lorenz-like flows: two-lobe (butterfly) attractors of Lorenz's convection model and the
+quadratic flows derived from it (Chen, Lü, Shimizu–Morioka, Rucklidge, Burke–Shaw, ...)."""
 
 import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
+
+FAMILY = "lorenz_like"
+
+
+@register_system("lorenz63-v1", aliases=("Lorenz",))
+class Lorenz63(AbstractSystem):
+    """Lorenz's convection model: ẋ = σ(y − x), ẏ = x(ρ − z) − y, ż = xy − βz."""
+
+    sigma: float = 10.0
+    rho: float = 28.0
+    beta: float = 2.667
+
+    default_initial_condition = (-9.7869288, -15.03852, 20.533978)
+    citation = (
+        "Lorenz, Edward N (1963). Deterministic nonperiodic flow. "
+        "Journal of the Atmospheric Sciences 20.2 (1963): 130-141."
+    )
+    description = "A minimal weather model based on atmospheric convection."
+    dt_hint = 1e-3
+
+    def vector_field(self, t, y, args):
+        x, yy, z = y
+        return jnp.stack([self.sigma * (yy - x), x * (self.rho - z) - yy, x * yy - self.beta * z])
+
+
+@register_system("chen-v1", aliases=("Chen",))
+class Chen(AbstractSystem):
+    """Chen's system: ẋ = a(y − x), ẏ = (c − a)x − xz + cy, ż = xy − bz."""
+
+    a: float = 35.0
+    b: float = 3.0
+    c: float = 28.0
+
+    default_initial_condition = (3.2689697, 5.2990458, 19.435349)
+    citation = "Chen (1997). Proc. First Int. Conf. Control of Oscillations and Chaos."
+    description = "A Lorenz-like system that is not topologically equivalent to Lorenz."
+    dt_hint = 1e-3
+
+    def vector_field(self, t, y, args):
+        x, yy, z = y
+        return jnp.stack(
+            [self.a * (yy - x), (self.c - self.a) * x - x * z + self.c * yy, x * yy - self.b * z]
+        )
 
 
 @register_system("lorenz_bounded-v1", aliases=("LorenzBounded",))
@@ -96,6 +138,43 @@ class LuChen(AbstractSystem):
         )
 
 
+@register_system("pan_xu_zhou-v1", aliases=("PanXuZhou",))
+class PanXuZhou(AbstractSystem):
+    """Pan–Xu–Zhou attractor in Dequan Li's form, ẋ = a(y − x) + dxz, ẏ = kx + fy − xz, ż =
+    cz + xy − εx².
+
+    At the catalogue's parameters (d = f = ε = 0: ẋ = a(y − x), ẏ = kx − xz, ż = cz + xy)
+    the two non-trivial equilibria are linearly stable (Routh–Hurwitz: for k <
+    a(a − c)/(a + c) ≈ 17.3), and the chaotic motion is a long transient: most
+    trajectories settle on an equilibrium within a few hundred time units.
+    """
+
+    a: float = 10.0
+    c: float = -2.6667
+    d: float = 0.0
+    eps: float = 0.0
+    f: float = 0.0
+    k: float = 16.0
+
+    default_initial_condition = (-3.03805747, -1.98052429, 14.65665869)
+    citation = (
+        "Zhou, Wuneng, et al. On dynamics analysis of a new chaotic attractor. Physics Letters "
+        "A 372.36 (2008): 5773-5777.."
+    )
+    description = "A named attractor related to the DequanLi attractor"
+    dt_hint = 4e-3
+
+    def vector_field(self, t, y, args):
+        x, yy, z = y
+        return jnp.stack(
+            [
+                self.a * (yy - x) + self.d * x * z,
+                self.k * x + self.f * yy - x * z,
+                self.c * z + x * yy - self.eps * x**2,
+            ]
+        )
+
+
 @register_system("qi_chen-v1", aliases=("QiChen",))
 class QiChen(AbstractSystem):
     """Qi–Chen double-wing system: ẋ = a(y − x) + yz, ẏ = cx + y − xz, ż = xy − bz."""
@@ -150,32 +229,6 @@ class RayleighBenard(AbstractSystem):
         )
 
 
-@register_system("shimizu_morioka-v1", aliases=("ShimizuMorioka",))
-class ShimizuMorioka(AbstractSystem):
-    """Shimizu–Morioka system: ẋ = y, ẏ = x − ay − xz, ż = −bz + x²."""
-
-    a: float = 0.85
-    b: float = 0.5
-
-    default_initial_condition = (0.016838697, 0.03489384, 0.35346848)
-    citation = "Shimizu, Morioka. Phys Lett A. 1980: 201-204"
-    description = (
-        "A system that bifurcates from a symmetric limit cycle to an asymmetric one, similar to"
-        " the Lorenz attractor."
-    )
-    dt_hint = 2e-2
-
-    def vector_field(self, t, y, args):
-        x, yy, z = y
-        return jnp.stack(
-            [
-                yy,
-                x - self.a * yy - x * z,
-                x**2 - self.b * z,
-            ]
-        )
-
-
 @register_system("rucklidge-v1", aliases=("Rucklidge",))
 class Rucklidge(AbstractSystem):
     """Rucklidge's double-convection model: ẋ = −ax + by − yz, ẏ = x, ż = −z + y²."""
@@ -200,6 +253,32 @@ class Rucklidge(AbstractSystem):
                 -self.a * x + self.b * yy - yy * z,
                 x,
                 yy**2 - z,
+            ]
+        )
+
+
+@register_system("shimizu_morioka-v1", aliases=("ShimizuMorioka",))
+class ShimizuMorioka(AbstractSystem):
+    """Shimizu–Morioka system: ẋ = y, ẏ = x − ay − xz, ż = −bz + x²."""
+
+    a: float = 0.85
+    b: float = 0.5
+
+    default_initial_condition = (0.016838697, 0.03489384, 0.35346848)
+    citation = "Shimizu, Morioka. Phys Lett A. 1980: 201-204"
+    description = (
+        "A system that bifurcates from a symmetric limit cycle to an asymmetric one, similar to"
+        " the Lorenz attractor."
+    )
+    dt_hint = 2e-2
+
+    def vector_field(self, t, y, args):
+        x, yy, z = y
+        return jnp.stack(
+            [
+                yy,
+                x - self.a * yy - x * z,
+                x**2 - self.b * z,
             ]
         )
 
@@ -260,70 +339,18 @@ class YuWang2(AbstractSystem):
         )
 
 
-@register_system("pan_xu_zhou-v1", aliases=("PanXuZhou",))
-class PanXuZhou(AbstractSystem):
-    """Pan–Xu–Zhou attractor in Dequan Li's form, ẋ = a(y − x) + dxz, ẏ = kx + fy − xz, ż =
-    cz + xy − εx².
+@register_system("burke_shaw-v1", aliases=("BurkeShaw",))
+class BurkeShaw(AbstractSystem):
+    """Burke–Shaw flow: ẋ = −n(x + y), ẏ = y − nxz, ż = nxy + e."""
 
-    At the catalogue's parameters (d = f = ε = 0: ẋ = a(y − x), ẏ = kx − xz, ż = cz + xy)
-    the two non-trivial equilibria are linearly stable (Routh–Hurwitz: for k <
-    a(a − c)/(a + c) ≈ 17.3), and the chaotic motion is a long transient: most
-    trajectories settle on an equilibrium within a few hundred time units.
-    """
+    e: float = 13.0
+    n: float = 10.0
 
-    a: float = 10.0
-    c: float = -2.6667
-    d: float = 0.0
-    eps: float = 0.0
-    f: float = 0.0
-    k: float = 16.0
-
-    default_initial_condition = (-3.03805747, -1.98052429, 14.65665869)
-    citation = (
-        "Zhou, Wuneng, et al. On dynamics analysis of a new chaotic attractor. Physics Letters "
-        "A 372.36 (2008): 5773-5777.."
-    )
-    description = "A named attractor related to the DequanLi attractor"
-    dt_hint = 4e-3
+    default_initial_condition = (-0.79153188, 0.65244479, 0.22517831)
+    citation = "Shaw (1981). Zeitschrift fur Naturforschung."
+    description = "A scroll-like attractor with unique symmetry along the z axis."
+    dt_hint = 0.002
 
     def vector_field(self, t, y, args):
         x, yy, z = y
-        return jnp.stack(
-            [
-                self.a * (yy - x) + self.d * x * z,
-                self.k * x + self.f * yy - x * z,
-                self.c * z + x * yy - self.eps * x**2,
-            ]
-        )
-
-
-@register_system("tsucs2-v1", aliases=("Tsucs2",))
-class Tsucs2(AbstractSystem):
-    """Three-scroll unified chaotic system (TSUCS-2) in Dequan Li's form, ẋ = a(y − x) +
-    dxz, ẏ = kx + fy − xz, ż = cz + xy − εx².
-    """
-
-    a: float = 40.0
-    c: float = 0.833
-    d: float = 0.5
-    eps: float = 0.65
-    f: float = 20.0
-    k: float = 0.0
-
-    default_initial_condition = (1.2969944, 1.12138, 50.028988)
-    citation = (
-        "Pan, Zhou, Li (2013). Synchronization of Three-Scroll Unified Chaotic System (TSUCS) "
-        "and its hyper-chaotic system using active pinning control"
-    )
-    description = "A named attractor related to the DequanLi attractor"
-    dt_hint = 7e-4
-
-    def vector_field(self, t, y, args):
-        x, yy, z = y
-        return jnp.stack(
-            [
-                self.a * (yy - x) + self.d * x * z,
-                self.k * x + self.f * yy - x * z,
-                self.c * z + x * yy - self.eps * x**2,
-            ]
-        )
+        return jnp.stack([-self.n * (x + yy), yy - self.n * x * z, self.n * x * yy + self.e])

@@ -4,6 +4,8 @@ import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
 
+FAMILY = "jerk"
+
 
 @register_system("arneodo-v1", aliases=("Arneodo",))
 class Arneodo(AbstractSystem):
@@ -71,3 +73,30 @@ class GenesioTesi(AbstractSystem):
     def vector_field(self, t, y, args):
         x, yy, z = y
         return jnp.stack([yy, z, -self.c * x - self.b * yy - self.a * z + x**2])
+
+
+@register_system("sprott_jerk-v1", aliases=("SprottJerk",))
+class SprottJerk(AbstractSystem):
+    """Sprott's simplest quadratic jerk flow: x‴ = −μẍ + ẋ² − x, as ẋ = y, ẏ = z, ż = −x +
+    y² − μz.
+    """
+
+    mu: float = 2.017
+
+    default_initial_condition = (-0.54106056, 0.59383201, 0.45127217)
+    citation = "Sprott, J. C. Simplest dissipative chaotic flow. Physics Letters A (1997)."
+    description = (
+        "An algebraidally simple flow depending on a third time derivative. Numerical "
+        "integration of this attractor is extremely sensitive to the initial conditions"
+    )
+    dt_hint = 2e-2
+
+    def vector_field(self, t, y, args):
+        x, yy, z = y
+        return jnp.stack(
+            [
+                yy,
+                z,
+                -x + yy**2 - self.mu * z,
+            ]
+        )

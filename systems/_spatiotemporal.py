@@ -1,4 +1,5 @@
-"""The Kuramoto–Sivashinsky equation on a periodic domain, integrated with ETDRK4."""
+"""Spatially extended systems: Lorenz-96 on a ring of sites, and the Kuramoto–Sivashinsky
+equation on a periodic domain, integrated with ETDRK4."""
 
 from typing import ClassVar
 
@@ -6,7 +7,20 @@ import equinox as eqx
 import jax.numpy as jnp
 import numpy as np
 
-from chaosbench import AbstractSteppedSystem, register_system
+from chaosbench import AbstractSteppedSystem, AbstractSystem, register_system
+
+FAMILY = "spatiotemporal"
+
+
+def _lorenz96(x, forcing):
+    return (jnp.roll(x, -1) - jnp.roll(x, 2)) * jnp.roll(x, 1) - x + forcing
+
+
+_L96_CITATION = (
+    "Lorenz, Edward (1996). Predictability: A problem partly solved. "
+    "Seminar on Predictability, Vol. I, ECMWF."
+)
+
 
 _CITATION = (
     "Kassam, A.-K. and Trefethen, L. N. (2005). Fourth-order time-stepping for stiff "
@@ -16,6 +30,8 @@ _CITATION = (
     "Kuramoto, Y. and Tsuzuki, T. (1976), Prog. Theor. Phys. 55: 356; "
     "Sivashinsky, G. I. (1977), Acta Astronautica 4: 1177."
 )
+
+
 _CONTOUR_POINTS = 64  # Kassam & Trefethen use 32 (real L) or 64; 64 costs nothing here
 
 
@@ -35,6 +51,44 @@ def _etdrk4_coefficients(linear, h):
     f2 = h * jnp.real(jnp.mean((2 + lr + exp_lr * (-2 + lr)) / lr**3, axis=1))
     f3 = h * jnp.real(jnp.mean((-4 - 3 * lr - lr**2 + exp_lr * (4 - lr)) / lr**3, axis=1))
     return jnp.exp(hl), jnp.exp(hl / 2), q, f1, f2, f3
+
+
+@register_system("lorenz96-v1")
+class Lorenz96(AbstractSystem):
+    """Lorenz-96 on a ring of ``n`` sites: ẋ_i = (x_{i+1} − x_{i−2}) x_{i−1} − x_i + F.
+
+    Defaults: n = 10, F = 8 (the standard chaotic regime). The initial condition is the
+    fixed point F with the first site nudged by 0.01, a common choice in the literature.
+    """
+
+    forcing: float = 8.0
+    n: int = eqx.field(default=10, static=True)
+
+    citation: ClassVar[str] = _L96_CITATION
+    description: ClassVar[str] = "A ring of advected, damped, forced sites (atmospheric toy)."
+    dt_hint: ClassVar[float] = 1e-3
+
+    @property
+    def initial_condition(self):
+        return jnp.full(self.n, self.forcing).at[0].add(0.01)
+
+    def vector_field(self, t, y, args):
+        return _lorenz96(y, self.forcing)
+
+
+@register_system("lorenz96_dysts-v1", aliases=("Lorenz96",))
+class Lorenz96Dysts(AbstractSystem):
+    """dysts' Lorenz-96: four sites at F = 20 (see :class:`Lorenz96` for the equation)."""
+
+    f: float = 20.0
+
+    default_initial_condition = (-2.46820633, 0.09570264, 1.59270902, 10.21372147)
+    citation = _L96_CITATION
+    description = "Lorenz-96 with four sites, as in the dysts catalogue."
+    dt_hint = 1e-3
+
+    def vector_field(self, t, y, args):
+        return _lorenz96(y, self.f)
 
 
 class _AbstractKuramotoSivashinsky(AbstractSteppedSystem):

@@ -1,8 +1,11 @@
-"""The Rössler family."""
+"""Rössler's flows: the spiral (screw-type) attractor and its four-dimensional hyperchaotic
+extension."""
 
 import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
+
+FAMILY = "rossler_like"
 
 
 @register_system("rossler-v1", aliases=("Rossler",))

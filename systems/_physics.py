@@ -1,8 +1,65 @@
-"""Reduced models from physics: waves, molecular dynamics, nuclear structure, stellar convection."""
+"""Reduced models from physics: lasers, plasma waves, rigid bodies, molecular dynamics and
+stellar convection."""
 
 import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
+
+FAMILY = "physics"
+
+
+@register_system("laser-v1", aliases=("Laser",))
+class Laser(AbstractSystem):
+    """Abooee et al.'s laser model.
+
+    ẋ = a(y − x) + byz², ẏ = cx + dxz², ż = hz + kx².
+    """
+
+    a: float = 10.0
+    b: float = 1.0
+    c: float = 5.0
+    d: float = -1.0
+    h: float = -5.0
+    k: float = -6.0
+
+    default_initial_condition = (-2.540801356216252, -1.940570579119389, -2.9680975444071955)
+    citation = (
+        "Abooee, Yaghini-Bonabi, Jahed-Motlagh (2013). Analysis and circuitry realization of a "
+        "novel three-dimensional chaotic system. Comm Nonline Sci 2013"
+    )
+    description = "A semiconductor laser model"
+    dt_hint = 0.002
+
+    def vector_field(self, t, y, args):
+        x, yy, z = y
+        return jnp.stack(
+            [
+                self.a * (yy - x) + self.b * yy * z**2,
+                self.c * x + self.d * x * z**2,
+                self.h * z + self.k * x**2,
+            ]
+        )
+
+
+@register_system("chen_lee-v1", aliases=("ChenLee",))
+class ChenLee(AbstractSystem):
+    """Chen–Lee rigid-body-like flow: ẋ = ax − yz, ẏ = by + xz, ż = cz + xy/3."""
+
+    a: float = 5.0
+    b: float = -10.0
+    c: float = -0.38
+
+    default_initial_condition = (0.17177112, 0.10360479, 6.2553878)
+    citation = (
+        "Chen HK, Lee CI (2004). Anti-control of chaos in rigid body motion. Chaos, Solitons & "
+        "Fractals"
+    )
+    description = "A rigid body with feedback anti-control."
+    dt_hint = 0.006
+
+    def vector_field(self, t, y, args):
+        x, yy, z = y
+        return jnp.stack([self.a * x - yy * z, self.b * yy + x * z, self.c * z + x * yy / 3.0])
 
 
 @register_system("rabinovich_fabrikant-v1", aliases=("RabinovichFabrikant",))
@@ -59,37 +116,6 @@ class NoseHoover(AbstractSystem):
                 yy,
                 -x + yy * z,
                 self.a - yy**2,
-            ]
-        )
-
-
-@register_system("nuclear_quadrupole-v1", aliases=("NuclearQuadrupole",))
-class NuclearQuadrupole(AbstractSystem):
-    """Baran–Raduta quadrupole boson Hamiltonian: q̇ᵢ = a pᵢ,
-    ṗ₁ = −a q₁ + (3/√2) b (q₁² − q₂²) − d q₁ (q₁² + q₂²),
-    ṗ₂ = −a q₂ − 3√2 b q₁ q₂ − d q₂ (q₁² + q₂²).
-    """
-
-    a: float = 1.0
-    b: float = 0.55
-    d: float = 0.4
-
-    default_initial_condition = (-0.85591178, 1.48078342, -0.85075322, 1.63576085)
-    citation = "Baran V. and Raduta A. A. (1998), International Journal of Modern Physics E"
-    description = (
-        "A quadrupole boson Hamiltonian that produces chaos via a resonance overlap mechanism"
-    )
-    dt_hint = 1e-2
-
-    def vector_field(self, t, y, args):
-        q1, q2, p1, p2 = y
-        r2 = q1**2 + q2**2
-        return jnp.stack(
-            [
-                self.a * p1,
-                self.a * p2,
-                -self.a * q1 + 3.0 / jnp.sqrt(2.0) * self.b * (q1**2 - q2**2) - self.d * q1 * r2,
-                -self.a * q2 - 3.0 * jnp.sqrt(2.0) * self.b * q1 * q2 - self.d * q2 * r2,
             ]
         )
 

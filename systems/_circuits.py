@@ -4,6 +4,8 @@ import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
 
+FAMILY = "circuits"
+
 
 def _ramp_positive(x):
     """x² for x > 0 and 0 otherwise (a half-wave square-law element)."""

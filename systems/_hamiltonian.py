@@ -1,9 +1,14 @@
-"""Conservative (Hamiltonian) mechanical systems: no attractor, chaos in the sea of a
-chaotic energy shell."""
+"""Conservative (Hamiltonian) systems: no attractor; chaos in the chaotic sea of an energy
+shell."""
 
 import jax.numpy as jnp
 
 from chaosbench import AbstractSystem, register_system
+
+FAMILY = "hamiltonian"
+
+
+_G = 9.82  # gravitational acceleration, as in dysts
 
 
 @register_system("arnold_web-v2", aliases=("ArnoldWeb",))
@@ -106,3 +111,69 @@ class HenonHeiles(AbstractSystem):
     def vector_field(self, t, y, args):
         x, yy, px, py = y
         return jnp.stack([px, py, -x - 2.0 * self.lam * x * yy, -yy - self.lam * (x**2 - yy**2)])
+
+
+@register_system("swinging_atwood-v2", aliases=("SwingingAtwood",))
+class SwingingAtwood(AbstractSystem):
+    """Swinging Atwood's machine in Hamiltonian form (g = 9.82): state (r, θ, p_r, p_θ),
+    ṙ = p_r/(m₁ + m₂), θ̇ = p_θ/(m₁r²), ṗ_r = p_θ²/(m₁r³) − m₂g + m₁g cos θ,
+    ṗ_θ = −m₁ g r sin θ.
+    """
+
+    m1: float = 1.0
+    m2: float = 4.5
+
+    default_initial_condition = (0.113296, 1.5707963267948966, 0.10992, 0.17747)
+    phase_indices = (1,)  # dysts' unbounded_indices: observed as sin, cos
+    citation = (
+        "Tufillaro, Nicholas B.; Abbott, Tyler A.; Griffiths, David J. (1984). Swinging "
+        "Atwood's Machine. American Journal of Physics. 52 (10): 895--903."
+    )
+    description = (
+        "A mechanical system consisting of two swinging weights connected by ropes and pulleys."
+        " This is only chaotic when m2 is sufficiently larger than m1, and there are nonzero "
+        "initial momenta"
+    )
+    dt_hint = 7e-4
+
+    def vector_field(self, t, y, args):
+        r, th, pr, pth = y
+        return jnp.stack(
+            [
+                pr / (self.m1 + self.m2),
+                pth / (self.m1 * r**2),
+                pth**2 / (self.m1 * r**3) - self.m2 * _G + self.m1 * _G * jnp.cos(th),
+                -self.m1 * _G * r * jnp.sin(th),
+            ]
+        )
+
+
+@register_system("nuclear_quadrupole-v1", aliases=("NuclearQuadrupole",))
+class NuclearQuadrupole(AbstractSystem):
+    """Baran–Raduta quadrupole boson Hamiltonian: q̇ᵢ = a pᵢ,
+    ṗ₁ = −a q₁ + (3/√2) b (q₁² − q₂²) − d q₁ (q₁² + q₂²),
+    ṗ₂ = −a q₂ − 3√2 b q₁ q₂ − d q₂ (q₁² + q₂²).
+    """
+
+    a: float = 1.0
+    b: float = 0.55
+    d: float = 0.4
+
+    default_initial_condition = (-0.85591178, 1.48078342, -0.85075322, 1.63576085)
+    citation = "Baran V. and Raduta A. A. (1998), International Journal of Modern Physics E"
+    description = (
+        "A quadrupole boson Hamiltonian that produces chaos via a resonance overlap mechanism"
+    )
+    dt_hint = 1e-2
+
+    def vector_field(self, t, y, args):
+        q1, q2, p1, p2 = y
+        r2 = q1**2 + q2**2
+        return jnp.stack(
+            [
+                self.a * p1,
+                self.a * p2,
+                -self.a * q1 + 3.0 / jnp.sqrt(2.0) * self.b * (q1**2 - q2**2) - self.d * q1 * r2,
+                -self.a * q2 - 3.0 * jnp.sqrt(2.0) * self.b * q1 * q2 - self.d * q2 * r2,
+            ]
+        )
