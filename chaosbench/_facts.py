@@ -9,17 +9,20 @@ an appended ``cos θ``, as dysts' statistics treat its ``unbounded_indices``); t
 Lyapunov spectrum is that of the integrated state. Facts are looked up, in order, in the
 table shipped with the package (``chaosbench/data/system_facts.json``), in the on-disk
 cache, and otherwise computed and cached. Every entry is keyed by :func:`system_key`, a
-hash of the system's parameters, initial condition and the settings below, so a changed
-system never reads stale facts.
+hash of everything that decides the numbers, so stale facts are never read.
 
 This module is the science only; keeping the shipped table and ``results/systems.csv``
-up to date is :mod:`chaosbench._facts_table`.
+up to date is :mod:`chaosbench._facts_table`. Its own source is part of every key: edit
+it (or :mod:`chaosbench._lyapunov`, :mod:`chaosbench._integrate`) only to change how
+facts are computed, and put other code elsewhere.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import importlib
 import inspect
 import json
 import math
@@ -56,6 +59,7 @@ class FactsSettings:
     - `lyapunov_periods`: averaging time of each spectrum, in dominant periods.
     - `renorm_per_period`: QR re-orthonormalisations per period.
     - `rtol`, `atol`: tolerances of all integrations here.
+    - `version`: of the method, bumped when it changes in a way the fields above miss.
     """
 
     points_per_period: int = 100
@@ -73,6 +77,13 @@ class FactsSettings:
 _SOURCE_LOCK = threading.Lock()
 
 
+# The modules whose code computes the facts of every system (the integrator, the Lyapunov
+# spectrum and period, this module), and in addition those of a stepped system (its
+# fixed-step scheme and tangent map). Not the table maintenance, the CLI or the registry.
+FACTS_CODE: tuple[str, ...] = ("chaosbench._facts", "chaosbench._integrate", "chaosbench._lyapunov")
+STEPPED_FACTS_CODE: tuple[str, ...] = ("chaosbench._stepped",)
+
+
 @functools.cache
 def _class_source(cls: type) -> str:
     """Source code of a class (its qualified name if the source is not available).
@@ -88,9 +99,33 @@ def _class_source(cls: type) -> str:
             return cls.__qualname__
 
 
+@functools.cache
+def _module_source(name: str) -> str:
+    """Source code of the module ``name`` (its name if the source is not available, which
+    can only make a key differ from the table's, i.e. recompute)."""
+    with _SOURCE_LOCK:
+        try:
+            return inspect.getsource(importlib.import_module(name))
+        except (OSError, TypeError):
+            return name
+
+
+def facts_code(system: AbstractSystem) -> dict[str, str]:
+    """SHA-256 of the source of each module that computes ``system``'s facts, by name."""
+    names = FACTS_CODE + (STEPPED_FACTS_CODE if isinstance(system, AbstractSteppedSystem) else ())
+    return {name: hashlib.sha256(_module_source(name).encode()).hexdigest() for name in names}
+
+
 def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
-    """Hash of what determines the facts: id, parameters, initial condition, settings and
-    the source code of the system's class (so an edited vector field is recomputed).
+    """Hash of everything that determines ``system``'s facts.
+
+    The key covers: the system's id, parameters and initial condition; the source code of
+    its class (so an edited vector field is recomputed); the settings (``FactsSettings``,
+    all fields); and the source code of the modules that compute facts (:func:`facts_code`:
+    ``FACTS_CODE``, plus ``STEPPED_FACTS_CODE`` for a stepped system), so a change to the
+    Lyapunov code or the integrator is recomputed too. Any edit of those modules, even a
+    comment, makes every stored entry stale; one proven not to change the numbers can be
+    carried over with :func:`chaosbench._facts_table.rekey`.
 
     **Arguments:**
 
@@ -108,6 +143,7 @@ def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
             "parameters": system.parameters,
             "initial_condition": np.asarray(system.initial_condition).tolist(),
             "settings": dataclasses.asdict(settings),
+            "code": facts_code(system),
         }
     )
 

@@ -8,8 +8,10 @@ import shutil
 
 import pytest
 
+import chaosbench as cb
 from chaosbench import _facts, _facts_table
 from chaosbench._cli import main
+from chaosbench._facts import facts_code
 
 
 @pytest.fixture
@@ -94,3 +96,92 @@ def test_reference_is_read_from_inside_the_package():
     root = _facts.TABLE.parents[2]
     assert _facts_table.REFERENCE.is_relative_to(root / "chaosbench")
     assert "Lorenz" in _facts_table.dysts_reference()
+
+
+def _edited(name: str):
+    """A source provider whose ``name`` module has one more comment line."""
+    original = _facts._module_source
+
+    def source(module: str) -> str:
+        return original(module) + ("\n# an edit\n" if module == name else "")
+
+    return source
+
+
+def test_key_hashes_the_facts_code():
+    import hashlib
+    from pathlib import Path
+
+    from chaosbench import _lyapunov
+
+    ode = facts_code(cb.get_system("lorenz63"))
+    assert set(ode) == {"chaosbench._facts", "chaosbench._integrate", "chaosbench._lyapunov"}
+    lyapunov = hashlib.sha256(Path(_lyapunov.__file__).read_bytes()).hexdigest()
+    assert ode["chaosbench._lyapunov"] == lyapunov
+    stepped = facts_code(cb.get_system("mackey_glass"))
+    assert set(stepped) == set(ode) | {"chaosbench._stepped"}
+
+
+@pytest.mark.parametrize(
+    "module, changes",
+    [
+        ("chaosbench._lyapunov", True),
+        ("chaosbench._integrate", True),
+        ("chaosbench._facts", True),
+        ("chaosbench._stepped", False),  # lorenz63 is an ODE
+        ("chaosbench._facts_table", False),
+        ("chaosbench._cli", False),
+        ("chaosbench._registry", False),
+    ],
+)
+def test_key_changes_with_the_code_that_computes_facts(monkeypatch, module, changes):
+    system = cb.get_system("lorenz63")
+    before = _facts.system_key(system, _facts.FactsSettings())
+    monkeypatch.setattr(_facts, "_module_source", _edited(module))
+    after = _facts.system_key(system, _facts.FactsSettings())
+    assert (after != before) == changes
+
+
+def test_facts_cached_under_an_old_key_are_not_read(monkeypatch, tmp_path):
+    """A cached file is read under its key (the control), and not once the Lyapunov code
+    changed: the facts are recomputed and cached under the new key."""
+    monkeypatch.setenv("CHAOSBENCH_CACHE", str(tmp_path))
+    monkeypatch.setattr(_facts, "TABLE", tmp_path / "no_table.json")
+    system = cb.get_system("lorenz63")
+    old_key = _facts.system_key(system, _facts.FactsSettings())
+    old = _facts.facts_path(system.id, old_key)
+    old.parent.mkdir(parents=True)
+    old.write_text(json.dumps({"key": old_key, "made_by": "the old code"}))
+
+    def compute(system, settings):
+        return {"key": _facts.system_key(system, settings), "made_by": "the new code"}
+
+    monkeypatch.setattr(_facts, "compute_facts", compute)
+    assert _facts.get_facts(system)["made_by"] == "the old code"
+    monkeypatch.setattr(_facts, "_module_source", _edited("chaosbench._lyapunov"))
+    fresh = _facts.get_facts(system)
+    assert fresh["made_by"] == "the new code" and fresh["key"] != old_key
+    assert _facts.facts_path(system.id, fresh["key"]).exists()
+
+
+def test_rekey_carries_over_only_entries_under_the_old_key(tmp_path):
+    table = tmp_path / "system_facts.json"
+    table.write_text(
+        json.dumps(
+            {
+                "lorenz63-v1": {"key": "old-lorenz63-v1", "max_lyapunov": 0.9},
+                "rossler-v1": {"key": "computed-by-other-code", "max_lyapunov": 0.07},
+                "gone-v1": {"key": "old-gone-v1"},
+            }
+        )
+    )
+    rekeyed, left = _facts_table.rekey(lambda system: f"old-{system.id}", table=table)
+    after = json.loads(table.read_text())
+    assert rekeyed == ["lorenz63-v1"]
+    lorenz = cb.get_system("lorenz63")
+    assert after["lorenz63-v1"] == {
+        "key": _facts.system_key(lorenz, _facts.FactsSettings()),
+        "max_lyapunov": 0.9,
+    }
+    assert after["rossler-v1"]["key"] == "computed-by-other-code"
+    assert set(left) == {"rossler-v1", "gone-v1"} and "stale" in left["rossler-v1"]
