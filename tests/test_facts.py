@@ -81,7 +81,7 @@ def test_systems_csv_rows_carry_dysts_estimates(table_copy):
     assert frame["differs_from_dysts_by_over_20pct"].any()
 
 
-def test_missing_dysts_reference_is_an_error_not_blank_columns(table_copy, tmp_path, capsys):
+def test_missing_dysts_reference_is_an_error_not_blank_columns(table_copy, tmp_path):
     table, csv = table_copy
     before = csv.read_text()
     missing = tmp_path / "nowhere" / "chaotic_attractors.json"
