@@ -238,7 +238,7 @@ def _check_system(args) -> int:
 
 
 def _systems(args) -> int:
-    from ._facts import write_table
+    from ._facts_table import TABLE, write_table
 
     paths = write_table(
         recompute=args.recompute,
@@ -246,6 +246,7 @@ def _systems(args) -> int:
         results=None if args.no_csv else Path(args.results),
         jobs=args.jobs,
         timeout=args.timeout,
+        table=Path(args.table) if args.table else TABLE,
     )
     for path in paths:
         print(f"wrote {path}")
@@ -289,11 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("systems", help="write the table of computed system invariants")
     p.add_argument("--recompute", action="store_true", help="recompute every entry")
-    p.add_argument("--only", nargs="+", help="only these systems")
+    p.add_argument("--only", nargs="+", help="only these systems (nothing else changes)")
     p.add_argument("--results", default="results", help="where systems.csv goes")
     p.add_argument("--no-csv", action="store_true", help="update the table only")
     p.add_argument("--jobs", type=int, default=1, help="systems computed in parallel")
     p.add_argument("--timeout", type=float, help="per-system time limit in seconds")
+    p.add_argument("--table", help="the facts table (default: the package's system_facts.json)")
     p.set_defaults(func=_systems)
 
     p = command("run", help="run a benchmark suite, writing rows under --out")

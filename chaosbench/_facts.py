@@ -8,19 +8,24 @@ those of what the benchmark observes (``system.wrap_phases``: phases as ``sin θ
 an appended ``cos θ``, as dysts' statistics treat its ``unbounded_indices``); the
 Lyapunov spectrum is that of the integrated state. Facts are looked up, in order, in the
 table shipped with the package (``chaosbench/data/system_facts.json``), in the on-disk
-cache, and otherwise
-computed and cached. Every entry is keyed by a hash of the system's parameters, initial
-condition and the settings below, so a changed system never reads stale facts.
+cache, and otherwise computed and cached. Every entry is keyed by :func:`system_key`, a
+hash of everything that decides the numbers, so stale facts are never read.
+
+This module is the science only; keeping the shipped table and ``results/systems.csv``
+up to date is :mod:`chaosbench._facts_table`. Its own source is part of every key: edit
+it (or :mod:`chaosbench._lyapunov`, :mod:`chaosbench._integrate`) only to change how
+facts are computed, and put other code elsewhere.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import importlib
 import inspect
 import json
 import math
-import os
 import threading
 import time
 from pathlib import Path
@@ -54,6 +59,7 @@ class FactsSettings:
     - `lyapunov_periods`: averaging time of each spectrum, in dominant periods.
     - `renorm_per_period`: QR re-orthonormalisations per period.
     - `rtol`, `atol`: tolerances of all integrations here.
+    - `version`: of the method, bumped when it changes in a way the fields above miss.
     """
 
     points_per_period: int = 100
@@ -71,6 +77,13 @@ class FactsSettings:
 _SOURCE_LOCK = threading.Lock()
 
 
+# The modules whose code computes the facts of every system (the integrator, the Lyapunov
+# spectrum and period, this module), and in addition those of a stepped system (its
+# fixed-step scheme and tangent map). Not the table maintenance, the CLI or the registry.
+FACTS_CODE: tuple[str, ...] = ("chaosbench._facts", "chaosbench._integrate", "chaosbench._lyapunov")
+STEPPED_FACTS_CODE: tuple[str, ...] = ("chaosbench._stepped",)
+
+
 @functools.cache
 def _class_source(cls: type) -> str:
     """Source code of a class (its qualified name if the source is not available).
@@ -86,9 +99,43 @@ def _class_source(cls: type) -> str:
             return cls.__qualname__
 
 
+@functools.cache
+def _module_source(name: str) -> str:
+    """Source code of the module ``name`` (its name if the source is not available, which
+    can only make a key differ from the table's, i.e. recompute)."""
+    with _SOURCE_LOCK:
+        try:
+            return inspect.getsource(importlib.import_module(name))
+        except (OSError, TypeError):
+            return name
+
+
+def facts_code(system: AbstractSystem) -> dict[str, str]:
+    """SHA-256 of the source of each module that computes ``system``'s facts, by name."""
+    names = FACTS_CODE + (STEPPED_FACTS_CODE if isinstance(system, AbstractSteppedSystem) else ())
+    return {name: hashlib.sha256(_module_source(name).encode()).hexdigest() for name in names}
+
+
 def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
-    """Hash of what determines the facts: id, parameters, initial condition, settings and
-    the source code of the system's class (so an edited vector field is recomputed)."""
+    """Hash of everything that determines ``system``'s facts.
+
+    The key covers: the system's id, parameters and initial condition; the source code of
+    its class (so an edited vector field is recomputed); the settings (``FactsSettings``,
+    all fields); and the source code of the modules that compute facts (:func:`facts_code`:
+    ``FACTS_CODE``, plus ``STEPPED_FACTS_CODE`` for a stepped system), so a change to the
+    Lyapunov code or the integrator is recomputed too. Any edit of those modules, even a
+    comment, makes every stored entry stale; one proven not to change the numbers can be
+    carried over with :func:`chaosbench._facts_table.rekey`.
+
+    **Arguments:**
+
+    - `system`: the system.
+    - `settings`: how facts are computed.
+
+    **Returns:**
+
+    16 hex digits.
+    """
     return content_hash(
         {
             "source": _class_source(type(system)),
@@ -96,35 +143,61 @@ def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
             "parameters": system.parameters,
             "initial_condition": np.asarray(system.initial_condition).tolist(),
             "settings": dataclasses.asdict(settings),
+            "code": facts_code(system),
         }
     )
 
 
 def _table() -> dict[str, Any]:
+    """The shipped table (empty if the package has none)."""
     if TABLE.exists():
         return json.loads(TABLE.read_text())
     return {}
 
 
+def facts_path(system_id: str, key: str) -> Path:
+    """Where the facts of ``system_id`` under ``key`` are cached."""
+    return cache_dir() / "facts" / f"{system_id}-{key}.json"
+
+
+def stored_facts(
+    system: AbstractSystem, settings: FactsSettings = FactsSettings()
+) -> dict[str, Any] | None:
+    """The facts of ``system`` from the shipped table or the cache, under its current key;
+    ``None`` if neither has them (nothing is computed)."""
+    key = system_key(system, settings)
+    entry = _table().get(system.id)
+    if entry is not None and entry.get("key") == key:
+        return _with_sampling_interval(entry, settings)
+    path = facts_path(system.id, key)
+    if path.exists():
+        try:
+            return _with_sampling_interval(json.loads(path.read_text()), settings)
+        except json.JSONDecodeError:
+            path.unlink(missing_ok=True)  # a torn write: recompute
+    return None
+
+
 def get_facts(
     system: AbstractSystem, settings: FactsSettings = FactsSettings(), *, recompute: bool = False
 ) -> dict[str, Any]:
-    """The facts of ``system``: from the shipped table, the cache, or computed now."""
-    key = system_key(system, settings)
-    if not recompute:
-        entry = _table().get(system.id)
-        if entry is not None and entry.get("key") == key:
-            return _with_sampling_interval(entry, settings)
-        path = cache_dir() / "facts" / f"{system.id}-{key}.json"
-        if path.exists():
-            try:
-                return _with_sampling_interval(json.loads(path.read_text()), settings)
-            except json.JSONDecodeError:
-                path.unlink(missing_ok=True)  # a torn write: recompute
+    """The facts of ``system``: from the shipped table, the cache, or computed now (and
+    cached under :func:`system_key`).
+
+    **Arguments:**
+
+    - `system`: the system.
+    - `settings`: how facts are computed.
+    - `recompute`: compute them even if the table or the cache has them.
+
+    **Returns:**
+
+    The dict of :func:`compute_facts`, its ``dt`` derived by today's sampling rule.
+    """
+    if not recompute and (found := stored_facts(system, settings)) is not None:
+        return found
     facts = compute_facts(system, settings)
-    atomic_write_text(
-        cache_dir() / "facts" / f"{system.id}-{key}.json", json.dumps(facts, indent=1)
-    )
+    atomic_write_text(facts_path(system.id, facts["key"]), json.dumps(facts, indent=1))
     return facts
 
 
@@ -151,7 +224,26 @@ def kaplan_yorke_dimension(spectrum: np.ndarray) -> float:
 
 
 def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSettings()) -> dict:
-    """Compute the facts of ``system`` (several seconds to a minute on a CPU)."""
+    """Compute the facts of ``system`` (several seconds to a minute on a CPU).
+
+    **Arguments:**
+
+    - `system`: the system.
+    - `settings`: how facts are computed.
+
+    **Returns:**
+
+    A JSON-serialisable dict: ``key`` (:func:`system_key`), ``lyapunov_spectrum`` (mean
+    over ``n_ics`` initial conditions) and ``lyapunov_spectrum_per_ic``, ``max_lyapunov``
+    with its standard error, ``lyapunov_time``, ``kaplan_yorke_dimension``, ``period``,
+    ``dt``, the observed ``mean``, ``std`` and ``max_abs``, ``finite``, and the ``method``.
+
+    **References:**
+
+    The spectrum: Benettin et al. (1980), Shimada & Nagashima (1979), see
+    :mod:`chaosbench._lyapunov`; D_KY: Kaplan & Yorke (1979), Functional Differential
+    Equations and Approximation of Fixed Points, LNM 730.
+    """
     start = time.perf_counter()
     integ = IntegratorSettings(solver="dopri8", rtol=settings.rtol, atol=settings.atol)
     y0 = jnp.asarray(system.initial_condition)[None]
@@ -227,180 +319,3 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
         },
         "compute_seconds": time.perf_counter() - start,
     }
-
-
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "chaotic_attractors.json"
-DISAGREEMENT = 0.2  # relative difference from dysts' λ_max that the table flags
-
-
-def _dysts_reference() -> dict[str, Any]:
-    if REFERENCE.exists():
-        return json.loads(REFERENCE.read_text())
-    return {}
-
-
-def _update_table(entries: dict[str, Any], keep=lambda key: True) -> dict[str, Any]:
-    """Merge ``entries`` into the table on disk under a lock (several writers may run)."""
-    lock = TABLE.with_suffix(".lock")
-    for _ in range(600):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            break
-        except FileExistsError:
-            time.sleep(0.1)
-    else:
-        raise TimeoutError(f"{lock} is held by another writer; remove it if none runs")
-    try:
-        table = {k: v for k, v in {**_table(), **entries}.items() if keep(k)}
-        atomic_write_text(TABLE, json.dumps(dict(sorted(table.items())), indent=1))
-    finally:
-        os.close(fd)
-        lock.unlink(missing_ok=True)
-    return table
-
-
-def write_table(
-    *,
-    recompute: bool = False,
-    only: list[str] | None = None,
-    results: Path | None = None,
-    jobs: int = 1,
-    timeout: float | None = None,
-) -> list[Path]:
-    """(Re)compute the facts of every registered system into the shipped table.
-
-    Entries whose key still matches are kept unless ``recompute``; the table is written
-    after every system, so an interrupted regeneration keeps its progress. With ``jobs``
-    > 1 or a ``timeout``, each system is computed in its own process (``jobs`` at a time);
-    one that runs past ``timeout`` seconds is recorded as failing its check. Also writes
-    ``results/systems.csv`` with the verdict and the comparison with dysts' estimates.
-    """
-    from . import _api
-    from ._validate import verdict
-
-    table = _table()
-    ids = [_api.systems.resolve(s) for s in only] if only else _api.list_systems()
-    settings = FactsSettings()
-    todo = []
-    for system_id in ids:
-        key = system_key(_api.systems.get(system_id)(), settings)
-        entry = table.get(system_id, {})
-        timed_out = "took longer than" in entry.get("verdict", "")
-        if recompute or timed_out or entry.get("key") != key:
-            todo.append((system_id, key))
-    if jobs > 1 or timeout:
-        _compute_in_processes(todo, jobs, timeout)
-    else:
-        for system_id, key in todo:
-            _update_table({system_id: _entry(system_id, key, settings)})
-    known = set(_api.list_systems())
-    table = _update_table({}, keep=lambda k: k in known)
-    judged = {k: str(verdict(e)) for k, e in table.items() if "max_lyapunov" in e}
-    stale = {  # verdicts judged, or dt derived, by an older rule: redo it on stored facts
-        k: {**_with_sampling_interval(table[k], settings), "verdict": v}
-        for k, v in judged.items()
-        if table[k].get("verdict") != v
-        or table[k].get("dt") != _with_sampling_interval(table[k], settings).get("dt")
-    }
-    if stale:
-        table = _update_table(stale, keep=lambda k: k in known)
-    if results is None:
-        return [TABLE]
-    import pandas as pd
-
-    paths = [TABLE]
-    reference = _dysts_reference()
-    rows = []
-    for system_id, entry in sorted(table.items()):
-        aliases = _api.systems.aliases_of(system_id)
-        dysts = next((reference[a] for a in aliases if a in reference), None)
-        lam = entry.get("max_lyapunov", math.nan)
-        ref_lam = dysts["maximum_lyapunov_estimated"] if dysts else math.nan
-        rel = abs(lam - ref_lam) / abs(ref_lam) if dysts and ref_lam else math.nan
-        rows.append(
-            {
-                "id": system_id,
-                "aliases": " ".join(aliases),
-                "dimension": entry.get("dimension"),
-                "max_lyapunov": lam,
-                "max_lyapunov_stderr": entry.get("max_lyapunov_stderr"),
-                "lyapunov_time": entry.get("lyapunov_time"),
-                "lyapunov_spectrum": " ".join(
-                    f"{x:.5g}" for x in entry.get("lyapunov_spectrum", [])
-                ),
-                "kaplan_yorke_dimension": entry.get("kaplan_yorke_dimension"),
-                "period": entry.get("period"),
-                "dysts_period": dysts["period"] if dysts else math.nan,
-                "dt": entry.get("dt"),
-                "mean": " ".join(f"{x:.5g}" for x in entry.get("mean", [])),
-                "std": " ".join(f"{x:.5g}" for x in entry.get("std", [])),
-                "verdict": entry.get("verdict"),
-                "dysts_max_lyapunov": ref_lam,
-                "relative_difference_from_dysts": rel,
-                "differs_from_dysts_by_over_20pct": bool(rel > DISAGREEMENT),
-                "integration_time_per_ic": entry.get("method", {}).get("lyapunov_time_per_ic"),
-                "rtol": entry.get("method", {}).get("rtol"),
-                "atol": entry.get("method", {}).get("atol"),
-                "n_ics": entry.get("method", {}).get("n_ics"),
-                "compute_seconds": entry.get("compute_seconds"),
-            }
-        )
-    path = Path(results) / "systems.csv"
-    atomic_write_text(path, pd.DataFrame(rows).to_csv(index=False, float_format="%.6g"))
-    paths.append(path)
-    return paths
-
-
-def _entry(system_id: str, key: str, settings: FactsSettings) -> dict[str, Any]:
-    from . import _api
-    from ._validate import InvalidSystemError, validate_system, verdict
-
-    system = _api.systems.get(system_id)()
-    try:
-        validate_system(system)
-        entry = compute_facts(system, settings)
-        entry["verdict"] = str(verdict(entry))
-    except (InvalidSystemError, FloatingPointError) as error:
-        entry = {"id": system_id, "key": key, "verdict": f"FAIL: {error}"}
-    print(
-        f"{system_id}: λ_max {entry.get('max_lyapunov', float('nan')):.4g} "
-        f"({entry.get('compute_seconds', 0):.0f} s) {entry['verdict']}",
-        flush=True,
-    )
-    return entry
-
-
-def _compute_in_processes(todo, jobs: int, timeout: float | None) -> None:
-    """One ``chaosbench systems --only ID`` process per system, ``jobs`` at a time."""
-    import subprocess
-    import sys
-
-    queue = list(todo)
-    running: dict[subprocess.Popen, tuple[str, str, float]] = {}
-    while queue or running:
-        while queue and len(running) < max(jobs, 1):
-            system_id, key = queue.pop(0)
-            proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "chaosbench",
-                    "systems",
-                    "--recompute",
-                    "--no-csv",
-                    "--only",
-                    system_id,
-                ]
-            )
-            running[proc] = (system_id, key, time.monotonic())
-        time.sleep(0.5)
-        for proc, (system_id, key, started) in list(running.items()):
-            if proc.poll() is not None:
-                del running[proc]
-            elif timeout and time.monotonic() - started > timeout:
-                proc.kill()
-                proc.wait()
-                del running[proc]
-                reason = f"FAIL: computing its facts took longer than {timeout:g} s"
-                print(f"{system_id}: {reason}", flush=True)
-                _update_table({system_id: {"id": system_id, "key": key, "verdict": reason}})
