@@ -59,7 +59,9 @@ class ContextParroting(AbstractForecaster):
     and copying it degenerates to repeating the last few states.
 
     **Arguments:** `embedding` D, the motif length in states (the context must hold at
-    least 2D states).
+    least 2D states). The default 10 was chosen on a held-out Lorenz-63 dataset (seed 1,
+    20 windows, 500-step contexts): D = 5, 10, 20, 40 all gave a median VPT of 0.56–0.57
+    Lyapunov times, D = 80 gave 0.02; compile time grows with D.
     """
 
     embedding: int = eqx.field(default=10, static=True)
@@ -114,7 +116,9 @@ class Analogues(AbstractForecaster):
     **Arguments:** `embedding` L, the number of consecutive states in a delay vector;
     `segment`, the number of states copied between two searches (a cost knob: it does
     not change which analogue is followed, only how close to the end of the training
-    data the jump happens).
+    data the jump happens). The defaults were chosen on a held-out Lorenz-63 dataset
+    (seed 1, 10,000 training states, 20 windows): L = 1, 4, 16 all gave a median VPT of
+    2.07 Lyapunov times; the search cost grows with L.
     """
 
     embedding: int = eqx.field(default=4, static=True)
