@@ -28,10 +28,11 @@ from chaosbench import AbstractForecaster, register_forecaster
 def _cross(series: jax.Array, query: jax.Array, n: int) -> jax.Array:
     """⟨delay vector of ``series`` starting at i, ``query``⟩ for i < ``n``; shape ``(n,)``.
 
-    ``query`` is ``(L, dim)``; computed lag by lag, so no ``(n, L·dim)`` embedding is
-    materialised.
+    ``query`` is ``(L, dim)``; one ``(time, dim) @ (dim, L)`` product, then the columns of
+    the L lags are summed along diagonals, so no ``(n, L·dim)`` embedding is materialised.
     """
-    return sum(series[k : k + n] @ query[k] for k in range(query.shape[0]))
+    products = series @ query.T
+    return sum(products[k : k + n, k] for k in range(query.shape[0]))
 
 
 def _sq_norms(series: jax.Array, length: int, n: int) -> jax.Array:
