@@ -4,6 +4,7 @@ One module per family; add a family by importing it here.
 """
 
 from . import _alrnn as _alrnn
+from . import _analogues as _analogues
 from . import _baselines as _baselines
 from . import _esn as _esn
 from . import _koopman as _koopman
