@@ -342,7 +342,9 @@ def _static_headline(data: dict[str, Any]) -> str:
 
 def _inline_json(data: dict[str, Any]) -> str:
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    # "<" occurs only inside JSON strings, where \u003c means the same: nothing in the data
+    # can then close the <script> element or open an HTML comment
+    return text.replace("<", "\\u003c")
 
 
 def render_page(data: dict[str, Any]) -> str:

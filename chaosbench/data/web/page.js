@@ -318,10 +318,10 @@
       if (names.length < 2) continue;
       const short = (n) => n.replace(/-v\d+$/, "");
       const head = el("tr", {}, el("th", { class: "name", text: "row vs column" }));
-      for (const n of names) head.append(el("th", { class: "col", text: short(n), title: n }));
+      names.forEach((n, i) => head.append(el("th", { class: "col", text: String(i + 1), title: n })));
       const body = el("tbody");
-      for (const a of names) {
-        const tr = el("tr", {}, el("th", { class: "name", text: short(a), title: a }));
+      for (const [i, a] of names.entries()) {
+        const tr = el("tr", {}, el("th", { class: "name", text: i + 1 + " " + short(a), title: a }));
         for (const b of names) {
           if (a === b) { tr.append(el("td", { class: "diag", text: "·" })); continue; }
           const w = rate.has(a + "\u0000" + b) ? rate.get(a + "\u0000" + b) : NaN;
