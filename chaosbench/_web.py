@@ -263,6 +263,15 @@ def _system_info(system_id: str, runs: pd.DataFrame | None, out: Path) -> dict[s
     return {k: _plain(v) for k, v in info.items()}
 
 
+def _made(out: Path) -> str:
+    """When the results were made: the newest cell's time (else ``leaderboard.csv``'s), so
+    that rewriting the page from the same rows gives the same bytes."""
+    files = list((out / "cells").glob("*.json")) or [out / "leaderboard.csv"]
+    newest = max(f.stat().st_mtime for f in files)
+    when = datetime.datetime.fromtimestamp(newest, datetime.timezone.utc)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
     """Everything the page shows, read from the tables under ``out``."""
     out = Path(out)
@@ -275,8 +284,7 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
     if runs is not None and "protocol_version" in runs.columns:
         versions = sorted({str(int(v)) for v in runs["protocol_version"].dropna()})
         stamp.setdefault("protocol_version", "; ".join(versions))
-    made = made or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    stamp.setdefault("made", made)
+    stamp.setdefault("made", made or _made(out))
 
     metrics = metric_names(table)
     table_columns = ["task", "system", "forecaster", "seeds", "failures", "fit_seconds"]
@@ -377,7 +385,8 @@ def write_index(out: Path, made: str | None = None) -> Path:
 
     - `out`: a results directory holding ``leaderboard.csv``, ``by_system.csv`` and
       ``winrate.csv`` (``runs.csv``, ``stamp.json`` and ``figures/`` where present).
-    - `made`: the date shown as when the page was made (default: now, UTC).
+    - `made`: the date shown as when the results were made (default: the newest cell's
+      modification time, UTC).
     """
     out = Path(out)
     missing = [

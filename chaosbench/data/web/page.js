@@ -465,7 +465,7 @@
   }
   function renderStamp() {
     const dl = $("stamp-body");
-    const labels = { chaosbench_version: "version", git_commit: "commit", protocol_version: "protocol", suite: "suite", suite_hash: "suite hash", made: "date made", jax_version: "jax", device: "device", python: "python" };
+    const labels = { chaosbench_version: "version", git_commit: "commit", protocol_version: "protocol", suite: "suite", suite_hash: "suite hash", made: "date made (newest result)", jax_version: "jax", device: "device", python: "python" };
     for (const [k, v] of Object.entries(DATA.stamp)) dl.append(el("dt", { text: labels[k] || k }), el("dd", { "data-stamp": k, text: v }));
   }
   function renderFigures() {
