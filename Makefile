@@ -8,7 +8,7 @@ JOBS ?= 2
 OUT ?= results
 export CHAOSBENCH_CACHE ?= $(CURDIR)/.cache
 
-.PHONY: install bench bench-smoke test test-slow lint systems perf perf-systems clean
+.PHONY: install bench bench-smoke test test-browser test-slow lint systems perf perf-systems clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ bench-smoke: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# the web page in headless Chromium (installed with apt as root if missing; < 3 min):
+# a fixture page and, if $(OUT)/leaderboard.csv exists, $(OUT)/index.html and index.png
+test-browser: $(STAMP)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else echo "make test-browser needs chromium: run as root, or sudo apt-get install -y chromium" >&2; exit 1; fi
+	$(BIN)/python tests/browser/check_page.py --results $(OUT)
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow

@@ -383,4 +383,7 @@ def write_leaderboard(out: Path) -> dict[str, Path]:
     path = out / "stamp.json"
     atomic_write_text(path, json.dumps(stamp, indent=1) + "\n")
     paths["stamp"] = path
+    from ._web import write_index  # imported here: _web imports this module
+
+    paths["html"] = write_index(out)
     return paths

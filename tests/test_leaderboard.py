@@ -189,7 +189,15 @@ def test_win_rate_table_counts():
 
 def test_write_leaderboard_outputs_carry_the_stamp(out):
     paths = lb.write_leaderboard(out)
-    assert set(paths) == {"runs", "by_system", "leaderboard", "winrate", "markdown", "stamp"}
+    assert set(paths) == {
+        "runs",
+        "by_system",
+        "leaderboard",
+        "winrate",
+        "markdown",
+        "stamp",
+        "html",
+    }
     assert json.loads(paths["stamp"].read_text()) == STAMP
     for name in ("runs", "by_system", "leaderboard", "winrate"):
         plain = pd.read_csv(paths[name])

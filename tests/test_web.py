@@ -1,0 +1,216 @@
+"""The static web page (``index.html``) shows exactly the leaderboard's tables.
+
+Built by ``write_leaderboard`` from the rows of ``web_fixture`` (see its docstring for
+the hand-computed medians), parsed with ``html.parser``; the browser-side behaviour
+(sorting, filters, per-system view) is checked by ``make test-browser``.
+"""
+
+import json
+import math
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from web_fixture import write_cells
+
+from chaosbench import _api, _web
+from chaosbench import _leaderboard as lb
+
+
+class Page(HTMLParser):
+    """Tags with their attributes, the headline tables' cells and the inlined data."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.tags, self.tables, self.data_text = [], {}, None
+        self._table = self._row = self._cell = self._script = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "table" and "headline" in attrs.get("class", ""):
+            self._table = self.tables.setdefault(attrs["data-task"], [])
+        elif tag == "tr" and self._table is not None and "data-forecaster" in attrs:
+            self._row = [attrs["data-forecaster"]]
+            self._table.append(self._row)
+        elif tag == "td" and self._row is not None:
+            self._cell = []
+        elif tag == "script" and attrs.get("id") == "data":
+            self._script = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self._row.append("".join(self._cell))
+            self._cell = None
+        elif tag == "tr":
+            self._row = None
+        elif tag == "table":
+            self._table = None
+        elif tag == "script" and self._script is not None:
+            self.data_text = "".join(self._script)
+            self._script = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._script is not None:
+            self._script.append(data)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = write_cells(tmp_path_factory.mktemp("web"))
+    paths = lb.write_leaderboard(out)
+    page = Page(paths["html"].read_text())
+    return out, paths, page, json.loads(page.data_text)
+
+
+def _value(v):
+    return (
+        {"inf": math.inf, "-inf": -math.inf, None: math.nan}.get(v, v)
+        if not isinstance(v, (int, float))
+        else v
+    )
+
+
+def _md_tables(text):
+    """``leaderboard.md``'s ranked tables: task → (header, rows of cells)."""
+    tables, task, lines = {}, None, text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("## Task `"):
+            task = line.split("`")[1]
+        elif task and line.startswith("| #"):
+            header = [c.strip() for c in line.strip("|").split("|")]
+            rows = []
+            for body in lines[i + 2 :]:
+                if not body.startswith("|"):
+                    break
+                rows.append([c.strip().strip("`") for c in body.strip("|").split("|")])
+            tables[task], task = (header, rows), None
+    return tables
+
+
+def test_page_is_written_and_self_contained(built):
+    out, paths, page, _ = built
+    assert paths["html"] == out / "index.html"
+    for tag, attrs in page.tags:
+        assert tag != "link", "the page must not load stylesheets"
+        if tag == "script":
+            assert "src" not in attrs, "the page must not load scripts"
+        if tag == "img":
+            assert not attrs["src"].startswith(("http:", "https:", "//"))
+    assert page.data_text is not None
+
+
+def test_headline_cells_equal_the_csv_and_the_markdown(built):
+    out, paths, page, data = built
+    board = pd.read_csv(paths["leaderboard"])
+    markdown = _md_tables(paths["markdown"].read_text())
+    labels = {s["key"]: s["label"] for s in data["headline"]}
+    assert set(page.tables) == set(board["task"]) == {"rich", "limited"}
+    for task, rows in page.tables.items():
+        csv = board[board["task"] == task].reset_index(drop=True)
+        # every forecaster row, in the CSV's order
+        assert [r[0] for r in rows] == list(csv["forecaster"])
+        keys = [s["key"] for s in data["headline"]]
+        for (forecaster, *cells), (_, r) in zip(rows, csv.iterrows()):
+            cell = dict(zip(keys, cells))
+            assert cell["forecaster"] == forecaster
+            assert cell["median_vpt_lyap"] == lb._fmt(r["median_vpt_lyap"])
+            assert cell["vpt_lyap_ci"] == (
+                f"{lb._fmt(r['vpt_lyap_ci_low'])} – {lb._fmt(r['vpt_lyap_ci_high'])}"
+            )
+            assert (
+                cell["vpt_lyap_iqr"]
+                == f"{lb._fmt(r['vpt_lyap_q25'])} – {lb._fmt(r['vpt_lyap_q75'])}"
+            )
+            assert cell["failures"] == f"{r['failures']}/{r['runs']}"
+            for key in ("mean_rank", "median_d_stsp", "median_d_h", "median_fit_seconds"):
+                assert cell[key] == lb._fmt(r[key]), key
+        # the same text as leaderboard.md, column by column
+        header, md_rows = markdown[task]
+        md_column = {"median VPT (t_λ)": "median_vpt_lyap", "95 % CI": "vpt_lyap_ci"}
+        md_column |= {"IQR": "vpt_lyap_iqr", "mean rank": "mean_rank", "D_stsp": "median_d_stsp"}
+        md_column |= {"D_H": "median_d_h", "failures": "failures", "fit s": "median_fit_seconds"}
+        md_column |= {"#": "position", "forecaster": "forecaster", "systems": "systems"}
+        for md_row, (forecaster, *cells) in zip(md_rows, rows):
+            cell = dict(zip(keys, cells))
+            for name, text in zip(header, md_row):
+                assert cell[md_column[name]] == text, (task, forecaster, name)
+                assert labels[md_column[name]]  # every Markdown column has a page column
+
+
+def test_hand_computed_medians_and_infinite_scores(built):
+    _, _, page, data = built
+    keys = [s["key"] for s in data["headline"]]
+    cell = {r[0]: dict(zip(keys, r[1:])) for r in page.tables["rich"]}
+    assert cell["a-v1"]["median_vpt_lyap"] == "2"  # per-system medians 2, 6, 2
+    assert cell["c-v1"]["median_vpt_lyap"] == "1"  # 2, 0, 1
+    assert cell["c-v1"]["failures"] == "3/6"
+    assert cell["c-v1"]["median_d_stsp"] == "∞"  # lorenz96: both seeds failed
+    limited = {r[0]: dict(zip(keys, r[1:])) for r in page.tables["limited"]}
+    assert limited["c-v1"]["median_vpt_lyap"] == "0.5"  # VPT halved
+
+
+def test_inlined_tables_equal_the_csvs(built):
+    _, paths, _, data = built
+    for name, key in (("leaderboard", "leaderboard"), ("by_system", "by_system")):
+        csv = pd.read_csv(paths[name])
+        inlined = data[key]
+        assert len(inlined["rows"]) == len(csv)
+        for row, (_, r) in zip(inlined["rows"], csv.iterrows()):
+            for column, v in zip(inlined["columns"], row):
+                want, got = r[column], _value(v)
+                if isinstance(want, str):
+                    assert got == want
+                elif math.isnan(want):
+                    assert got is math.nan or math.isnan(got)
+                else:
+                    assert got == want, (name, column)
+    wins = pd.read_csv(paths["winrate"])
+    assert [r[-1] for r in data["winrate"]["rows"]] == list(wins["win_rate"])
+
+
+def test_metrics_ordered_and_unknown_ones_kept(built):
+    _, _, _, data = built
+    keys = [m["key"] for m in data["metrics"]]
+    assert keys == ["vpt_lyap", "d_stsp", "d_h", "lyap_rel_error", "nrmse_h1"]
+
+
+def test_system_facts_and_figures(built):
+    _, _, _, data = built
+    systems = data["systems"]
+    assert set(systems) == {"lorenz63-v1", "lorenz96-v1", "toy-v1"}
+    lorenz96 = systems["lorenz96-v1"]
+    cls = _api.systems.get("lorenz96-v1")
+    assert lorenz96["observed_dimension"] == cls().observed_dimension == 10
+    assert lorenz96["citation"] == cls.citation
+    assert lorenz96["family"] == getattr(cls, "family", None)
+    # λ_max and Δ as the run used them (the rows'), the Lyapunov time from that λ_max
+    assert lorenz96["max_lyapunov"] == 0.9 and lorenz96["dt"] == 0.01
+    assert lorenz96["lyapunov_time"] == pytest.approx(1 / 0.9)
+    assert lorenz96["timescale"] == pytest.approx(0.9 * lorenz96["period"])
+    assert systems["lorenz63-v1"]["figures"] == ["figures/error_growth_lorenz63.png"]
+    assert systems["lorenz96-v1"]["figures"] == []
+    assert "citation" not in systems["toy-v1"]  # not registered: no registry facts
+
+
+def test_stamp_on_the_page(built):
+    _, _, _, data = built
+    stamp = data["stamp"]
+    assert stamp["git_commit"] == "abc123" and stamp["suite"] == "web-fixture"
+    assert stamp["protocol_version"] == "3" and stamp["made"].endswith("UTC")
+
+
+def test_inlined_json_cannot_close_its_script():
+    text = _web._inline_json({"citation": "a </script><script>alert(1)</script> <!-- b"})
+    assert "</script" not in text and "<!--" not in text
+    assert json.loads(text) == {"citation": "a </script><script>alert(1)</script> <!-- b"}
+
+
+def test_missing_tables_fail_clearly(tmp_path):
+    with pytest.raises(FileNotFoundError, match="chaosbench leaderboard --out"):
+        _web.write_index(tmp_path)
+    with pytest.raises(FileNotFoundError, match="chaosbench run --out"):
+        lb.write_leaderboard(tmp_path)

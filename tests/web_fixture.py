@@ -1,0 +1,92 @@
+"""A small results directory for the web page's tests (pytest and ``tests/browser``).
+
+Two tasks, three systems (two registered: ``lorenz63-v1`` with observed dimension 3 and
+``lorenz96-v1`` with 10; one unknown, ``toy-v1``), three forecasters, two seeds. VPT per
+seed in task ``rich``:
+
+| system      | a    | b    | c                  |
+| ----------- | ---- | ---- | ------------------ |
+| lorenz63-v1 | 1, 3 | 2, 2 | 0 (diverged), 4    |
+| lorenz96-v1 | 5, 7 | 1, 1 | 0 (error), 0 (err) |
+| toy-v1      | 2, 2 | 4, 6 | 1, 1               |
+
+Per-system medians: a 2, 6, 2; b 2, 1, 5; c 2, 0, 1. Median over systems: a 2, b 2, c 1.
+Task ``limited`` has the same rows with every VPT halved. Only ``lorenz63-v1`` gets a
+figure file (``figures/error_growth_lorenz63.png``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+VPT = {
+    ("lorenz63-v1", "a"): [1, 3],
+    ("lorenz63-v1", "b"): [2, 2],
+    ("lorenz63-v1", "c"): [0, 4],
+    ("lorenz96-v1", "a"): [5, 7],
+    ("lorenz96-v1", "b"): [1, 1],
+    ("lorenz96-v1", "c"): [0, 0],
+    ("toy-v1", "a"): [2, 2],
+    ("toy-v1", "b"): [4, 6],
+    ("toy-v1", "c"): [1, 1],
+}
+STATUS = {("lorenz63-v1", "c"): ["diverged", "ok"], ("lorenz96-v1", "c"): ["error", "error"]}
+STAMP = {
+    "chaosbench_version": "0.1.0",
+    "git_commit": "abc123",
+    "suite": "web-fixture",
+    "suite_hash": "feed",
+    "jax_version": "0.0.1",
+    "device": "cpu:cpu",
+    "python": "3.11",
+}
+# a tiny valid PNG (1×1, grey), so that the page's figure link points at a real image
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
+    "3a7e9b550000000a49444154789c6368000000820081dd0a6e3f0000000049454e44ae426082"
+)
+
+
+def _cell(task, system, forecaster, seed, vpt, status):
+    ok = status == "ok"
+    scale = 1.0 if task == "rich" else 0.5
+    return {
+        "run_id": f"{task}-{system}-{forecaster}-{seed}",
+        "system": system,
+        "forecaster": f"{forecaster}-v1",
+        "task": task,
+        "system_version": 1,
+        "forecaster_version": 1,
+        "protocol_version": 3,
+        "error": "" if status != "error" else "RuntimeError: boom",
+        "dt": 0.01,
+        "max_lyapunov": 0.9,
+        "seed": seed,
+        "status": status,
+        "fit_seconds": 2.0 + seed if status != "error" else math.nan,
+        "forecast_seconds": 0.5,
+        "vpt_lyap": scale * float(vpt),
+        "nrmse_h1": 0.1 * (seed + 1) if ok else math.inf,
+        "d_stsp": float(seed + 1) if ok else math.inf,
+        "d_h": 0.1 if ok else 1.0,
+        "lyap_rel_error": 0.25 * (seed + 1) if ok else math.inf,
+        **STAMP,
+    }
+
+
+def write_cells(out: Path) -> Path:
+    """Write the fixture's cells (and one figure) under ``out``; returns ``out``."""
+    out = Path(out)
+    cells = out / "cells"
+    cells.mkdir(parents=True, exist_ok=True)
+    for task in ("rich", "limited"):
+        for (system, forecaster), values in VPT.items():
+            statuses = STATUS.get((system, forecaster), ["ok"] * len(values))
+            for seed, (vpt, status) in enumerate(zip(values, statuses)):
+                row = _cell(task, system, forecaster, seed, vpt, status)
+                (cells / f"{row['run_id']}.json").write_text(json.dumps(row))
+    (out / "figures").mkdir(exist_ok=True)
+    (out / "figures" / "error_growth_lorenz63.png").write_bytes(PNG)
+    return out
