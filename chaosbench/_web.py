@@ -43,7 +43,8 @@ import pandas as pd
 from . import _api
 from ._cache import atomic_write_text
 from ._facts import FactsSettings, _table, _with_sampling_interval, system_key
-from ._leaderboard import STAMP_KEYS, _fmt
+from ._markdown import fmt as _fmt
+from ._rows import STAMP_COLUMNS as STAMP_KEYS
 
 TEMPLATE = Path(__file__).parent / "data" / "web"
 # Values whose rounding the page's script must reproduce exactly (its self-test compares
@@ -77,7 +78,7 @@ FMT_PROBES = (
 # they are shown: "num" (rounded as leaderboard.md), "range" (low – high), "failures"
 # (failures/runs), "text". Any other numeric column of leaderboard.csv is appended as "num".
 _HEADLINE = (
-    ("position", "#", "text", (), "position in the CSV's order (by mean rank)"),
+    ("position", "#", "text", (), "position in the CSV's order (by median VPT)"),
     ("forecaster", "forecaster", "text", ("forecaster",), ""),
     (
         "median_vpt_lyap",
@@ -108,9 +109,22 @@ _HEADLINE = (
         "λ error",
         "num",
         ("median_lyap_rel_error",),
-        "relative error of the largest Lyapunov exponent of the free run",
+        "|λ̂ − λ_max| / λ_max, λ̂ the forecaster's own largest Lyapunov exponent",
     ),
-    ("failures", "failures", "failures", ("failures", "runs"), "rows not ok / all rows"),
+    (
+        "long_run_blow_ups",
+        "long-run blow-ups",
+        "failures",
+        ("long_run_blow_ups", "runs"),
+        "rows whose long free run blew up / all rows (their short-term scores stand)",
+    ),
+    (
+        "failures",
+        "failures",
+        "failures",
+        ("failures", "runs"),
+        "rows with status error, timeout or oom / all rows",
+    ),
     ("median_fit_seconds", "fit s", "num", ("median_fit_seconds",), "median fit seconds"),
     ("systems", "systems", "num", ("systems",), "systems with rows"),
 )

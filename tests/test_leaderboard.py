@@ -197,6 +197,8 @@ def test_write_leaderboard_outputs_carry_the_stamp(out):
         "markdown",
         "stamp",
         "html",
+        "winners",
+        "breakdowns",
     }
     assert json.loads(paths["stamp"].read_text()) == STAMP
     for name in ("runs", "by_system", "leaderboard", "winrate"):
@@ -258,3 +260,40 @@ def test_rows_of_an_older_protocol_are_left_out(out):
         rows = lb.load_rows(out)
     assert len(rows) == 1 and rows.iloc[0]["vpt_lyap"] == 9
     assert (rows["protocol_version"] == 2).all()
+
+
+def test_per_system_winners(out):
+    best = lb.winners(lb.by_system(lb.load_rows(out))).set_index("system")
+    # VPT medians: s1 a 2, b 2, c 0; s2 a 4, b 1, c 2; s3 a 0, b 6, c 2
+    assert best.loc["s1-v1", "best_vpt_lyap"] == "a-v1; b-v1"  # a tie lists both
+    assert best.loc["s2-v1", "best_vpt_lyap"] == "a-v1"
+    assert (best.loc["s3-v1", "best_vpt_lyap"], best.loc["s3-v1", "best_vpt_lyap_value"]) == (
+        "b-v1",
+        6.0,
+    )
+    # D_stsp medians: 2 for every all-ok group; inf for s1 c (two failures) and s3 a
+    assert best.loc["s1-v1", "best_d_stsp"] == "a-v1; b-v1"
+    assert best.loc["s3-v1", "best_d_stsp"] == "b-v1; c-v1"
+    assert best.loc["s2-v1", "best_d_stsp_value"] == 2.0
+
+
+def test_breakdowns_by_dimension_timescale_and_family(out):
+    table = lb.by_system(lb.load_rows(out))
+    attributes = pd.DataFrame(
+        {
+            "system": ["s1-v1", "s2-v1", "s3-v1"],
+            "dimension": [3, 3, 10],
+            "timescale": [0.05, 0.7, 2.0],
+            "family": ["lorenz_like", "lorenz_like", ""],
+        }
+    )
+    split = lb.breakdowns(table, attributes)
+    a = split[split["forecaster"] == "a-v1"].set_index(["breakdown", "bin"])
+    assert a.loc[("dimension", "3"), "median_vpt_lyap"] == 3.0  # s1 2, s2 4
+    assert a.loc[("dimension", "≥7"), "median_vpt_lyap"] == 0.0  # s3: errors
+    assert a.loc[("dimension", "3"), "systems"] == 2
+    assert a.loc[("timescale", "λ·T < 0.1"), "median_vpt_lyap"] == 2.0
+    assert a.loc[("timescale", "0.5 ≤ λ·T < 1"), "median_vpt_lyap"] == 4.0
+    assert a.loc[("timescale", "λ·T ≥ 1"), "failures"] == 3
+    assert a.loc[("family", "lorenz_like"), "systems"] == 2
+    assert a.loc[("family", "unknown"), "systems"] == 1

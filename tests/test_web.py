@@ -15,6 +15,7 @@ from web_fixture import write_cells
 
 from chaosbench import _api, _web
 from chaosbench import _leaderboard as lb
+from chaosbench._markdown import fmt
 
 
 class Page(HTMLParser):
@@ -117,23 +118,21 @@ def test_headline_cells_equal_the_csv_and_the_markdown(built):
         for (forecaster, *cells), (_, r) in zip(rows, csv.iterrows()):
             cell = dict(zip(keys, cells))
             assert cell["forecaster"] == forecaster
-            assert cell["median_vpt_lyap"] == lb._fmt(r["median_vpt_lyap"])
+            assert cell["median_vpt_lyap"] == fmt(r["median_vpt_lyap"])
             assert cell["vpt_lyap_ci"] == (
-                f"{lb._fmt(r['vpt_lyap_ci_low'])} – {lb._fmt(r['vpt_lyap_ci_high'])}"
+                f"{fmt(r['vpt_lyap_ci_low'])} – {fmt(r['vpt_lyap_ci_high'])}"
             )
-            assert (
-                cell["vpt_lyap_iqr"]
-                == f"{lb._fmt(r['vpt_lyap_q25'])} – {lb._fmt(r['vpt_lyap_q75'])}"
-            )
+            assert cell["vpt_lyap_iqr"] == f"{fmt(r['vpt_lyap_q25'])} – {fmt(r['vpt_lyap_q75'])}"
             assert cell["failures"] == f"{r['failures']}/{r['runs']}"
             for key in ("mean_rank", "median_d_stsp", "median_d_h", "median_fit_seconds"):
-                assert cell[key] == lb._fmt(r[key]), key
+                assert cell[key] == fmt(r[key]), key
         # the same text as leaderboard.md, column by column
         header, md_rows = markdown[task]
         md_column = {"median VPT (t_λ)": "median_vpt_lyap", "95 % CI": "vpt_lyap_ci"}
         md_column |= {"IQR": "vpt_lyap_iqr", "mean rank": "mean_rank", "D_stsp": "median_d_stsp"}
         md_column |= {"D_H": "median_d_h", "failures": "failures", "fit s": "median_fit_seconds"}
         md_column |= {"#": "position", "forecaster": "forecaster", "systems": "systems"}
+        md_column |= {"λ error": "median_lyap_rel_error", "long-run blow-ups": "long_run_blow_ups"}
         for md_row, (forecaster, *cells) in zip(md_rows, rows):
             cell = dict(zip(keys, cells))
             for name, text in zip(header, md_row):

@@ -6,7 +6,7 @@ seed in task ``rich``:
 
 | system      | a    | b    | c                  |
 | ----------- | ---- | ---- | ------------------ |
-| lorenz63-v1 | 1, 3 | 2, 2 | 0 (diverged), 4    |
+| lorenz63-v1 | 1, 3 | 2, 2 | 0 (timeout), 4     |
 | lorenz96-v1 | 5, 7 | 1, 1 | 0 (error), 0 (err) |
 | toy-v1      | 2, 2 | 4, 6 | 1, 1               |
 
@@ -32,7 +32,7 @@ VPT = {
     ("toy-v1", "b"): [4, 6],
     ("toy-v1", "c"): [1, 1],
 }
-STATUS = {("lorenz63-v1", "c"): ["diverged", "ok"], ("lorenz96-v1", "c"): ["error", "error"]}
+STATUS = {("lorenz63-v1", "c"): ["timeout", "ok"], ("lorenz96-v1", "c"): ["error", "error"]}
 STAMP = {
     "chaosbench_version": "0.1.0",
     "git_commit": "abc123",

@@ -39,6 +39,7 @@ import metrics  # noqa: E402, F401
 import systems  # noqa: E402, F401
 from chaosbench import _leaderboard as lb  # noqa: E402
 from chaosbench import _web  # noqa: E402
+from chaosbench._markdown import fmt  # noqa: E402
 
 
 def chromium() -> str:
@@ -138,7 +139,7 @@ def check_page(out: Path, fixture: bool) -> None:
             row = re.search(rf'<tr data-forecaster="{r["forecaster"]}">(.*?)</tr>', body, re.S)
             cell = re.search(r'data-key="median_vpt_lyap">([^<]*)<', row.group(1)).group(1)
             check(
-                cell == lb._fmt(r["vpt_lyap_median"]),
+                cell == fmt(r["vpt_lyap_median"]),
                 f"fixture: filtered {r['forecaster']} VPT {cell}",
             )
     for name, size in (("index.png", "1280,900"), ("index-phone.png", "390,844")):
