@@ -41,8 +41,8 @@ test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
 
 lint: $(STAMP)
-	$(BIN)/ruff check chaosbench systems forecasters metrics tests benchmarks
-	$(BIN)/ruff format --check chaosbench systems forecasters metrics tests benchmarks
+	$(BIN)/ruff check chaosbench systems forecasters metrics tests benchmarks examples
+	$(BIN)/ruff format --check chaosbench systems forecasters metrics tests benchmarks examples
 
 systems: $(STAMP)
 	$(BIN)/chaosbench systems --jobs 2 --timeout 900

@@ -151,6 +151,32 @@ def _merge(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from ._external import export
+
+    suite = _suite_from_args(args)
+    entries = export(suite, Path(args.out))
+    print(
+        f"exported {len(entries)} (system, task) entries of suite {suite.name} to {args.out}; "
+        f"write forecast_seed<K>.npz beside each data.npz (see {args.out}/manifest.json), then "
+        f"`chaosbench score {args.out} --name NAME`"
+    )
+    return 0
+
+
+def _score(args) -> int:
+    from ._external import score_directory
+
+    rows = score_directory(
+        Path(args.directory), args.name, Path(args.out), description=args.description
+    )
+    print(f"scored {len(rows)} external rows as {rows[0]['forecaster'] if rows else args.name}")
+    print(
+        f"wrote them under {args.out}/cells; `chaosbench leaderboard --out {args.out}` ranks them"
+    )
+    return 0
+
+
 def _leaderboard(args) -> int:
     import pandas as pd
 
@@ -320,6 +346,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ray-address", help="Ray cluster address (default: start a local one)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_run)
+
+    p = command("export", help="write a suite's data for forecasters outside chaosbench")
+    p.add_argument("--suite", default="default", help="smoke, default or full")
+    p.add_argument("--systems", nargs="+", help="override the suite's systems")
+    p.add_argument("--tasks", nargs="+", help="override the suite's tasks")
+    p.add_argument("--seeds", type=int, help="number of seeds (forecast files) per entry")
+    p.add_argument("--out", required=True, help="the export directory")
+    p.set_defaults(func=_export, forecasters=None)
+
+    p = command("score", help="score forecasts written into an export directory")
+    p.add_argument("directory", help="a directory made by `chaosbench export`")
+    p.add_argument("--name", required=True, help="the forecaster's name (e.g. my_torch_rnn)")
+    p.add_argument("--description", default="", help="one line on the model")
+    p.add_argument("--out", default="results", help="where the rows go (a run's --out)")
+    p.set_defaults(func=_score)
 
     p = command("merge", help="merge the rows of shard output directories")
     p.add_argument("sources", nargs="+", help="output directories of the shards")

@@ -4,7 +4,8 @@ A row is one (system, forecaster, task, seed) cell. Its columns, in groups:
 
 - identity: ``run_id``, ``system``, ``forecaster``, ``task``, ``seed``, the versions
   (``system_version``, ``forecaster_version``, ``protocol_version``), ``hyperparameters``
-  (JSON of every forecaster field) and the scoring facts ``dt`` and ``max_lyapunov``;
+  (JSON of every forecaster field), the scoring facts ``dt`` and ``max_lyapunov``, and
+  ``external`` (true for rows scored from forecasts made outside chaosbench);
 - status: ``status`` (``ok`` or a failure: ``error``, ``timeout``, ``oom``), ``error``
   (the message), ``long_run`` (``stable`` or ``diverged``: did the long free run stay
   bounded; empty for failures);
@@ -38,6 +39,7 @@ IDENTITY_COLUMNS = (
     "hyperparameters",
     "dt",
     "max_lyapunov",
+    "external",
 )
 STATUS_COLUMNS = ("status", "error", "long_run")
 TIMING_COLUMNS = ("fit_seconds", "forecast_seconds", "compile_seconds")

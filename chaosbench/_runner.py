@@ -32,7 +32,7 @@ from ._facts import get_facts
 from ._identity import git_commit
 from ._plan import Cell, RunOptionsError, parse_shard, plan, select_shard
 from ._rows import is_failure, same_result
-from ._store import Lock, cell_path, check_output_dir, merge, stored_row
+from ._store import Lock, cell_path, check_output_dir, merge, stored_row, write_rows
 from ._suite import Suite
 from ._validate import InvalidSystemError, validate_bounded, validate_system, verdict
 from ._version import __version__
@@ -203,9 +203,7 @@ def run(
     bar = tqdm(total=len(todo), disable=not progress, desc=f"suite {suite.name}", unit="cell")
 
     def record(group_cells: Sequence[Cell], rows: Sequence[dict]) -> None:
-        from ._store import write_rows
-
-        write_rows(out, rows, group_cells, run_stamp)
+        write_rows(out, rows, run_stamp)
         for cell, row in zip(group_cells, rows):
             summary.done += 1
             bar.update(1)

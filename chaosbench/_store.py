@@ -78,11 +78,11 @@ def check_output_dir(out: Path) -> None:
         ) from None
 
 
-def write_rows(out: Path, rows: Sequence[dict], cells: Sequence[Cell], stamp: dict) -> None:
-    for cell, row in zip(cells, rows):
-        atomic_write_text(
-            cell_path(out, cell), json.dumps({**row, **stamp}, indent=1, default=float)
-        )
+def write_rows(out: Path, rows: Sequence[dict], stamp: dict) -> None:
+    """Write each row (with the stamp) atomically to ``out/cells/<its run id>.json``."""
+    for row in rows:
+        path = Path(out) / "cells" / f"{row['run_id']}.json"
+        atomic_write_text(path, json.dumps({**row, **stamp}, indent=1, default=float))
 
 
 class Lock:
