@@ -155,20 +155,16 @@ class AbstractResidualSSMBlock(eqx.Module):
 
 class AbstractSSMForecaster(AbstractForecaster):
     """A :class:`SequenceStack` of `depth` blocks of `width` channels predicting the next
-    increment; a subclass declares the hyperparameters (as fields) and :meth:`block`.
+    increment; a subclass declares the hyperparameters below (as fields) and :meth:`block`.
 
     **Arguments** (declared by each subclass): `width` channels; `depth` blocks; `steps`
     optimiser steps; `batch` windows per step; `window` steps per training window;
     `learning_rate`, `weight_decay` (AdamW, warm-up + cosine decay).
     """
 
-    width: eqx.AbstractVar[int]
-    depth: eqx.AbstractVar[int]
-    steps: eqx.AbstractVar[int]
-    batch: eqx.AbstractVar[int]
-    window: eqx.AbstractVar[int]
-    learning_rate: eqx.AbstractVar[float]
-    weight_decay: eqx.AbstractVar[float]
+    # The hyperparameters are declared by each subclass, in its own order (an
+    # ``eqx.AbstractVar`` here would move them to the front of the subclass's fields,
+    # and the field order is part of what identifies a forecaster's runs).
 
     @abc.abstractmethod
     def block(self, key: jax.Array) -> eqx.Module:

@@ -79,21 +79,22 @@ def train(
     """
     if skip_nonfinite > 0:
         optim = optax.apply_if_finite(optim, skip_nonfinite)
-    opt_state = optim.init(eqx.filter(model, eqx.is_array))
+    params, static = eqx.partition(model, eqx.is_array)  # the scan carries arrays only
+    opt_state = optim.init(params)
 
     def body(carry, x):
-        model, opt_state, state = carry
+        params, opt_state, state = carry
+        model = eqx.combine(params, static)
         batch, state = draw(model, state, x)
         loss, grads = eqx.filter_value_and_grad(loss_fn)(model, batch)
-        arrays, static = eqx.partition(model, eqx.is_array)
-        updates, opt_state = optim.update(grads, opt_state, arrays)
-        model = eqx.combine(optax.apply_updates(arrays, updates), static)
-        return (model, opt_state, state), (loss, state)
+        updates, opt_state = optim.update(grads, opt_state, params)
+        params = optax.apply_updates(params, updates)
+        return (params, opt_state, state), (loss, state)
 
-    carry = (model, opt_state, state)
+    carry = (params, opt_state, state)
     if select_every <= 0:
-        (model, _, _), (losses, states) = jax.lax.scan(body, carry, inputs)
-        return model, losses, states
+        (params, _, _), (losses, states) = jax.lax.scan(body, carry, inputs)
+        return eqx.combine(params, static), losses, states
 
     steps = jax.tree.leaves(inputs)[0].shape[0]
     if steps % select_every:
@@ -104,20 +105,18 @@ def train(
         raise ValueError("select_every > 0 needs a score(model) to select checkpoints by")
 
     def where(pred, on_true, on_false):
-        a, static = eqx.partition(on_true, eqx.is_array)
-        b, _ = eqx.partition(on_false, eqx.is_array)
-        return eqx.combine(jax.tree.map(lambda x, y: jnp.where(pred, x, y), a, b), static)
+        return jax.tree.map(lambda x, y: jnp.where(pred, x, y), on_true, on_false)
 
     def epoch(outer, xs):
         carry, best, best_score = outer
         carry, history = jax.lax.scan(body, carry, xs)
-        current = score(carry[0])
+        current = score(eqx.combine(carry[0], static))
         best = where(current < best_score, carry[0], best)
         return (carry, best, jnp.minimum(current, best_score)), history
 
     epochs = jax.tree.map(lambda x: x.reshape(-1, select_every, *x.shape[1:]), inputs)
     inf = jnp.asarray(jnp.inf, jax.eval_shape(score, model).dtype)
-    (carry, best, best_score), history = jax.lax.scan(epoch, (carry, model, inf), epochs)
-    model = where(jnp.isfinite(best_score), best, carry[0])
+    (carry, best, best_score), history = jax.lax.scan(epoch, (carry, params, inf), epochs)
+    params = where(jnp.isfinite(best_score), best, carry[0])
     losses, states = jax.tree.map(lambda x: x.reshape(-1, *x.shape[2:]), history)
-    return model, losses, states
+    return eqx.combine(params, static), losses, states
