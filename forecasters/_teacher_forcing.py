@@ -365,4 +365,3 @@ class AbstractTeacherForcingForecaster(AbstractForecaster):
         z = warm_start(fitted.step, fitted.init_state(xs[0]), xs, self.train_config().tau)
         zs = free_rollout(fitted.step, z, steps)
         return zs[:, : context.shape[-1]].astype(context.dtype)
-
