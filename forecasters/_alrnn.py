@@ -10,7 +10,7 @@ The map is affine inside each of the ``2^P`` linear subregions given by the on/o
 pattern of the ``P`` ReLU units, so a trajectory is coded by the sequence of subregions
 it visits (its *symbolic code*, :func:`symbolic_code`). Observation model: identity on
 the first ``N`` latent units; the other ``M − N`` start from ``L x₁`` (``L`` learned).
-Training (:mod:`forecasters._tf`): sparse teacher forcing, replacing the observed units
+Training (:mod:`forecasters._teacher_forcing`): sparse teacher forcing, replacing the observed units
 by the (noise-perturbed) data every ``tau`` steps, which also stops the gradient through
 them; optionally generalized teacher forcing (``alpha < 1`` at the forcing times, or the
 adaptive "product upper bound" α of Hess et al. with ``adaptive_alpha``). Forecasting
@@ -43,9 +43,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import register_forecaster
 
-from . import _tf
+from . import _teacher_forcing as forcing
 
 
 class ALRNNParams(eqx.Module):
@@ -72,8 +72,8 @@ class ALRNNParams(eqx.Module):
 
     def generate(self, context: jax.Array, steps: int, tau: int = 1) -> jax.Array:
         """Latent trajectory ``(steps, M)`` continuing ``context`` ``(time, N)``."""
-        z = _tf.warm_start(self.step, self.init_state(context[0]), context, tau)
-        return _tf.free_rollout(self.step, z, steps)
+        z = forcing.warm_start(self.step, self.init_state(context[0]), context, tau)
+        return forcing.free_rollout(self.step, z, steps)
 
 
 def init_alrnn(key, n_obs: int, latent: int, pwl_units: int, dtype=jnp.float32) -> ALRNNParams:
@@ -81,16 +81,16 @@ def init_alrnn(key, n_obs: int, latent: int, pwl_units: int, dtype=jnp.float32) 
     ``W ~ N(0, 0.01²)``, ``h = 0``; ``L`` uniform ``±1/√N``."""
     k_a, k_w, k_l = jax.random.split(key, 3)
     return ALRNNParams(
-        A=jnp.diag(_tf.normalized_positive_definite(k_a, latent, dtype)),
+        A=jnp.diag(forcing.normalized_positive_definite(k_a, latent, dtype)),
         W=0.01 * jax.random.normal(k_w, (latent, latent), dtype),
         h=jnp.zeros(latent, dtype),
-        L=_tf.uniform_init(k_l, (latent - n_obs, n_obs), n_obs, dtype),
+        L=forcing.uniform_init(k_l, (latent - n_obs, n_obs), n_obs, dtype),
         pwl_units=pwl_units,
     )
 
 
 @register_forecaster("alrnn-v3")
-class ALRNN(AbstractForecaster):
+class ALRNN(forcing.AbstractTeacherForcingForecaster):
     """Almost-linear RNN trained with sparse (or generalized) teacher forcing.
 
     **Arguments:** `latent_dim` M (raised to the data dimension if smaller);
@@ -103,10 +103,10 @@ class ALRNN(AbstractForecaster):
     used to infer the latent state; `select_every` batches between checkpoint scores and
     `select_steps` the length of the scoring free run (0 disables checkpoint
     selection) and `select_starts` how many free runs from observations spread over the
-    training data it averages (see :func:`forecasters._tf.train`). Version 2 adds checkpoint
-    selection (v1 returned the last params); version 3 scores each checkpoint from four
-    starts (v2 from the first observation only, which kept one-lobe Lorenz models that
-    a held-out start exposes).
+    training data it averages (see :func:`forecasters._teacher_forcing.train`). Version 2
+    adds checkpoint selection (v1 returned the last params); version 3 scores each
+    checkpoint from four starts (v2 from the first observation only, which kept one-lobe
+    Lorenz models that a held-out start exposes).
     """
 
     latent_dim: int = eqx.field(default=20, static=True)
@@ -129,8 +129,8 @@ class ALRNN(AbstractForecaster):
     alpha: float = 1.0
     gamma: float = 0.99
 
-    def _config(self) -> _tf.TrainConfig:
-        return _tf.TrainConfig(
+    def train_config(self) -> forcing.TrainConfig:
+        return forcing.TrainConfig(
             steps=self.train_steps,
             batch_size=self.batch_size,
             seq_len=self.seq_len,
@@ -147,32 +147,15 @@ class ALRNN(AbstractForecaster):
             select_starts=self.select_starts,
         )
 
-    def fit_with_history(self, key, train):
-        """Fit and also return the per-batch losses and α: ``(params, losses, alphas)``."""
-        data = train.astype(jnp.float32)
-        n = data.shape[-1]
-        latent = max(self.latent_dim, n)
+    def init_params(self, key, n_obs: int) -> ALRNNParams:
+        latent = max(self.latent_dim, n_obs)
         if not 0 <= self.pwl_units <= latent:
             raise ValueError(f"pwl_units={self.pwl_units} must lie in [0, M={latent}]")
-        k_init, k_train = jax.random.split(key)
-        params = init_alrnn(k_init, n, latent, self.pwl_units)
-        return _tf.train(
-            k_train,
-            params,
-            data,
-            self._config(),
-            step_fn=lambda p, z: p.step(z),
-            init_fn=lambda p, x: p.init_state(x),
-        )
+        return init_alrnn(key, n_obs, latent, self.pwl_units)
 
-    def fit(self, key, train) -> ALRNNParams:
-        params, _, _ = self.fit_with_history(key, train)
-        return params
-
-    def forecast(self, fitted: ALRNNParams, context, steps: int):
-        xs = context[-self.min_context :].astype(fitted.A.dtype)
-        zs = fitted.generate(xs, steps, self.tau)
-        return zs[:, : context.shape[-1]].astype(context.dtype)
+    def regulariser(self, params: ALRNNParams) -> jax.Array:
+        del params
+        return jnp.zeros(())
 
 
 # ------------------------------------------------------------------- symbolic code

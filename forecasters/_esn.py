@@ -27,6 +27,43 @@ import jax.numpy as jnp
 
 from chaosbench import AbstractForecaster, register_forecaster
 
+from ._ridge import ridge_solve, solve_normal_equations
+
+
+def reservoir_step(w, w_in, bias, leak, r, u):
+    """One leaky-tanh update ``(1 − a) r + a tanh(W r + W_in u + b)``."""
+    return (1 - leak) * r + leak * jnp.tanh(w @ r + w_in @ u + bias)
+
+
+def readout_features(r, u):
+    """φ(r, u) = [1; u; r; r²], the readout's features (Pathak et al. 2018)."""
+    return jnp.concatenate([jnp.ones(1, r.dtype), u, r, r**2])
+
+
+def sparse_reservoir(key_w, key_mask, n: int, density: float, dtype):
+    """A random ``(n, n)`` matrix with about ``density · n²`` standard-normal entries, and
+    its spectral radius (the largest eigenvalue modulus)."""
+    w = jax.random.normal(key_w, (n, n), dtype)
+    w = w * (jax.random.uniform(key_mask, (n, n)) < density)
+    return w, jnp.max(jnp.abs(jnp.linalg.eigvals(w)))
+
+
+def closed_loop_forecast(step, w_out, context, size: int, steps: int):
+    """Drive a reservoir ``step(r, u) -> r'`` from rest through ``context[:-1]`` (teacher
+    forcing), then feed back ``u_{t+1} = u_t + W_out φ(r_{t+1}, u_t)``: ``(steps, dim)``."""
+    r, _ = jax.lax.scan(
+        lambda r, u: (step(r, u), None), jnp.zeros(size, context.dtype), context[:-1]
+    )
+
+    def body(carry, _):
+        r, u = carry
+        r = step(r, u)
+        u_next = u + w_out @ readout_features(r, u)
+        return (r, u_next), u_next
+
+    _, out = jax.lax.scan(body, (r, context[-1]), None, length=steps)
+    return out
+
 
 class ESNState(eqx.Module):
     w: jax.Array
@@ -58,48 +95,29 @@ class ESN(AbstractForecaster):
     washout: int = eqx.field(default=200, static=True)
     min_context: int = eqx.field(default=200, static=True)
 
-    def _features(self, r, u):
-        return jnp.concatenate([jnp.ones(1, r.dtype), u, r, r**2])
-
     def _step(self, params: ESNState, r, u):
-        pre = params.w @ r + params.w_in @ u + params.bias
-        return (1 - self.leak) * r + self.leak * jnp.tanh(pre)
-
-    def _drive(self, params: ESNState, inputs, r0):
-        def body(r, u):
-            r = self._step(params, r, u)
-            return r, r
-
-        return jax.lax.scan(body, r0, inputs)
+        return reservoir_step(params.w, params.w_in, params.bias, self.leak, r, u)
 
     def fit(self, key, train):
         n, dim = self.size, train.shape[-1]
         k_w, k_mask, k_in, k_b = jax.random.split(key, 4)
-        w = jax.random.normal(k_w, (n, n), train.dtype)
-        w = w * (jax.random.uniform(k_mask, (n, n)) < self.density)
-        radius = jnp.max(jnp.abs(jnp.linalg.eigvals(w)))
+        w, radius = sparse_reservoir(k_w, k_mask, n, self.density, train.dtype)
         w = w * (self.spectral_radius / radius)
         w_in = jax.random.uniform(k_in, (n, dim), train.dtype, -self.input_scale, self.input_scale)
         bias = jax.random.uniform(k_b, (n,), train.dtype, -self.bias_scale, self.bias_scale)
         params = ESNState(w, w_in, bias, jnp.zeros((dim, 1 + dim + 2 * n), train.dtype))
-        _, states = self._drive(params, train[:-1], jnp.zeros(n, train.dtype))
-        x = jax.vmap(self._features)(states[self.washout :], train[:-1][self.washout :])
+        step = lambda r, u: self._step(params, r, u)
+        _, states = jax.lax.scan(
+            lambda r, u: (step(r, u),) * 2, jnp.zeros(n, train.dtype), train[:-1]
+        )
+        x = jax.vmap(readout_features)(states[self.washout :], train[:-1][self.washout :])
         y = (train[1:] - train[:-1])[self.washout :]
-        gram = x.T @ x + self.ridge * x.shape[0] * jnp.eye(x.shape[1], dtype=x.dtype)
-        w_out = jnp.linalg.solve(gram, x.T @ y).T
+        w_out = ridge_solve(x, y, self.ridge * x.shape[0]).T
         return ESNState(w, w_in, bias, w_out)
 
     def forecast(self, fitted: ESNState, context, steps: int):
-        r, _ = self._drive(fitted, context[:-1], jnp.zeros(self.size, context.dtype))
-
-        def body(carry, _):
-            r, u = carry
-            r = self._step(fitted, r, u)
-            u_next = u + fitted.w_out @ self._features(r, u)
-            return (r, u_next), u_next
-
-        _, out = jax.lax.scan(body, (r, context[-1]), None, length=steps)
-        return out
+        step = lambda r, u: self._step(fitted, r, u)
+        return closed_loop_forecast(step, fitted.w_out, context, self.size, steps)
 
 
 class TunedESNState(eqx.Module):
@@ -111,14 +129,6 @@ class TunedESNState(eqx.Module):
     candidates: jax.Array  # (n_candidates, 4): spectral radius, leak, input scale, bias scale
     scores: jax.Array  # (n_candidates, n_ridges): mean validation valid steps
     choice: jax.Array  # (5,): the chosen spectral radius, leak, input scale, bias, ridge
-
-
-def _tuned_step(w, w_in, bias, leak, r, u):
-    return (1 - leak) * r + leak * jnp.tanh(w @ r + w_in @ u + bias)
-
-
-def _tuned_features(r, u):
-    return jnp.concatenate([jnp.ones(1, r.dtype), u, r, r**2])
 
 
 def _loguniform(key, n, low, high):
@@ -186,9 +196,8 @@ class TunedESN(AbstractForecaster):
     def _reservoir(self, key, dim, dtype):
         n = self.size
         k_w, k_mask, k_in, k_b = jax.random.split(key, 4)
-        w = jax.random.normal(k_w, (n, n), dtype)
-        w = w * (jax.random.uniform(k_mask, (n, n)) < self.density)
-        w = w / jnp.max(jnp.abs(jnp.linalg.eigvals(w)))
+        w, radius = sparse_reservoir(k_w, k_mask, n, self.density, dtype)
+        w = w / radius
         w_in = jax.random.uniform(k_in, (n, dim), dtype, -1.0, 1.0)
         bias = jax.random.uniform(k_b, (n,), dtype, -1.0, 1.0)
         return w, w_in, bias
@@ -201,17 +210,16 @@ class TunedESN(AbstractForecaster):
         n_fit = int(n_total * (1 - self.val_fraction))
 
         def drive(r, u):
-            r = _tuned_step(w, w_in, bias, leak, r, u)
+            r = reservoir_step(w, w_in, bias, leak, r, u)
             return r, r
 
         _, states = jax.lax.scan(drive, jnp.zeros(self.size, train.dtype), train[:-1])
-        x = jax.vmap(_tuned_features)(states, train[:-1])
+        x = jax.vmap(readout_features)(states, train[:-1])
         y = train[1:] - train[:-1]
         x_fit, y_fit = x[self.washout : n_fit], y[self.washout : n_fit]
         x_val, y_val = x[n_fit:], y[n_fit:]
         gram_fit, xy_fit = x_fit.T @ x_fit, x_fit.T @ y_fit
         gram_val, xy_val = x_val.T @ x_val, x_val.T @ y_val
-        eye = jnp.eye(x.shape[1], dtype=x.dtype)
 
         stride = max(1, (n_total - n_fit - self.val_horizon - 1) // max(1, self.val_windows))
         starts = n_fit + 1 + stride * jnp.arange(self.val_windows)
@@ -220,8 +228,8 @@ class TunedESN(AbstractForecaster):
         def valid_steps(w_out, start):
             def body(carry, _):
                 r, u = carry
-                r = _tuned_step(w, w_in, bias, leak, r, u)
-                u = u + w_out @ _tuned_features(r, u)
+                r = reservoir_step(w, w_in, bias, leak, r, u)
+                u = u + w_out @ readout_features(r, u)
                 return (r, u), u
 
             carry = (states[start - 1], train[start])
@@ -232,8 +240,7 @@ class TunedESN(AbstractForecaster):
             return jnp.where(bad.any(), jnp.argmax(bad), self.val_horizon)
 
         def score(ridge):
-            reg = ridge * x_fit.shape[0] * eye
-            w_out = jnp.linalg.solve(gram_fit + reg, xy_fit).T
+            w_out = solve_normal_equations(gram_fit, xy_fit, ridge * x_fit.shape[0]).T
             return jnp.mean(jax.vmap(valid_steps, in_axes=(None, 0))(w_out, starts))
 
         # One ridge after another (lax.map), never side by side: with a batched search
@@ -268,8 +275,7 @@ class TunedESN(AbstractForecaster):
         ridge = jnp.asarray(self.ridges, train.dtype)[j]
         gram, xy = grams[i], xys[i]  # the winner's normal equations on all the data
         n_rows = train.shape[0] - 1 - self.washout
-        eye = jnp.eye(gram.shape[0], dtype=gram.dtype)
-        w_out = jnp.linalg.solve(gram + ridge * n_rows * eye, xy).T
+        w_out = solve_normal_equations(gram, xy, ridge * n_rows).T
         rho, leak, sigma, beta = hyper[i]
         return TunedESNState(
             base[0] * rho,
@@ -283,18 +289,7 @@ class TunedESN(AbstractForecaster):
         )
 
     def forecast(self, fitted: TunedESNState, context, steps: int):
-        step = lambda r, u: _tuned_step(fitted.w, fitted.w_in, fitted.bias, fitted.leak, r, u)
+        def step(r, u):
+            return reservoir_step(fitted.w, fitted.w_in, fitted.bias, fitted.leak, r, u)
 
-        def drive(r, u):
-            return step(r, u), None
-
-        r, _ = jax.lax.scan(drive, jnp.zeros(self.size, context.dtype), context[:-1])
-
-        def body(carry, _):
-            r, u = carry
-            r = step(r, u)
-            u_next = u + fitted.w_out @ _tuned_features(r, u)
-            return (r, u_next), u_next
-
-        _, out = jax.lax.scan(body, (r, context[-1]), None, length=steps)
-        return out
+        return closed_loop_forecast(step, fitted.w_out, context, self.size, steps)

@@ -20,14 +20,14 @@ outcome as it is.
 - A. Rahimi, B. Recht. Random features for large-scale kernel machines. NeurIPS (2007).
 """
 
-import itertools
-
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from chaosbench import AbstractForecaster, register_forecaster
+
+from ._features import delay_matrix, delay_vector, polynomial_features
+from ._ridge import ridge_solve
 
 
 class EDMDState(eqx.Module):
@@ -35,11 +35,6 @@ class EDMDState(eqx.Module):
     projection: jax.Array  # (features, dim)
     omega: jax.Array  # (n_fourier, dim·delays)
     phase: jax.Array  # (n_fourier,)
-
-
-def _ridge(x, y, ridge):
-    gram = x.T @ x + ridge * jnp.eye(x.shape[1], dtype=x.dtype)
-    return jnp.linalg.solve(gram, x.T @ y)
 
 
 @register_forecaster("edmd-v1")
@@ -72,20 +67,11 @@ class EDMD(AbstractForecaster):
         return self.delays
 
     def _lift(self, state: EDMDState, x):
-        parts = [jnp.ones((1,), x.dtype), x]
-        for q in range(2, self.degree + 1):
-            idx = np.asarray(
-                list(itertools.combinations_with_replacement(range(x.shape[0]), q)), int
-            )
-            parts.append(jnp.prod(x[idx], axis=1))
-        if self.n_fourier:
-            parts.append(jnp.sqrt(2.0 / self.n_fourier) * jnp.cos(state.omega @ x + state.phase))
-        return jnp.concatenate(parts)
-
-    def _delay(self, series):
-        n = series.shape[0] - self.delays + 1
-        k = self.delays
-        return jnp.concatenate([series[k - 1 - j : k - 1 - j + n] for j in range(k)], axis=1)
+        monomials = polynomial_features(x, self.degree)
+        if not self.n_fourier:
+            return monomials
+        fourier = jnp.sqrt(2.0 / self.n_fourier) * jnp.cos(state.omega @ x + state.phase)
+        return jnp.concatenate([monomials, fourier])
 
     def fit(self, key, train):
         dim = train.shape[-1] * self.delays
@@ -93,13 +79,13 @@ class EDMD(AbstractForecaster):
         omega = self.fourier_scale * jax.random.normal(k_w, (self.n_fourier, dim), train.dtype)
         phase = jax.random.uniform(k_b, (self.n_fourier,), train.dtype, 0.0, 2 * jnp.pi)
         state = EDMDState(jnp.zeros(()), jnp.zeros(()), omega, phase)
-        lifted = jax.vmap(lambda x: self._lift(state, x))(self._delay(train))
-        koopman = _ridge(lifted[:-1], lifted[1:], self.ridge)
-        projection = _ridge(lifted, train[self.delays - 1 :], self.ridge)
+        lifted = jax.vmap(lambda x: self._lift(state, x))(delay_matrix(train, self.delays))
+        koopman = ridge_solve(lifted[:-1], lifted[1:], self.ridge)
+        projection = ridge_solve(lifted, train[self.delays - 1 :], self.ridge)
         return EDMDState(koopman, projection, omega, phase)
 
     def forecast(self, fitted: EDMDState, context, steps: int):
-        last = context[-self.delays :][::-1].reshape(-1)
+        last = delay_vector(context, self.delays)
         psi0 = self._lift(fitted, last)
 
         def body(psi, _):

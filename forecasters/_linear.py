@@ -18,10 +18,8 @@ import jax.numpy as jnp
 
 from chaosbench import AbstractForecaster, register_forecaster
 
-
-def _lags(series: jax.Array, lags: int) -> jax.Array:
-    n = series.shape[0] - lags + 1
-    return jnp.concatenate([series[lags - 1 - j : lags - 1 - j + n] for j in range(lags)], axis=1)
+from ._features import delay_matrix, delay_vector
+from ._ridge import ridge_solve
 
 
 @register_forecaster("linear_ar-v1")
@@ -44,14 +42,13 @@ class LinearAR(AbstractForecaster):
 
     def fit(self, key, train):
         del key
-        x = self._design(_lags(train[:-1], self.lags))
+        x = self._design(delay_matrix(train[:-1], self.lags))
         y = train[self.lags :] - train[self.lags - 1 : -1]
-        gram = x.T @ x + self.ridge * jnp.eye(x.shape[1], dtype=x.dtype)
-        return jnp.linalg.solve(gram, x.T @ y)
+        return ridge_solve(x, y, self.ridge)
 
     def forecast(self, fitted, context, steps: int):
         def body(window, _):
-            nxt = window[-1] + self._design(window[::-1].reshape(-1)) @ fitted
+            nxt = window[-1] + self._design(delay_vector(window, self.lags)) @ fitted
             return jnp.concatenate([window[1:], nxt[None]]), nxt
 
         _, out = jax.lax.scan(body, context[-self.lags :], None, length=steps)

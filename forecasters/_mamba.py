@@ -18,7 +18,7 @@ at a time in forecasting (the state being the SSM state s and the last k − 1 c
 inputs, warmed up on the context).
 
 The stack predicts the scaled increment (u_{t+1} − u_t)/s at every position and is
-trained with AdamW + cosine schedule on random windows (see `_seq_training`).
+trained with AdamW + cosine schedule on random windows (see `_sequence`).
 
 **Reference:**
 
@@ -35,15 +35,9 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import register_forecaster
 
-from ._seq_training import (
-    SeqFitted,
-    SequenceStack,
-    associative_linear_scan,
-    fit_sequence_model,
-    recurrent_forecast,
-)
+from ._ssm import AbstractSSMForecaster, associative_linear_scan
 
 F32 = jnp.float32
 
@@ -142,7 +136,7 @@ class MambaBlock(eqx.Module):
 
 
 @register_forecaster("mamba-v1")
-class Mamba(AbstractForecaster):
+class Mamba(AbstractSSMForecaster):
     """A stack of Mamba blocks predicting the next increment (see the module docstring).
 
     **Arguments:** `width` H; `expand` E/H; `n_states` N; `kernel` causal conv width;
@@ -166,29 +160,7 @@ class Mamba(AbstractForecaster):
     weight_decay: float = 1e-4
     min_context: int = eqx.field(default=4, static=True)
 
-    def build(self, key: jax.Array, dim: int) -> SequenceStack:
-        keys = jax.random.split(key, self.depth + 1)
-        blocks = [
-            MambaBlock(
-                self.width, self.expand, self.n_states, self.kernel, self.dt_min, self.dt_max, key=k
-            )
-            for k in keys[1:]
-        ]
-        return SequenceStack(dim, self.width, blocks, key=keys[0])
-
-    def fit(self, key, train) -> SeqFitted:
-        k_init, k_train = jax.random.split(key)
-        return fit_sequence_model(
-            k_train,
-            self.build(k_init, train.shape[-1]),
-            train,
-            steps=self.steps,
-            batch=self.batch,
-            length=self.window,
-            learning_rate=self.learning_rate,
-            weight_decay=self.weight_decay,
+    def block(self, key: jax.Array) -> MambaBlock:
+        return MambaBlock(
+            self.width, self.expand, self.n_states, self.kernel, self.dt_min, self.dt_max, key=key
         )
-
-    def forecast(self, fitted: SeqFitted, context, steps: int):
-        model = fitted.model
-        return recurrent_forecast(model.init_state, model.step, context, steps, fitted.scale)

@@ -27,6 +27,9 @@ import optax
 
 from chaosbench import AbstractForecaster, register_forecaster
 
+from . import _training
+from ._training import sample_windows
+
 
 class NeuralODEState(eqx.Module):
     field: eqx.nn.MLP
@@ -114,26 +117,18 @@ class NeuralODE(AbstractForecaster):
         field = jax.tree_util.tree_map(
             lambda x: x.astype(train.dtype) if eqx.is_inexact_array(x) else x, field
         )
-        params, static = eqx.partition(field, eqx.is_array)
-        optim = self._optimiser()
-        offsets = jnp.arange(self.segment + 1)
 
-        def loss_fn(params, segments):
-            field = eqx.combine(params, static)
+        def loss_fn(field, segments):
             pred = jax.vmap(lambda s: self._rollout(field, s[0], self.segment))(segments)
             return jnp.mean((pred - segments[:, 1:]) ** 2)
 
-        def step(carry, key):
-            params, opt_state = carry
-            starts = jax.random.randint(key, (self.batch,), 0, train.shape[0] - self.segment)
-            segments = train[starts[:, None] + offsets]
-            loss, grads = jax.value_and_grad(loss_fn)(params, segments)
-            updates, opt_state = optim.update(grads, opt_state, params)
-            return (optax.apply_updates(params, updates), opt_state), loss
+        def draw(field, state, step_key):
+            del field
+            return sample_windows(step_key, train, self.batch, self.segment + 1), state
 
         keys = jax.random.split(k_train, self.steps)
-        (params, _), losses = jax.lax.scan(step, (params, optim.init(params)), keys)
-        return NeuralODEState(eqx.combine(params, static), losses)
+        field, losses, _ = _training.train(field, loss_fn, self._optimiser(), draw, keys)
+        return NeuralODEState(field, losses)
 
     def forecast(self, fitted: NeuralODEState, context, steps: int):
         return self._integrate(fitted.field, context[-1], steps)

@@ -17,55 +17,22 @@ u_{t+1} = u_t + W_out O(t), feeding predictions back into the delay line.
   computing. Nature Communications 12, 5564 (2021).
 """
 
-import itertools
 import math
 
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from chaosbench import AbstractForecaster, register_forecaster
 
-
-def monomial_indices(n: int, degree: int) -> np.ndarray:
-    """Index tuples ``(i_1 ≤ … ≤ i_q)`` of the unique monomials of degree ``q``: ``(m, q)``."""
-    return np.asarray(list(itertools.combinations_with_replacement(range(n), degree)), int)
+from ._features import delay_matrix, delay_vector, polynomial_features
+from ._ridge import ridge_solve
 
 
 def feature_count(dim: int, delays: int, order: int) -> int:
     """1 + Σ_{q=1}^{p} C(dk + q − 1, q): the NG-RC feature count (constant included)."""
     n = dim * delays
     return 1 + sum(math.comb(n + q - 1, q) for q in range(1, order + 1))
-
-
-def polynomial_features(x: jax.Array, order: int) -> jax.Array:
-    """``[1, x, unique monomials of x of degree 2 … order]`` of a vector ``x``."""
-    parts = [jnp.ones((1,), x.dtype), x]
-    for q in range(2, order + 1):
-        idx = monomial_indices(x.shape[0], q)
-        parts.append(jnp.prod(x[idx], axis=1))
-    return jnp.concatenate(parts)
-
-
-def delay_vector(window: jax.Array, delays: int, stride: int) -> jax.Array:
-    """``[u_t, u_{t−s}, …]`` from the last rows of ``window`` ``(time, dim)``: ``(dim·k,)``."""
-    rows = window.shape[0] - 1 - stride * jnp.arange(delays)
-    return window[rows].reshape(-1)
-
-
-def delay_matrix(series: jax.Array, delays: int, stride: int) -> jax.Array:
-    """Delay vectors of every time with a full history: ``(time − (k−1)s, dim·k)``."""
-    span = (delays - 1) * stride
-    n = series.shape[0] - span
-    cols = [series[span - j * stride : span - j * stride + n] for j in range(delays)]
-    return jnp.concatenate(cols, axis=1)
-
-
-def ridge_solve(x: jax.Array, y: jax.Array, ridge) -> jax.Array:
-    """``W`` minimising ``|x W − y|² + ridge |W|²`` (``x``: (n, f), ``y``: (n, d)): ``(f, d)``."""
-    gram = x.T @ x + ridge * jnp.eye(x.shape[1], dtype=x.dtype)
-    return jnp.linalg.solve(gram, x.T @ y)
 
 
 @register_forecaster("ngrc-v1")

@@ -7,7 +7,7 @@ Latent model (``M`` units, ``H`` hidden units, ``A`` diagonal):
 or, ``clipped=True``, ``z_t = A ⊙ z_{t−1} + W₁ [relu(W₂ z_{t−1} + h₂) − relu(W₂ z_{t−1})] + h₁``
 whose orbits are bounded when ``max|A| < 1``. Observation model: identity on the first
 ``N`` (data dimension) latent units; the other ``M − N`` units start from ``L x₁``
-(``L`` learned). Training (:mod:`forecasters._tf`): generalized teacher forcing
+(``L`` learned). Training (:mod:`forecasters._teacher_forcing`): generalized teacher forcing
 ``z̃_t = (1 − α) F(z̃_{t−1}) + α ẑ_t`` on windows of the training trajectory, loss on the
 unforced ``F(z̃_{t−1})``, α from the "product upper bound" on the Jacobians along the
 batch, updated every ``alpha_interval`` batches and annealed with ``gamma``; RAdam with
@@ -40,9 +40,9 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import register_forecaster
 
-from . import _tf
+from . import _teacher_forcing as forcing
 
 
 class ShPLRNNParams(eqx.Module):
@@ -87,12 +87,12 @@ def init_shplrnn(
     m, n = latent, n_obs
     glorot = jnp.sqrt(6.0 / (m - n + n)) if m > n else 0.0
     return ShPLRNNParams(
-        A=jnp.diag(_tf.normalized_positive_definite(k_a, m, dtype)),
-        W1=_tf.uniform_init(k_w1, (m, hidden), hidden, dtype),
-        W2=_tf.uniform_init(k_w2, (hidden, m), m, dtype),
+        A=jnp.diag(forcing.normalized_positive_definite(k_a, m, dtype)),
+        W1=forcing.uniform_init(k_w1, (m, hidden), hidden, dtype),
+        W2=forcing.uniform_init(k_w2, (hidden, m), m, dtype),
         h1=jnp.zeros(m, dtype),
         h2=(
-            _tf.uniform_init(k_h2, (hidden,), hidden, dtype)
+            forcing.uniform_init(k_h2, (hidden,), hidden, dtype)
             if clipped
             else jnp.zeros(hidden, dtype)
         ),
@@ -110,7 +110,7 @@ def shplrnn_regularisation(params: ShPLRNNParams, weight: float) -> jax.Array:
 
 
 @register_forecaster("shplrnn_gtf-v2")
-class ShPLRNNGTF(AbstractForecaster):
+class ShPLRNNGTF(forcing.AbstractTeacherForcingForecaster):
     """Shallow PLRNN trained with adaptive generalized teacher forcing (Hess et al. 2023).
 
     **Arguments:** `latent_dim` M (raised to the data dimension if smaller);
@@ -121,7 +121,7 @@ class ShPLRNNGTF(AbstractForecaster):
     of Gaussian noise added to training windows; `min_context` rows of context used to
     infer the latent state; `select_every` batches between checkpoint scores and
     `select_steps` the length of the scoring free run (0 disables checkpoint
-    selection; see :func:`forecasters._tf.train`). Version 2 adds checkpoint
+    selection; see :func:`forecasters._teacher_forcing.train`). Version 2 adds checkpoint
     selection (v1 returned the last params).
     """
 
@@ -144,8 +144,8 @@ class ShPLRNNGTF(AbstractForecaster):
     reg: float = 1e-5
     noise: float = 0.0
 
-    def _config(self) -> _tf.TrainConfig:
-        return _tf.TrainConfig(
+    def train_config(self) -> forcing.TrainConfig:
+        return forcing.TrainConfig(
             steps=self.train_steps,
             batch_size=self.batch_size,
             seq_len=self.seq_len,
@@ -161,28 +161,9 @@ class ShPLRNNGTF(AbstractForecaster):
             select_steps=self.select_steps,
         )
 
-    def fit_with_history(self, key, train):
-        """Fit and also return the per-batch losses and α: ``(params, losses, alphas)``."""
-        data = train.astype(jnp.float32)
-        n = data.shape[-1]
-        k_init, k_train = jax.random.split(key)
-        params = init_shplrnn(k_init, n, max(self.latent_dim, n), self.hidden_dim, self.clipped)
-        return _tf.train(
-            k_train,
-            params,
-            data,
-            self._config(),
-            step_fn=lambda p, z: p.step(z),
-            init_fn=lambda p, x: p.init_state(x),
-            regulariser=lambda p: shplrnn_regularisation(p, self.reg),
-        )
+    def init_params(self, key, n_obs: int) -> ShPLRNNParams:
+        latent = max(self.latent_dim, n_obs)
+        return init_shplrnn(key, n_obs, latent, self.hidden_dim, self.clipped)
 
-    def fit(self, key, train) -> ShPLRNNParams:
-        params, _, _ = self.fit_with_history(key, train)
-        return params
-
-    def forecast(self, fitted: ShPLRNNParams, context, steps: int):
-        xs = context[-self.min_context :].astype(fitted.A.dtype)
-        z = _tf.warm_start(fitted.step, fitted.init_state(xs[0]), xs, tau=1)
-        zs = _tf.free_rollout(fitted.step, z, steps)
-        return zs[:, : context.shape[-1]].astype(context.dtype)
+    def regulariser(self, params: ShPLRNNParams) -> jax.Array:
+        return shplrnn_regularisation(params, self.reg)

@@ -23,7 +23,7 @@ in [log 0.001, log 0.1].
 A block is (pre-norm) LayerNorm → S4D → GELU → linear to 2H → GLU, added back to its
 input (residual). The stack predicts the scaled increment (u_{t+1} − u_t)/s at every
 position and is trained with AdamW + cosine schedule on random windows (see
-`_seq_training`).
+`_sequence`).
 
 **Reference:**
 
@@ -40,9 +40,9 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import register_forecaster
 
-from ._seq_training import SeqFitted, SequenceStack, fit_sequence_model, recurrent_forecast
+from ._ssm import AbstractResidualSSMBlock, AbstractSSMForecaster
 
 F32 = jnp.float32
 INITS = ("lin", "inv")
@@ -132,7 +132,7 @@ class S4DLayer(eqx.Module):
         return x, 2.0 * jnp.sum(c * x, axis=-1).real + self.d * u
 
 
-class S4DBlock(eqx.Module):
+class S4DBlock(AbstractResidualSSMBlock):
     """Pre-norm residual block: x + GLU(W · GELU(S4D(LayerNorm(x))))."""
 
     norm: eqx.nn.LayerNorm
@@ -150,20 +150,9 @@ class S4DBlock(eqx.Module):
     def _out(self, y):
         return jax.nn.glu(self.mix(jax.nn.gelu(y)))
 
-    def __call__(self, h: Float[Array, "time width"]) -> Float[Array, "time width"]:
-        y = self.ssm(jax.vmap(self.norm)(h))
-        return h + jax.vmap(self._out)(y)
-
-    def init_state(self):
-        return self.ssm.init_state()
-
-    def step(self, state, h: Float[Array, " width"]):
-        state, y = self.ssm.step(state, self.norm(h))
-        return state, h + self._out(y)
-
 
 @register_forecaster("s4d-v1")
-class S4D(AbstractForecaster):
+class S4D(AbstractSSMForecaster):
     """A stack of S4D layers predicting the next increment (see the module docstring).
 
     **Arguments:** `width` H channels; `n_modes` N/2 complex modes per channel; `depth`
@@ -187,27 +176,5 @@ class S4D(AbstractForecaster):
     weight_decay: float = 1e-4
     min_context: int = eqx.field(default=2, static=True)
 
-    def build(self, key: jax.Array, dim: int) -> SequenceStack:
-        keys = jax.random.split(key, self.depth + 1)
-        blocks = [
-            S4DBlock(self.width, self.n_modes, self.init, self.dt_min, self.dt_max, key=k)
-            for k in keys[1:]
-        ]
-        return SequenceStack(dim, self.width, blocks, key=keys[0])
-
-    def fit(self, key, train) -> SeqFitted:
-        k_init, k_train = jax.random.split(key)
-        return fit_sequence_model(
-            k_train,
-            self.build(k_init, train.shape[-1]),
-            train,
-            steps=self.steps,
-            batch=self.batch,
-            length=self.window,
-            learning_rate=self.learning_rate,
-            weight_decay=self.weight_decay,
-        )
-
-    def forecast(self, fitted: SeqFitted, context, steps: int):
-        model = fitted.model
-        return recurrent_forecast(model.init_state, model.step, context, steps, fitted.scale)
+    def block(self, key: jax.Array) -> S4DBlock:
+        return S4DBlock(self.width, self.n_modes, self.init, self.dt_min, self.dt_max, key=key)

@@ -20,7 +20,7 @@ setting for autoregressive use). A block is (pre-norm) LayerNorm → S5 → GELU
 "half-GLU" x ⊙ σ(W x), added back to its input.
 
 The stack predicts the scaled increment (u_{t+1} − u_t)/s at every position and is
-trained with AdamW + cosine schedule on random windows (see `_seq_training`).
+trained with AdamW + cosine schedule on random windows (see `_sequence`).
 
 **Reference:**
 
@@ -38,15 +38,9 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import register_forecaster
 
-from ._seq_training import (
-    SeqFitted,
-    SequenceStack,
-    associative_linear_scan,
-    fit_sequence_model,
-    recurrent_forecast,
-)
+from ._ssm import AbstractResidualSSMBlock, AbstractSSMForecaster, associative_linear_scan
 
 F32 = jnp.float32
 
@@ -138,7 +132,7 @@ class S5Layer(eqx.Module):
         return x, 2.0 * (c @ x).real + self.d * u
 
 
-class S5Block(eqx.Module):
+class S5Block(AbstractResidualSSMBlock):
     """Pre-norm residual block: x + z ⊙ σ(W z) with z = GELU(S5(LayerNorm(x)))."""
 
     norm: eqx.nn.LayerNorm
@@ -164,19 +158,9 @@ class S5Block(eqx.Module):
         z = jax.nn.gelu(y)
         return z * jax.nn.sigmoid(self.gate(z))
 
-    def __call__(self, h: Float[Array, "time width"]) -> Float[Array, "time width"]:
-        return h + jax.vmap(self._out)(self.ssm(jax.vmap(self.norm)(h)))
-
-    def init_state(self):
-        return self.ssm.init_state()
-
-    def step(self, state, h: Float[Array, " width"]):
-        state, y = self.ssm.step(state, self.norm(h))
-        return state, h + self._out(y)
-
 
 @register_forecaster("s5-v1")
-class S5(AbstractForecaster):
+class S5(AbstractSSMForecaster):
     """A stack of S5 layers predicting the next increment (see the module docstring).
 
     **Arguments:** `width` H channels; `state_size` P (states before conjugate symmetry
@@ -200,27 +184,5 @@ class S5(AbstractForecaster):
     weight_decay: float = 1e-4
     min_context: int = eqx.field(default=2, static=True)
 
-    def build(self, key: jax.Array, dim: int) -> SequenceStack:
-        keys = jax.random.split(key, self.depth + 1)
-        blocks = [
-            S5Block(self.width, self.state_size, self.blocks, self.dt_min, self.dt_max, key=k)
-            for k in keys[1:]
-        ]
-        return SequenceStack(dim, self.width, blocks, key=keys[0])
-
-    def fit(self, key, train) -> SeqFitted:
-        k_init, k_train = jax.random.split(key)
-        return fit_sequence_model(
-            k_train,
-            self.build(k_init, train.shape[-1]),
-            train,
-            steps=self.steps,
-            batch=self.batch,
-            length=self.window,
-            learning_rate=self.learning_rate,
-            weight_decay=self.weight_decay,
-        )
-
-    def forecast(self, fitted: SeqFitted, context, steps: int):
-        model = fitted.model
-        return recurrent_forecast(model.init_state, model.step, context, steps, fitted.scale)
+    def block(self, key: jax.Array) -> S5Block:
+        return S5Block(self.width, self.state_size, self.blocks, self.dt_min, self.dt_max, key=key)

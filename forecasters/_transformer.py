@@ -11,7 +11,7 @@ pre-norm blocks,
 and a final LN + linear head map token i to the next patch, as scaled increments from the
 patch's last state: ŷ_{i,j} = (u_{(i+1)p+j} − u_{ip+p−1}) / ((j+1) s), j < p. Training
 minimises the mean squared error over all tokens of random windows (AdamW + cosine
-schedule, the loop under lax.scan; see `_seq_training`). Forecasting is autoregressive
+schedule, the loop under lax.scan; see `_sequence`). Forecasting is autoregressive
 with a fixed window: the W·p most recent states (context, then predictions) are
 re-encoded, the last token's prediction appends p states, and the window slides by p.
 The causal mask makes every token's prediction a function of its own past only, so the
@@ -34,7 +34,7 @@ from jaxtyping import Array, Float
 
 from chaosbench import AbstractForecaster, register_forecaster
 
-from ._seq_training import SeqFitted, increment_scale, optimiser, train
+from ._sequence import SeqFitted, increment_scale, optimiser, train
 
 F32 = jnp.float32
 POSITIONS = ("learned", "sinusoidal")

@@ -10,7 +10,7 @@ import pytest
 
 import chaosbench as cb
 import forecasters
-from forecasters import _tf
+from forecasters import _teacher_forcing as forcing
 from forecasters._alrnn import ALRNN, ALRNNParams, SymbolicCode, init_alrnn, symbolic_code
 
 
@@ -57,7 +57,7 @@ def _rotating_alrnn():
 def test_symbolic_code_of_a_hand_set_alrnn():
     params = _rotating_alrnn()
     z0 = jnp.array([1.0, 0.1, 1.0, 0.1])
-    traj = _tf.free_rollout(params.step, z0, 12)
+    traj = forcing.free_rollout(params.step, z0, 12)
     code = symbolic_code(params, traj)
     # (z₂, z₃) at step t are the signs of (z₀, z₁) at t − 1: (+,+), (−,+), (−,−), (+,−), …
     # -> patterns 11, 01, 00, 10, … -> subregions 3, 1, 0, 2, …
@@ -81,14 +81,14 @@ def test_sparse_forcing_replaces_observed_units_without_gradient():
     params = _random_params(m=4, p=1, n=2)
     xs = jax.random.normal(jax.random.PRNGKey(3), (9, 2))
     z0 = params.init_state(xs[0])
-    preds, states = _tf.forced_rollout(params.step, z0, xs[1:], 1.0, tau=3)
+    preds, states = forcing.forced_rollout(params.step, z0, xs[1:], 1.0, tau=3)
     for t in range(1, 9):
         if t % 3 == 0:  # forced: observed units are the data, the others the prediction
             np.testing.assert_allclose(states[t - 1, :2], xs[t])
             np.testing.assert_allclose(states[t - 1, 2:], preds[t - 1, 2:])
         else:
             np.testing.assert_allclose(states[t - 1], preds[t - 1])
-    jac = jax.jacfwd(lambda z: _tf.force(z, xs[1], 1.0))(preds[0])
+    jac = jax.jacfwd(lambda z: forcing.force(z, xs[1], 1.0))(preds[0])
     np.testing.assert_allclose(jac, jnp.diag(jnp.array([0.0, 0.0, 1.0, 1.0])))
 
 
@@ -154,10 +154,10 @@ def test_checkpoint_selection_over_several_starts():
             model, train_steps=steps, select_every=select_every, select_starts=select_starts
         )
         step, init = lambda p, z: p.step(z), lambda p, x: p.init_state(x)
-        return _tf.train(k_train, params0, train, cfg._config(), step, init)[0]
+        return forcing.train(k_train, params0, train, cfg.train_config(), step, init)[0]
 
     def score(p, x0):
-        zs = _tf.free_rollout(p.step, p.init_state(x0), 2000)
+        zs = forcing.free_rollout(p.step, p.init_state(x0), 2000)
         return float(cb.attractor_divergence(zs[:, :3], train))
 
     checkpoints = [run(k * 10) for k in (1, 2, 3, 4)]

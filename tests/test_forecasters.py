@@ -103,3 +103,82 @@ def test_wrong_output_shape_is_named(small):
 
     with pytest.raises(ForecastShapeError, match=r"must return \(steps, dim\)"):
         cb.score(_WrongShape(), data, facts, [0], [cb.get_metric("vpt_lyap")])
+
+
+# ------------------------------------------------ the shared toolkit (forecasters/_*.py)
+
+
+def test_ridge_solve_is_the_regularised_least_squares_solution():
+    """Known answers: α = 0 recovers an exact linear map; α > 0 equals lstsq on the
+    augmented system [X; √α I] W = [Y; 0]."""
+    from forecasters._ridge import ridge_solve
+
+    x = jax.random.normal(jax.random.PRNGKey(0), (50, 4))
+    w = jnp.arange(12.0).reshape(4, 3)
+    np.testing.assert_allclose(ridge_solve(x, x @ w, 0.0), w, atol=1e-10)
+    y = jax.random.normal(jax.random.PRNGKey(1), (50, 3))
+    augmented = np.vstack([np.asarray(x), np.sqrt(2.0) * np.eye(4)])
+    expected = np.linalg.lstsq(augmented, np.vstack([np.asarray(y), np.zeros((4, 3))]))[0]
+    np.testing.assert_allclose(ridge_solve(x, y, 2.0), expected, atol=1e-10)
+
+
+def test_delay_matrix_rows_are_the_delay_vectors():
+    from forecasters._features import delay_matrix, delay_vector
+
+    series = jnp.arange(20.0).reshape(10, 2)
+    rows = delay_matrix(series, 3, 2)  # [u_t, u_{t-2}, u_{t-4}] for t = 4 … 9
+    assert rows.shape == (6, 6)
+    np.testing.assert_array_equal(rows[0], [8, 9, 4, 5, 0, 1])
+    for i in range(6):
+        np.testing.assert_array_equal(rows[i], delay_vector(series[: i + 5], 3, 2))
+
+
+def test_sample_windows_are_consecutive_rows_inside_the_series():
+    from forecasters._training import sample_windows
+
+    series = jnp.arange(30.0)[:, None]
+    windows = sample_windows(jax.random.PRNGKey(0), series, 500, 7)
+    assert windows.shape == (500, 7, 1)
+    np.testing.assert_array_equal(np.diff(windows[..., 0], axis=1), 1.0)
+    assert windows.min() == 0 and windows.max() == 29  # every start 0 … 23 reachable
+
+
+def _toy_training(select_every=0, skip_nonfinite=0, poison=-1, cap=2.5):
+    """Fit a scalar w to minimise (w − 3)² by SGD; step `poison` gets a NaN loss."""
+    import optax
+
+    from forecasters._training import train
+
+    def loss_fn(w, batch):
+        target, bad = batch
+        return (w - target) ** 2 * jnp.where(bad, jnp.nan, 1.0)
+
+    def draw(w, count, i):
+        return (3.0, i == poison), count + 1
+
+    return train(
+        jnp.asarray(0.0),
+        loss_fn,
+        optax.sgd(0.1),
+        draw,
+        jnp.arange(40),
+        jnp.asarray(0),
+        skip_nonfinite=skip_nonfinite,
+        select_every=select_every,
+        score=lambda w: jnp.where(w > cap, jnp.inf, -w),  # best: the last w ≤ cap
+    )
+
+
+def test_training_loop_converges_counts_skips_and_selects():
+    w, losses, counts = _toy_training()
+    assert float(w) == pytest.approx(3.0, abs=1e-3) and losses.shape == (40,)
+    np.testing.assert_array_equal(counts, np.arange(1, 41))  # the carried state
+    w_nan, _, _ = _toy_training(poison=5)
+    assert not np.isfinite(float(w_nan))  # without skipping, one NaN step ruins the fit
+    w_skip, _, _ = _toy_training(skip_nonfinite=3, poison=5)
+    assert float(w_skip) == pytest.approx(3.0, abs=1e-3)
+    # w after 5k steps is 3(1 − 0.8^{5k}): 2.017, 2.678, … ; the best finite score is k = 1
+    w_best, _, _ = _toy_training(select_every=5)
+    assert float(w_best) == pytest.approx(3 * (1 - 0.8**5), rel=1e-9)
+    w_none, _, _ = _toy_training(select_every=5, cap=1.0)  # no finite score: the last w
+    assert float(w_none) == pytest.approx(float(w), rel=1e-12)

@@ -1,4 +1,4 @@
-"""shPLRNN + generalized teacher forcing (forecasters/_plrnn.py, forecasters/_tf.py)."""
+"""shPLRNN + generalized teacher forcing (forecasters/_plrnn.py, _teacher_forcing.py)."""
 
 import dataclasses
 
@@ -10,7 +10,7 @@ import pytest
 
 import chaosbench as cb
 import forecasters  # noqa: F401 - registers
-from forecasters import _tf
+from forecasters import _teacher_forcing as forcing
 from forecasters._plrnn import ShPLRNNGTF, ShPLRNNParams, init_shplrnn
 
 
@@ -24,25 +24,25 @@ def test_gtf_alpha_product_upper_bound_on_hand_built_jacobians():
             jnp.stack([rot(8.0), d(-2.0, 1.0)]),  # norms 8, 2 -> geomean 4 (the max)
         ]
     )
-    np.testing.assert_allclose(_tf.spectral_norms(jac), [[2, 2], [4, 1], [8, 2]], rtol=1e-6)
-    alpha, g = _tf.gtf_alpha(jac)
+    np.testing.assert_allclose(forcing.spectral_norms(jac), [[2, 2], [4, 1], [8, 2]], rtol=1e-6)
+    alpha, g = forcing.gtf_alpha(jac)
     assert float(g) == pytest.approx(4.0)
     assert float(alpha) == pytest.approx(0.75)
     # a contracting batch needs no forcing: α = max(0, 1 − 1/G) = 0
-    alpha, g = _tf.gtf_alpha(0.5 * jac[:2] / 4.0)
+    alpha, g = forcing.gtf_alpha(0.5 * jac[:2] / 4.0)
     assert float(g) < 1 and float(alpha) == 0.0
 
 
 def test_spectral_norms_match_svd_on_random_matrices():
     j = jax.random.normal(jax.random.PRNGKey(0), (50, 3, 3))
     exact = np.linalg.norm(np.asarray(j), 2, axis=(-2, -1))
-    np.testing.assert_allclose(_tf.spectral_norms(j, iterations=200), exact, rtol=1e-3)
+    np.testing.assert_allclose(forcing.spectral_norms(j, iterations=200), exact, rtol=1e-3)
 
 
 def test_alpha_annealing_rule():
     gamma = 0.9
-    assert float(_tf.anneal_alpha(0.2, 0.5, gamma)) == pytest.approx(0.5)  # larger: taken
-    assert float(_tf.anneal_alpha(0.5, 0.2, gamma)) == pytest.approx(0.9 * 0.5 + 0.1 * 0.2)
+    assert float(forcing.anneal_alpha(0.2, 0.5, gamma)) == pytest.approx(0.5)  # larger: taken
+    assert float(forcing.anneal_alpha(0.5, 0.2, gamma)) == pytest.approx(0.9 * 0.5 + 0.1 * 0.2)
 
 
 def _hand_params(clipped=False):
@@ -72,7 +72,7 @@ def test_forced_state_equation(clipped):
     alpha = 0.3
     z0 = np.concatenate([xs[0], np.asarray(p.L) @ xs[0]])  # [x₁; L x₁]
     np.testing.assert_allclose(p.init_state(jnp.asarray(xs[0])), z0)
-    preds, states = _tf.forced_rollout(p.step, jnp.asarray(z0), jnp.asarray(xs[1:]), alpha)
+    preds, states = forcing.forced_rollout(p.step, jnp.asarray(z0), jnp.asarray(xs[1:]), alpha)
     z = z0
     for t in range(1, len(xs)):
         pred = f(z)
@@ -103,13 +103,13 @@ def test_gtf_bounds_gradients_on_a_chaotic_sequence():
     """Hess et al.'s central claim on a small case: BPTT gradients on a chaotic sequence
     grow like G^T without forcing and stay bounded with α = 1 − 1/G."""
     p = _tent_shplrnn()
-    data = _tf.free_rollout(p.step, jnp.array([0.2137]), 101)
+    data = forcing.free_rollout(p.step, jnp.array([0.2137]), 101)
 
     def grad_norm(alpha, length):
         seq = data[: length + 1]
 
         def loss(q):
-            preds, _ = _tf.forced_rollout(q.step, q.init_state(seq[0]), seq[1:], alpha)
+            preds, _ = forcing.forced_rollout(q.step, q.init_state(seq[0]), seq[1:], alpha)
             return jnp.mean((preds - seq[1:]) ** 2)
 
         perturbed = eqx.tree_at(lambda q: q.A, p, p.A * 1.01)  # off the data's own map
@@ -117,7 +117,7 @@ def test_gtf_bounds_gradients_on_a_chaotic_sequence():
         return float(jnp.sqrt(sum(jnp.sum(g**2) for g in jax.tree_util.tree_leaves(grads))))
 
     states = data[None, :100, :]
-    alpha, g = _tf.gtf_alpha(_tf.batch_jacobians(p.step, states))
+    alpha, g = forcing.gtf_alpha(forcing.batch_jacobians(p.step, states))
     assert float(g) == pytest.approx(1.9, rel=1e-6)
     assert float(alpha) == pytest.approx(1 - 1 / 1.9, rel=1e-6)
     free = [grad_norm(0.0, t) for t in (20, 80)]
@@ -182,10 +182,12 @@ def test_checkpoint_selection_returns_the_best_scored_params():
 
     def run(steps, select_every):
         cfg = dataclasses.replace(model, train_steps=steps, select_every=select_every)
-        return _tf.train(k_train, params0, train, cfg._config(), lambda p, z: p.step(z), init_fn)[0]
+        return forcing.train(
+            k_train, params0, train, cfg.train_config(), lambda p, z: p.step(z), init_fn
+        )[0]
 
     def score(p):
-        zs = _tf.free_rollout(p.step, p.init_state(train[0]), 10_000)
+        zs = forcing.free_rollout(p.step, p.init_state(train[0]), 10_000)
         return float(cb.attractor_divergence(zs[:, :3], train))
 
     checkpoints = [run(k * 10, 0) for k in (1, 2, 3, 4)]

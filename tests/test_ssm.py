@@ -21,7 +21,7 @@ from forecasters._s4d import S4D, S4DLayer, s4d_eigenvalues
 from forecasters._s4d import zoh as s4d_zoh
 from forecasters._s5 import S5, hippo_normal
 from forecasters._s5 import zoh as s5_zoh
-from forecasters._seq_training import associative_linear_scan
+from forecasters._ssm import associative_linear_scan
 
 
 def _run_recurrent(model, u):

@@ -31,6 +31,7 @@ over batches (pure, traceable, so it can be ``vmap``-ed over seeds).
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +40,10 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from chaosbench import attractor_divergence
+from chaosbench import AbstractForecaster, attractor_divergence
+
+from ._training import sample_windows
+from ._training import train as train_loop
 
 StepFn = Callable[[jax.Array], jax.Array]
 
@@ -58,13 +62,6 @@ def uniform_init(key, shape: tuple[int, ...], fan: int, dtype=jnp.float32) -> ja
     """Uniform in ``[−1/√fan, 1/√fan]``."""
     r = 1.0 / jnp.sqrt(jnp.asarray(fan, dtype))
     return jax.random.uniform(key, shape, dtype, -r, r)
-
-
-def sample_windows(key, data: jax.Array, batch: int, length: int) -> jax.Array:
-    """``batch`` random windows of ``length + 1`` consecutive rows: ``(batch, length+1, dim)``."""
-    starts = jax.random.randint(key, (batch,), 0, data.shape[0] - length)
-    take = lambda s: jax.lax.dynamic_slice_in_dim(data, s, length + 1, axis=0)
-    return jax.vmap(take)(starts)
 
 
 def exponential_lr(start: float, end: float, steps: int) -> optax.Schedule:
@@ -251,18 +248,16 @@ def train(
     **Returns:** the trained params, the per-step losses ``(steps,)`` and α ``(steps,)``.
     """
     n_obs = data.shape[-1]
-    optim = optax.apply_if_finite(
-        optax.radam(exponential_lr(config.lr_start, config.lr_end, config.steps)), 20
-    )
-    opt_state = optim.init(eqx.filter(params, eqx.is_array))
+    optim = optax.radam(exponential_lr(config.lr_start, config.lr_end, config.steps))
 
     def sequence_loss(p, seq, alpha):
         step = lambda z: step_fn(p, z)
         preds, _ = forced_rollout(step, init_fn(p, seq[0]), seq[1:], alpha, config.tau)
         return jnp.mean((preds[:, :n_obs] - seq[1:]) ** 2)
 
-    def loss_fn(p, batch, alpha):
-        losses = jax.vmap(sequence_loss, in_axes=(None, 0, None))(p, batch, alpha)
+    def loss_fn(p, batch):
+        windows, alpha = batch
+        losses = jax.vmap(sequence_loss, in_axes=(None, 0, None))(p, windows, alpha)
         return jnp.mean(losses) + regulariser(p)
 
     def estimate_alpha(p, batch, alpha):
@@ -277,10 +272,10 @@ def train(
         estimate, _ = gtf_alpha(batch_jacobians(step, jax.vmap(states)(batch), jacobian))
         return anneal_alpha(alpha, estimate, config.gamma)
 
-    def body(carry, i):
-        p, opt_state, alpha, key = carry
+    def draw(p, state, i):
+        alpha, key = state
         key, k_batch, k_noise = jax.random.split(key, 3)
-        batch = sample_windows(k_batch, data, config.batch_size, config.seq_len)
+        batch = sample_windows(k_batch, data, config.batch_size, config.seq_len + 1)
         if config.noise > 0:
             batch = batch + config.noise * jax.random.normal(k_noise, batch.shape, batch.dtype)
         if config.adaptive_alpha:
@@ -289,21 +284,7 @@ def train(
                 lambda: estimate_alpha(p, batch, alpha),
                 lambda: alpha,
             )
-        loss, grads = eqx.filter_value_and_grad(loss_fn)(p, batch, alpha)
-        updates, opt_state = optim.update(grads, opt_state, eqx.filter(p, eqx.is_array))
-        p = eqx.apply_updates(p, updates)
-        return (p, opt_state, alpha, key), (loss, alpha)
-
-    alpha0 = jnp.asarray(config.alpha0, data.dtype)
-    carry = (params, opt_state, alpha0, key)
-    if config.select_every <= 0:
-        (params, _, _, _), (losses, alphas) = jax.lax.scan(body, carry, jnp.arange(config.steps))
-        return params, losses, alphas
-
-    if config.steps % config.select_every:
-        raise ValueError(
-            f"train_steps={config.steps} must be a multiple of select_every={config.select_every}"
-        )
+        return (batch, alpha), (alpha, key)
 
     starts = data[jnp.linspace(0, data.shape[0] - 1, config.select_starts).astype(int)]
 
@@ -316,19 +297,71 @@ def train(
             return one(starts[0])
         return jnp.mean(jax.vmap(one)(starts))
 
-    def epoch(outer, steps):
-        carry, best, best_score = outer
-        carry, history = jax.lax.scan(body, carry, steps)
-        current = score(carry[0])
-        better = current < best_score
-        best = jax.tree.map(lambda b, c: jnp.where(better, c, b), best, carry[0])
-        return (carry, best, jnp.minimum(current, best_score)), history
-
-    steps = jnp.arange(config.steps).reshape(-1, config.select_every)
-    (carry, best, best_score), (losses, alphas) = jax.lax.scan(
-        epoch, (carry, params, jnp.asarray(jnp.inf, data.dtype)), steps
+    if config.select_every > 0 and config.steps % config.select_every:
+        raise ValueError(
+            f"train_steps={config.steps} must be a multiple of select_every={config.select_every}"
+        )
+    params, losses, (alphas, _) = train_loop(
+        params,
+        loss_fn,
+        optim,
+        draw,
+        jnp.arange(config.steps),
+        (jnp.asarray(config.alpha0, data.dtype), key),
+        skip_nonfinite=20,
+        select_every=config.select_every,
+        score=score,
     )
-    final = carry[0]
-    found = jnp.isfinite(best_score)
-    params = jax.tree.map(lambda b, c: jnp.where(found, b, c), best, final)
-    return params, losses.reshape(-1), alphas.reshape(-1)
+    return params, losses, alphas
+
+
+# ----------------------------------------------------------------------- forecasters
+
+
+class AbstractTeacherForcingForecaster(AbstractForecaster):
+    """A latent RNN trained by :func:`train`; a subclass supplies the model.
+
+    The fitted params are an ``eqx.Module`` with ``A`` (its dtype is the model's),
+    ``step(z) -> z'`` (the latent map) and ``init_state(x) -> z`` (the latent state of an
+    observation). ``fit`` trains them on the float32 data; ``forecast`` infers the latent
+    state at the end of the context by teacher forcing through its last ``min_context``
+    rows (every ``tau`` steps, :func:`warm_start`) and then runs the model freely,
+    reading the observed units.
+    """
+
+    @abc.abstractmethod
+    def init_params(self, key, n_obs: int) -> Any:
+        """The initial params for data of dimension ``n_obs``."""
+
+    @abc.abstractmethod
+    def train_config(self) -> TrainConfig:
+        """The :class:`TrainConfig` built from the hyperparameters."""
+
+    @abc.abstractmethod
+    def regulariser(self, params) -> jax.Array:
+        """The penalty added to the training loss (a scalar)."""
+
+    def fit_with_history(self, key, series):
+        """Fit and also return the per-batch losses and α: ``(params, losses, alphas)``."""
+        data = series.astype(jnp.float32)
+        k_init, k_train = jax.random.split(key)
+        params = self.init_params(k_init, data.shape[-1])
+        return train(
+            k_train,
+            params,
+            data,
+            self.train_config(),
+            step_fn=lambda p, z: p.step(z),
+            init_fn=lambda p, x: p.init_state(x),
+            regulariser=self.regulariser,
+        )
+
+    def fit(self, key, train):
+        params, _, _ = self.fit_with_history(key, train)
+        return params
+
+    def forecast(self, fitted, context, steps: int):
+        xs = context[-self.min_context :].astype(fitted.A.dtype)
+        z = warm_start(fitted.step, fitted.init_state(xs[0]), xs, self.train_config().tau)
+        zs = free_rollout(fitted.step, z, steps)
+        return zs[:, : context.shape[-1]].astype(context.dtype)
