@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUITE ?= default
 JOBS ?= 2
-OUT ?= results
+OUT ?= results/$(SUITE)
 export CHAOSBENCH_CACHE ?= $(CURDIR)/.cache
 
 .PHONY: install bench bench-smoke test test-browser test-slow lint systems perf perf-systems clean
@@ -23,8 +23,8 @@ bench: $(STAMP)
 	$(BIN)/chaosbench leaderboard --out $(OUT)
 
 bench-smoke: $(STAMP)
-	$(BIN)/chaosbench run --suite smoke --out $(OUT)/smoke
-	$(BIN)/chaosbench leaderboard --out $(OUT)/smoke
+	$(BIN)/chaosbench run --suite smoke --out results/smoke
+	$(BIN)/chaosbench leaderboard --out results/smoke
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -174,8 +174,9 @@ def score_forecasts(
         row[m.column] = float(np.median(values))
     long_ok = not diverged(np.asarray(z_long, dtype=float))
     row["long_run"] = STABLE if long_ok else DIVERGED
-    long_forecast = jnp.asarray(data.denormalise(z_long))
-    long_truth = jnp.asarray(data.long)
+    if long_ok:
+        long_forecast = jnp.asarray(data.denormalise(z_long))
+        long_truth = jnp.asarray(data.long)
     for m in (m for m in metrics if m.kind == "long"):
         row[m.column] = float(m.fn(long_forecast, long_truth, scoring)) if long_ok else m.failure
     if lyap is not None:

@@ -55,6 +55,9 @@ SUITES: dict[str, Suite] = {
         forecasters=ALL,
         seeds=2,
     ),
+    # The committed headline: every system that passes the chaos check × every forecaster,
+    # the data-rich task, two seeds (`make bench SUITE=catalogue`, run in shards).
+    "catalogue": Suite("catalogue", systems=ALL, forecasters=ALL, tasks=("rich",), seeds=2),
     "full": Suite(
         "full", systems=ALL, forecasters=ALL, tasks=("rich", "limited", "noisy"), seeds=5
     ),

@@ -10,13 +10,25 @@ import shutil
 
 import pytest
 import reliability_helpers
-from reliability_helpers import SUITES, assert_same_rows, read_rows, subprocess_env
+from reliability_helpers import (
+    SUITES,
+    assert_same_rows,
+    chaosbench_command,
+    read_rows,
+    subprocess_env,
+    tiny_suite,
+)
 
 from chaosbench import _runner
 from chaosbench._cli import main
 
 plugins = pytest.fixture(scope="module")(reliability_helpers.plugins)
 reference = pytest.fixture(scope="module")(reliability_helpers.reference)
+
+
+ESN_SMOKE = tiny_suite(
+    "esn_smoke", forecasters=("esn",), systems=("lorenz63", "rossler", "lorenz96"), seeds=2
+)
 
 
 def run_cli(*args):
@@ -107,6 +119,7 @@ def test_ray_backend_equals_the_local_backend(tmp_path, plugins):
     suite = SUITES["tiny"]
     local = tmp_path / "local"
     _runner.run(suite, local, progress=False, log=lambda m: None)
+    _runner.run(ESN_SMOKE, local, progress=False, log=lambda m: None)
     ray.init(
         num_cpus=1,
         _node_ip_address="127.0.0.1",
@@ -118,7 +131,42 @@ def test_ray_backend_equals_the_local_backend(tmp_path, plugins):
         summary = _runner.run(
             suite, tmp_path / "ray", backend="ray", progress=False, log=lambda m: None
         )
+        esn = _runner.run(
+            ESN_SMOKE, tmp_path / "ray", backend="ray", progress=False, log=lambda m: None
+        )
+        summary.done += esn.done
+        summary.errors += esn.errors
     finally:
         ray.shutdown()
-    assert summary.done == 4 and summary.errors == 0
+    assert summary.done == 4 + 6 and summary.errors == 0
     assert_same_rows(read_rows(tmp_path / "ray"), read_rows(local))
+
+
+def test_a_seed_row_does_not_depend_on_its_group_or_the_core_count(tmp_path, plugins):
+    """Seed 0 of the ESN fitted alone, beside seed 1, and in a process pinned to one core
+    (`taskset`): the same bits (XLA's and OpenBLAS's thread counts are fixed)."""
+    import dataclasses
+    import shutil
+    import subprocess
+
+    suite = dataclasses.replace(ESN_SMOKE, systems=("lorenz63",))
+    _runner.run(suite, tmp_path / "two", progress=False, log=lambda m: None)
+    one = dataclasses.replace(suite, seeds=1)
+    _runner.run(one, tmp_path / "one", progress=False, log=lambda m: None)
+    two, single = read_rows(tmp_path / "two"), read_rows(tmp_path / "one")
+    assert len(two) == 2 and len(single) == 1
+    (run_id,) = single
+    assert_same_rows(single, {run_id: two[run_id]})
+    if shutil.which("taskset") is None:
+        pytest.skip("taskset (util-linux) is not installed")
+    env = subprocess_env(tmp_path)
+    code = [
+        *chaosbench_command("run", "--suite", "tiny", "--forecasters", "esn", "--seeds", "1"),
+        "--out",
+        str(tmp_path / "pinned"),
+        "--no-progress",
+    ]
+    done = subprocess.run(["taskset", "-c", "0", *code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    pinned = read_rows(tmp_path / "pinned")
+    assert_same_rows(pinned, single)
