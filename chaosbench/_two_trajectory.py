@@ -332,6 +332,7 @@ def system_lyapunov(
     d0: float,
     settings: IntegratorSettings = IntegratorSettings(),
     key: Key | None = None,
+    weights: Array | None = None,
 ) -> TwoTrajectoryResult:
     """λ_max of a system from two nearby trajectories integrated with diffrax (no
     tangent dynamics): right where the vector field jumps, where the linearised flow
@@ -350,6 +351,10 @@ def system_lyapunov(
     - `d0`: the separation in the system's units (e.g. 1e-8 × the attractor's std).
     - `settings`: integrator settings; tolerances well below `d0` relative to the state.
     - `key`: direction of the first perturbation (default key 0).
+    - `weights`: `(dim,)` weights of the coordinates in the perturbation and the norm
+      (default all 1). Give 0 to a clock (a coordinate with constant velocity, such as
+      a forcing phase θ̇ = w): it is neutral, and once it is large its rounding (one ulp
+      of θ = 1e9 is 1e-7) would read as separation.
 
     **Returns:** a :class:`TwoTrajectoryResult`; `exponent` per unit time.
     """
@@ -364,21 +369,23 @@ def system_lyapunov(
     pair = _Pair(system, dim)
     t_segment = jnp.asarray(t_segment, dtype)
     key = jax.random.PRNGKey(0) if key is None else key
-    direction = jax.random.normal(key, (dim,), dtype=dtype)
+    weights = jnp.ones(dim, dtype) if weights is None else jnp.asarray(weights, dtype)
+    direction = jax.random.normal(key, (dim,), dtype=dtype) * weights
     d0 = jnp.asarray(d0, dtype)
 
     def segment(carry, _):
         t, ref, pert = carry
         state = advance(pair, jnp.concatenate([ref, pert]), t, t_segment, settings)
         ref, pert = state[:dim], state[dim:]
-        delta = pert - ref
-        d = jnp.linalg.norm(delta)
+        delta = (pert - ref) * (weights != 0)
+        d = jnp.linalg.norm(delta * weights)
         scale = jnp.where(d > 0, d0 / d, 1.0)
         finite = jnp.all(jnp.isfinite(state))
         out = (jnp.log(d / d0), finite, jnp.max(jnp.abs(ref)))
         return (t + t_segment, ref, ref + delta * scale), out
 
-    init = (jnp.zeros((), dtype), y0, y0 + direction * d0 / jnp.linalg.norm(direction))
+    y1 = y0 + direction * d0 / jnp.linalg.norm(direction * weights)
+    init = (jnp.zeros((), dtype), y0, y1)
     _, (logs, finite, max_abs) = jax.lax.scan(segment, init, None, length=m + n)
     exponent = jnp.sum(logs[m:]) / (n * t_segment)
     exponent = jnp.where(jnp.all(finite), exponent, jnp.nan)
@@ -394,6 +401,7 @@ def system_lyapunov_batch(
     transient_segments: int,
     d0: float,
     settings: IntegratorSettings = IntegratorSettings(),
+    weights: Array | None = None,
 ) -> TwoTrajectoryResult:
     """:func:`system_lyapunov` from a batch of on-attractor states `(batch, dim)`, one
     compiled program (results batched along axis 0)."""
@@ -405,11 +413,12 @@ def system_lyapunov_batch(
         int(transient_segments),
         jnp.asarray(d0, jnp.float64),
         settings,
+        None if weights is None else jnp.asarray(weights, jnp.float64),
     )
 
 
 @eqx.filter_jit
-def _system_batch(system, y0s, t_segment, n, m, d0, settings):
+def _system_batch(system, y0s, t_segment, n, m, d0, settings, weights):
     return jax.vmap(
         lambda y: system_lyapunov(
             system,
@@ -419,6 +428,7 @@ def _system_batch(system, y0s, t_segment, n, m, d0, settings):
             transient_segments=m,
             d0=d0,
             settings=settings,
+            weights=weights,
         )
     )(y0s)
 

@@ -64,10 +64,13 @@ def _true_flow_estimates(system_id, starts, total_lyapunov_times, transient=10):
 
 
 def test_true_lorenz_flow_gives_its_lyapunov_exponent():
-    result, _ = _true_flow_estimates("lorenz63-v1", starts=2, total_lyapunov_times=64)
+    result, _ = _true_flow_estimates("lorenz63-v1", starts=4, total_lyapunov_times=64)
     exponents = np.asarray(result.exponent)
-    # Each start within 5 % of the literature value: 64 t_λ gives a spread of ≈ 1.5 %.
-    np.testing.assert_allclose(exponents, LORENZ_LAMBDA, rtol=0.05)
+    # Finite-time exponents of Lorenz-63 spread by ≈ 1.3 % over 300 t_λ (facts table and
+    # benchmarks/two_trajectory_systems.py), so ≈ 2.9 % over 64 t_λ for one start and
+    # ≈ 1.5 % for the mean of four: 5 % is more than 3 standard errors.
+    np.testing.assert_allclose(exponents.mean(), LORENZ_LAMBDA, rtol=0.05)
+    np.testing.assert_allclose(exponents, LORENZ_LAMBDA, rtol=0.15)
     # Segments of one t_λ: the separation stays far inside the linear regime.
     assert float(result.log_growth.max()) < 8.0
 
@@ -180,12 +183,25 @@ def test_schedule_covers_context_and_counts_lyapunov_times():
 
 @pytest.mark.slow
 def test_system_lyapunov_lorenz_two_trajectories():
+    # Three starts over 300 t.u. (270 t_λ) each: the mean has a standard error ≈ 1 %.
     system = cb.get_system("lorenz63-v1")
-    y0 = jnp.asarray(system.initial_condition)[None]
+    y0 = np.asarray(system.initial_condition)
+    y0s = jnp.asarray(y0 + 1e-3 * np.random.default_rng(0).standard_normal((3, 3)))
     result = system_lyapunov_batch(
-        system, y0, t_segment=1.0, n_segments=150, transient_segments=10, d0=1e-7
+        system, y0s, t_segment=1.0, n_segments=300, transient_segments=20, d0=1e-7
     )
-    np.testing.assert_allclose(float(result.exponent[0]), LORENZ_LAMBDA, rtol=0.05)
+    np.testing.assert_allclose(float(np.mean(result.exponent)), LORENZ_LAMBDA, rtol=0.05)
+    # A clock-free system with weights all 1 is the same estimate.
+    again = system_lyapunov_batch(
+        system,
+        y0s,
+        t_segment=1.0,
+        n_segments=300,
+        transient_segments=20,
+        d0=1e-7,
+        weights=jnp.ones(3),
+    )
+    np.testing.assert_array_equal(np.asarray(again.exponent), np.asarray(result.exponent))
 
 
 def test_system_lyapunov_refuses_bad_schedule():
