@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from chaosbench._rows import STAMP_COLUMNS
+
 PERF_CSV = Path(__file__).resolve().parent.parent / "results" / "perf.csv"
 COLUMNS = [
     "benchmark",
@@ -37,13 +39,7 @@ COLUMNS = [
     "compile_seconds",
     "compile_share",
     "date",
-    "chaosbench_version",
-    "git_commit",
-    "suite",
-    "suite_hash",
-    "jax_version",
-    "device",
-    "python",
+    *STAMP_COLUMNS,  # the row schema's stamp (chaosbench._rows)
 ]
 KEY = ["benchmark", "what"]
 

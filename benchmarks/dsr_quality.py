@@ -42,7 +42,7 @@ import chaosbench as cb  # noqa: E402
 import forecasters  # noqa: E402, F401
 import metrics  # noqa: E402, F401
 import systems  # noqa: E402, F401
-from chaosbench._evaluate import fit_seeds, forecast_windows  # noqa: E402
+from chaosbench import fit_seeds, forecast_windows  # noqa: E402
 from forecasters._alrnn import ALRNN  # noqa: E402
 from forecasters._plrnn import ShPLRNNGTF  # noqa: E402
 from metrics._attractor import hellinger_spectrum_distance, state_space_divergence  # noqa: E402

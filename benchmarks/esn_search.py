@@ -20,7 +20,7 @@ import chaosbench as cb  # noqa: E402
 import forecasters  # noqa: E402, F401
 import metrics  # noqa: E402, F401
 import systems  # noqa: E402, F401
-from chaosbench._evaluate import fit_seeds  # noqa: E402
+from chaosbench import fit_seeds  # noqa: E402
 
 SEEDS = [0, 1, 2]
 

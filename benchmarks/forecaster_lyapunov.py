@@ -23,8 +23,7 @@ import jax.numpy as jnp
 import chaosbench as cb
 import forecasters  # noqa: F401
 import systems  # noqa: F401
-from chaosbench._cache import enable_compilation_cache
-from chaosbench._evaluate import fit_seeds, forecast_windows
+from chaosbench import enable_compilation_cache, fit_seeds, forecast_windows
 from chaosbench._two_trajectory import (
     forecaster_lyapunov,
     lyapunov_schedule,

@@ -42,7 +42,7 @@ from _perf_io import PERF_CSV, record
 from scipy.integrate import solve_ivp
 
 import chaosbench as cb
-from chaosbench._plugins import load_plugins
+from chaosbench import load_plugins
 
 N_ICS = 16
 N_POINTS = 10_000

@@ -29,8 +29,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 import chaosbench as cb
-from chaosbench._cache import enable_compilation_cache
-from chaosbench._plugins import load_plugins
+from chaosbench import enable_compilation_cache, load_plugins
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _perf_io import record  # noqa: E402

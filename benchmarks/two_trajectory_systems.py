@@ -31,7 +31,7 @@ import numpy as np
 
 import chaosbench as cb
 import systems  # noqa: F401  (fills the registry)
-from chaosbench._cache import enable_compilation_cache
+from chaosbench import enable_compilation_cache
 from chaosbench._integrate import IntegratorSettings, advance_batch, sample_batch
 from chaosbench._lyapunov import dominant_period
 from chaosbench._two_trajectory import system_lyapunov_batch

@@ -105,6 +105,7 @@ def register_metric(
     direction: Literal["higher", "lower"],
     kind: Literal["short", "long", "lyapunov"],
     failure: float | None = None,
+    reference: float | None = None,
 ) -> Callable[[MetricFn], MetricFn]:
     """Decorator registering ``fn(forecast, truth, facts) -> scalar`` as a metric.
 
@@ -124,7 +125,7 @@ def register_metric(
         failure = 0.0 if direction == "higher" else math.inf
 
     def decorator(fn: MetricFn) -> MetricFn:
-        metrics.register(id_)(Metric(id_, fn, direction, kind, failure))
+        metrics.register(id_)(Metric(id_, fn, direction, kind, failure, reference))
         return fn
 
     return decorator

@@ -32,7 +32,7 @@ import pandas as pd
 
 from ._cache import atomic_write_text
 from ._markdown import render_markdown
-from ._rows import DIVERGED, FAILURES, STAMP_COLUMNS, TIMING_COLUMNS
+from ._rows import DIVERGED, FAILURES, HEADLINE, STAMP_COLUMNS, TIMING_COLUMNS
 from ._rows import metric_columns as _metric_columns
 from ._statistics import bootstrap_ci, hierarchical_bootstrap_ci, median, quantile
 
@@ -41,7 +41,6 @@ TIMING = list(TIMING_COLUMNS)
 STAMP_KEYS = STAMP_COLUMNS
 FLOAT_FORMAT = "%.6g"
 # The headline score (short-term skill) and the long-term columns that stand beside it.
-HEADLINE = "vpt_lyap"
 LONG_TERM = ("d_stsp", "d_h", "lyap_rel_error")
 
 

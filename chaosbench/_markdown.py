@@ -11,9 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._rows import HEADLINE
 from ._statistics import BOOTSTRAP_SAMPLES
-
-HEADLINE = "vpt_lyap"
 
 
 def fmt(value, digits: int = 3) -> str:

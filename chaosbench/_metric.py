@@ -45,7 +45,8 @@ class Metric:
     - `kind`: ``"short"`` scores a test window's forecast (the evaluator takes the median
       over windows); ``"long"`` scores a long free-running rollout against a long truth;
       ``"lyapunov"`` scores the forecaster's own largest Lyapunov exponent against λ_max.
-    - `failure`: the score a failed (diverged) forecast gets.
+    - `failure`: the score a failed forecast gets.
+    - `reference`: a level figures draw beside the metric (the VPT's error threshold), if any.
     """
 
     id: str
@@ -53,6 +54,7 @@ class Metric:
     direction: Literal["higher", "lower"]
     kind: Literal["short", "long", "lyapunov"]
     failure: float
+    reference: float | None = None
 
     @property
     def column(self) -> str:

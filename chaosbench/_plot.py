@@ -9,8 +9,9 @@
   the true long trajectory.
 
 The last three need forecasts, which rows do not hold: the forecaster is refitted through
-the public API (facts, the run's protocol, the dataset, ``fit_seeds``,
-``forecast_windows``) exactly as the runner scores it, for one seed. Every figure carries
+the evaluator's functions (facts, the run's protocol, the dataset, ``fit_seed``,
+``forecast_windows``, ``blow_up_to_inf``) exactly as the runner scores it, for one seed,
+and each window's VPT is the registered headline metric's (one scoring path). Every figure carries
 the run's stamp in its footer.
 """
 
@@ -20,6 +21,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
@@ -28,13 +30,14 @@ from matplotlib.figure import Figure
 
 from . import _api
 from ._dataset import Dataset, make_dataset
-from ._evaluate import fit_seeds, forecast_windows
+from ._evaluate import blow_up_to_inf, fit_seed, forecast_windows
 from ._facts import get_facts
 from ._leaderboard import collect_stamp, load_rows
+from ._metric import ScoringFacts
 from ._protocol import TASKS, Protocol
+from ._rows import HEADLINE
 from ._suite import SUITES
 
-VPT_THRESHOLD = 0.5  # as metrics/_short_term.py (the core does not import plug-ins)
 DPI = 120
 
 
@@ -43,8 +46,9 @@ class Refit:
     """One forecaster refitted on one dataset: window forecasts and the long free run."""
 
     forecaster: str
-    windows: np.ndarray  # (n_test, horizon, dim), physical units, non-finite → NaN
-    long: np.ndarray  # (n_long, dim)
+    windows: np.ndarray  # (n_test, horizon, dim), physical units, +inf after a blow-up
+    long: np.ndarray  # (n_long, dim), non-finite → NaN
+    vpt: np.ndarray  # (n_test,): each window's score by the registered headline metric
 
 
 def _new_figure(width: float, height: float) -> Figure:
@@ -144,20 +148,33 @@ def dataset_for(system_id: str, task: str, protocol: Protocol) -> tuple[Dataset,
     return make_dataset(protocol.dataset_spec(system, facts, TASKS[task])), facts
 
 
-def refit(forecaster_id: str, data: Dataset, seed: int) -> Refit:
-    """Fit ``forecaster_id`` for ``seed`` as the runner does; forecast windows and long run."""
+def _scoring(data: Dataset, facts: dict) -> ScoringFacts:
+    return ScoringFacts(
+        dt=jnp.asarray(data.spec.dt),
+        max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        mean=jnp.asarray(data.mean),
+        std=jnp.asarray(data.std),
+    )
+
+
+def refit(forecaster_id: str, data: Dataset, seed: int, facts: dict) -> Refit:
+    """Fit ``forecaster_id`` for ``seed`` as the runner does (the evaluator's own
+    functions); forecast windows and long run; score each window by the registered
+    headline metric, as the runner scores it."""
     forecaster = _api.forecasters.get(forecaster_id)()
     train = jnp.asarray(data.normalise(data.train))
     contexts = jnp.asarray(data.normalise(data.contexts))
-    (fitted,), _ = fit_seeds(forecaster, train, [seed])
+    fitted = fit_seed(forecaster, train, seed)
     z_windows = np.asarray(forecast_windows(forecaster, fitted, contexts, data.spec.horizon))
     z_long = np.asarray(forecast_windows(forecaster, fitted, contexts[:1], data.spec.n_long))[0]
-
-    def physical(z):
-        x = np.asarray(data.denormalise(z), dtype=float)
-        return np.where(np.isfinite(x), x, np.nan)
-
-    return Refit(forecaster_id, physical(z_windows), physical(z_long))
+    windows = np.asarray(data.denormalise(blow_up_to_inf(z_windows)), dtype=float)
+    headline = _api.metrics.get(HEADLINE)
+    vpt = jax.vmap(headline.fn, in_axes=(0, 0, None))(
+        jnp.asarray(windows), jnp.asarray(data.truths), _scoring(data, facts)
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        long = np.asarray(data.denormalise(z_long), dtype=float)
+    return Refit(forecaster_id, windows, np.where(np.isfinite(long), long, np.nan), np.asarray(vpt))
 
 
 def normalised_errors(windows: np.ndarray, data: Dataset) -> np.ndarray:
@@ -183,7 +200,6 @@ def error_growth(
     ax = fig.subplots()
     for fit in fits:
         errors = normalised_errors(fit.windows, data)
-        errors = np.where(np.isnan(errors), np.inf, errors)  # a NaN forecast has failed
         with np.errstate(invalid="ignore"):
             mid = np.quantile(errors, 0.5, axis=0)
             low = np.quantile(errors, 0.25, axis=0)
@@ -199,7 +215,9 @@ def error_growth(
             lw=0,
         )
         ax.plot([], [], color=colour, lw=1.5, label=_short(fit.forecaster))
-    ax.axhline(VPT_THRESHOLD, color="k", ls="--", lw=0.8, label=f"VPT threshold {VPT_THRESHOLD}")
+    threshold = _api.metrics.get(HEADLINE).reference
+    if threshold is not None:
+        ax.axhline(threshold, color="k", ls="--", lw=0.8, label=f"VPT threshold {threshold:g}")
     ax.set_yscale("log")
     ax.set_xlim(0, t[-1])
     ax.set_xlabel("time (Lyapunov times)")
@@ -214,11 +232,6 @@ def error_growth(
     return _save(fig, path)
 
 
-def _window_vpt(error: np.ndarray, t: np.ndarray) -> float:
-    exceeded = ~(error <= VPT_THRESHOLD)
-    return float(t[np.argmax(exceeded)] - t[0]) if exceeded.any() else float(t[-1])
-
-
 def forecast_panel(
     fit: Refit,
     data: Dataset,
@@ -230,9 +243,8 @@ def forecast_panel(
 ) -> Path:
     t = _lyapunov_axis(data.spec.horizon, data, facts)
     truth = data.truths[window]
-    forecast = fit.windows[window]
-    e = normalised_errors(fit.windows, data)[window]
-    vpt = _window_vpt(e, t)
+    forecast = np.where(np.isfinite(fit.windows[window]), fit.windows[window], np.nan)
+    vpt = float(fit.vpt[window])
     shown = min(len(t), int(np.searchsorted(t, max(10.0, 2.5 * vpt))) + 1)
     dims = min(truth.shape[1], 3)
     fig = _new_figure(7.5, 1.9 * dims + 1.0)
@@ -334,7 +346,7 @@ def plot(
     for forecaster_id in forecaster_ids:
         log(f"refitting {forecaster_id} on {system_id} ({task}, seed {seed})")
         try:
-            fits.append(refit(forecaster_id, data, seed))
+            fits.append(refit(forecaster_id, data, seed, facts))
         except Exception as error:  # noqa: BLE001 - one failing forecaster skips its figures
             log(f"  skipped {forecaster_id}: {type(error).__name__}: {error}")
     if not fits:

@@ -55,6 +55,10 @@ STAMP_COLUMNS = (
 # Diagnostics stored with a failure row; like the stamp, not part of the result.
 DIAGNOSTIC_COLUMNS = ("traceback",)
 
+# The headline metric's column: the short-term score the leaderboard orders by. The one
+# place the core names a metric (it is registered by the ``metrics`` package).
+HEADLINE = "vpt_lyap"
+
 OK = "ok"
 FAILURES = ("error", "timeout", "oom")
 STABLE, DIVERGED = "stable", "diverged"

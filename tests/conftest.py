@@ -16,6 +16,6 @@ import chaosbench  # noqa: E402, F401
 import forecasters  # noqa: E402, F401
 import metrics  # noqa: E402, F401
 import systems  # noqa: E402, F401
-from chaosbench._cache import enable_compilation_cache  # noqa: E402
+from chaosbench import enable_compilation_cache  # noqa: E402
 
 enable_compilation_cache()

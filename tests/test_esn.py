@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from chaosbench._evaluate import fit_seeds
+from chaosbench import fit_seeds
 from forecasters._esn import ESN, TunedESN
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench._evaluate import fit_seeds, forecast_windows
+from chaosbench import fit_seeds, forecast_windows
 from helpers import all_forecasters, small_lorenz_dataset
 
 
@@ -99,7 +99,7 @@ class _WrongShape(cb.AbstractForecaster):
 
 def test_wrong_output_shape_is_named(small):
     data, facts = small
-    from chaosbench._evaluate import ForecastShapeError
+    from chaosbench import ForecastShapeError
 
     with pytest.raises(ForecastShapeError, match=r"must return \(steps, dim\)"):
         cb.score(_WrongShape(), data, facts, [0], [cb.get_metric("vpt_lyap")])

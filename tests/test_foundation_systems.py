@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench._protocol import sampling_interval
+from chaosbench import sampling_interval
 from helpers import FOUNDATION_SYSTEMS
 
 

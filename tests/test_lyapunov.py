@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench._facts import kaplan_yorke_dimension
+from chaosbench import kaplan_yorke_dimension
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import chaosbench as cb
-from chaosbench._evaluate import fit_seeds
+from chaosbench import fit_seeds
 
 
 def _circle(n=400):

@@ -217,7 +217,10 @@ def test_non_chaotic_system_is_refused_from_computed_facts(tmp_path, monkeypatch
     [
         (["--seeds", "-1"], "--seeds must be a positive integer, got -1"),
         (["--seeds", "0"], "--seeds must be a positive integer, got 0"),
-        (["--suite", "nope"], "unknown suite 'nope'; known suites: smoke, default, full"),
+        (
+            ["--suite", "nope"],
+            "unknown suite 'nope'; known suites: smoke, default, catalogue, full",
+        ),
         (["--shard", "4/3"], "--shard 4/3: K must be between 1 and N"),
         (["--shard", "0/3"], "--shard 0/3: K must be between 1 and N"),
         (["--shard", "two/3"], "--shard must look like K/N (e.g. 2/8)"),
@@ -551,15 +554,15 @@ def test_hanging_forecaster_times_out_and_the_run_goes_on(tmp_path, monkeypatch,
 
 def test_lock_of_a_live_run_is_respected_and_a_dead_ones_taken_over(tmp_path):
     path = tmp_path / "locks" / "g.lock"
-    first = _runner._Lock(path)
+    first = _runner.Lock(path)
     assert first.acquire() and path.read_text().startswith(str(os.getpid()))
-    assert not _runner._Lock(path).acquire()  # held by a live process (this one)
+    assert not _runner.Lock(path).acquire()  # held by a live process (this one)
     first.release()
     assert not path.exists()
     dead = subprocess.Popen(["true"])
     dead.wait()
     path.write_text(f"{dead.pid} {os.uname().nodename}")
-    second = _runner._Lock(path)
+    second = _runner.Lock(path)
     assert second.acquire()  # the owner is gone: taken over
     second.release()
     assert not path.exists() and not list(path.parent.glob(".*"))  # no temporary files

@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 
 import chaosbench as cb
-from chaosbench import _facts
-from chaosbench._protocol import sampling_interval
+from chaosbench import _facts, sampling_interval
 from chaosbench._validate import verdict
 from helpers import all_systems, dysts_catalogue
 
