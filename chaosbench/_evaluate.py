@@ -180,7 +180,8 @@ def score_forecasts(
     for m in (m for m in metrics if m.kind == "long"):
         row[m.column] = float(m.fn(long_forecast, long_truth, scoring)) if long_ok else m.failure
     if lyap is not None:
-        usable = long_ok and np.isfinite(lyap)
+        # −inf is an answer (the forecast ignores its context), NaN is not (a run blew up)
+        usable = long_ok and not np.isnan(lyap)
         row["lyap"] = float(lyap) if usable else float("nan")
         for m in (m for m in metrics if m.kind == "lyapunov"):
             value = m.fn(jnp.asarray(lyap), scoring.max_lyapunov, scoring) if usable else m.failure
