@@ -34,7 +34,7 @@ import systems  # noqa: F401  (fills the registry)
 from chaosbench import enable_compilation_cache
 from chaosbench._integrate import IntegratorSettings, advance_batch, sample_batch
 from chaosbench._lyapunov import dominant_period
-from chaosbench._two_trajectory import system_lyapunov_batch
+from chaosbench._system_two_trajectory import system_lyapunov_batch
 
 SYSTEMS = (
     "lorenz63-v1",

@@ -67,9 +67,9 @@ from ._stepped import AbstractSteppedSystem as AbstractSteppedSystem
 from ._suite import SUITES as SUITES
 from ._suite import Suite as Suite
 from ._system import AbstractSystem as AbstractSystem
+from ._system_two_trajectory import system_lyapunov as system_lyapunov
+from ._system_two_trajectory import system_lyapunov_batch as system_lyapunov_batch
 from ._two_trajectory import forecaster_lyapunov as forecaster_lyapunov
 from ._two_trajectory import lyapunov_schedule as lyapunov_schedule
-from ._two_trajectory import system_lyapunov as system_lyapunov
-from ._two_trajectory import system_lyapunov_batch as system_lyapunov_batch
 from ._two_trajectory import two_trajectory_lyapunov as two_trajectory_lyapunov
 from ._version import __version__ as __version__

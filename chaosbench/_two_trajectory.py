@@ -13,7 +13,8 @@ No tangent dynamics are needed, so the same algorithm serves
   (:func:`forecaster_lyapunov`, built on :func:`two_trajectory_lyapunov`), and
 - a *system* whose vector field jumps (a ``sign`` term: ``sprott_more-v1``,
   ``stick_slip_oscillator-v2``), where exponents of the linearised flow miss the jump's
-  saltation matrix and come out wrong (:func:`system_lyapunov`).
+  saltation matrix and come out wrong
+  (:func:`chaosbench._system_two_trajectory.system_lyapunov`).
 
 **The state of a forecaster is its context window.** ``forecast(fitted, context, steps)``
 rebuilds whatever hidden state the model has (a reservoir, an RNN, a delay embedding,
@@ -68,10 +69,7 @@ import jax
 import jax.numpy as jnp
 
 from ._forecaster import AbstractForecaster
-from ._integrate import IntegratorSettings, advance
-from ._stepped import AbstractSteppedSystem
-from ._system import AbstractSystem
-from ._types import Array, Key, State, Trajectory
+from ._types import Array, Key, Trajectory
 
 #: The free run counts as diverged beyond this many training stds (as in the evaluator).
 EXPLODE_FACTOR = 100.0
@@ -302,143 +300,3 @@ def forecaster_lyapunov(
     if not float(result.max_abs) <= explode_factor:  # NaN compares False: diverged
         return float("nan")
     return float(result.exponent)
-
-
-class _Pair(AbstractSystem):
-    """Two copies of a system as one ODE state, so that both share the solver's steps
-    (their integration errors then differ by O(separation · tolerance), not O(tolerance))."""
-
-    system: AbstractSystem
-    dim: int = eqx.field(static=True)
-    default_initial_condition = ()
-    citation = "internal: two copies of another system"
-
-    @property
-    def dt_hint(self):  # type: ignore[override]
-        return self.system.dt_hint
-
-    def vector_field(self, t, state, args):
-        f = lambda y: self.system.vector_field(t, y, args)
-        return jax.vmap(f)(state.reshape(2, self.dim)).reshape(-1)
-
-
-def system_lyapunov(
-    system: AbstractSystem,
-    y0: State,
-    *,
-    t_segment: float,
-    n_segments: int,
-    transient_segments: int,
-    d0: float,
-    settings: IntegratorSettings = IntegratorSettings(),
-    key: Key | None = None,
-    weights: Array | None = None,
-) -> TwoTrajectoryResult:
-    """λ_max of a system from two nearby trajectories integrated with diffrax (no
-    tangent dynamics): right where the vector field jumps, where the linearised flow
-    misses the saltation at the switching surface. Jittable and vmappable over `y0`.
-
-    The two states are integrated as one ODE (both take the same adaptive steps), the
-    separation is the Euclidean distance of the states, renormalised to `d0` every
-    `t_segment`.
-
-    **Arguments:**
-
-    - `system`: an ODE system (not a stepped one: use its tangent-space spectrum).
-    - `y0`: an on-attractor state `(dim,)`.
-    - `t_segment`: time between renormalisations (about one Lyapunov time).
-    - `n_segments`, `transient_segments`: averaged and discarded segments.
-    - `d0`: the separation in the system's units (e.g. 1e-8 × the attractor's std).
-    - `settings`: integrator settings; tolerances well below `d0` relative to the state.
-    - `key`: direction of the first perturbation (default key 0).
-    - `weights`: `(dim,)` weights of the coordinates in the perturbation and the norm
-      (default all 1). Give 0 to a clock (a coordinate with constant velocity, such as
-      a forcing phase θ̇ = w): it is neutral, and once it is large its rounding (one ulp
-      of θ = 1e9 is 1e-7) would read as separation.
-
-    **Returns:** a :class:`TwoTrajectoryResult`; `exponent` per unit time.
-    """
-    if isinstance(system, AbstractSteppedSystem):
-        raise TypeError(
-            f"{system.id or type(system).__name__} is a stepped system (its state is not "
-            "the observed vector): use lyapunov_spectrum, which linearises its step map"
-        )
-    _check_schedule(1, n_segments, transient_segments, d0, t_segment)
-    m, n = int(transient_segments), int(n_segments)
-    dim, dtype = y0.shape[0], y0.dtype
-    pair = _Pair(system, dim)
-    t_segment = jnp.asarray(t_segment, dtype)
-    key = jax.random.PRNGKey(0) if key is None else key
-    weights = jnp.ones(dim, dtype) if weights is None else jnp.asarray(weights, dtype)
-    direction = jax.random.normal(key, (dim,), dtype=dtype) * weights
-    d0 = jnp.asarray(d0, dtype)
-
-    def segment(carry, _):
-        t, ref, pert = carry
-        state = advance(pair, jnp.concatenate([ref, pert]), t, t_segment, settings)
-        ref, pert = state[:dim], state[dim:]
-        delta = (pert - ref) * (weights != 0)
-        d = jnp.linalg.norm(delta * weights)
-        scale = jnp.where(d > 0, d0 / d, 1.0)
-        finite = jnp.all(jnp.isfinite(state))
-        out = (jnp.log(d / d0), finite, jnp.max(jnp.abs(ref)))
-        return (t + t_segment, ref, ref + delta * scale), out
-
-    y1 = y0 + direction * d0 / jnp.linalg.norm(direction * weights)
-    init = (jnp.zeros((), dtype), y0, y1)
-    _, (logs, finite, max_abs) = jax.lax.scan(segment, init, None, length=m + n)
-    exponent = jnp.sum(logs[m:]) / (n * t_segment)
-    exponent = jnp.where(jnp.all(finite), exponent, jnp.nan)
-    return TwoTrajectoryResult(exponent, logs, jnp.max(max_abs))
-
-
-def system_lyapunov_batch(
-    system: AbstractSystem,
-    y0s: Array,
-    *,
-    t_segment: float,
-    n_segments: int,
-    transient_segments: int,
-    d0: float,
-    settings: IntegratorSettings = IntegratorSettings(),
-    weights: Array | None = None,
-) -> TwoTrajectoryResult:
-    """:func:`system_lyapunov` from a batch of on-attractor states `(batch, dim)`, one
-    compiled program (results batched along axis 0)."""
-    return _system_batch(
-        system,
-        jnp.asarray(y0s, jnp.float64),
-        jnp.asarray(t_segment, jnp.float64),
-        int(n_segments),
-        int(transient_segments),
-        jnp.asarray(d0, jnp.float64),
-        settings,
-        None if weights is None else jnp.asarray(weights, jnp.float64),
-    )
-
-
-@eqx.filter_jit
-def _system_batch(system, y0s, t_segment, n, m, d0, settings, weights):
-    return jax.vmap(
-        lambda y: system_lyapunov(
-            system,
-            y,
-            t_segment=t_segment,
-            n_segments=n,
-            transient_segments=m,
-            d0=d0,
-            settings=settings,
-            weights=weights,
-        )
-    )(y0s)
-
-
-__all__ = [
-    "TwoTrajectoryResult",
-    "forecaster_lyapunov",
-    "lyapunov_schedule",
-    "system_lyapunov",
-    "system_lyapunov_batch",
-    "two_trajectory_lyapunov",
-    "working_precision_d0",
-]

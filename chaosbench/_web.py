@@ -25,6 +25,10 @@ Query parameters select a view (for links and for a headless browser): ``task``,
 ``4-6``, ``7+``), ``timescale`` (``lt0.5``, ``0.5-2``, ``2+``), ``family`` and
 ``selftest=1`` (the script checks its own rendering and writes the verdict into
 ``#selftest``).
+
+One module, a little over 400 lines, on purpose: the column specification, the Python
+rendering of the headline and the data handed to the script must change together (the
+script's self-test compares its cells with the Python-rendered ones).
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ last-bit differences between CPUs.
 """
 
 import json
-import sys
 
 import pytest
 import reliability_helpers

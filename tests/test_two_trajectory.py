@@ -15,10 +15,10 @@ import pytest
 
 import chaosbench as cb
 from chaosbench._integrate import IntegratorSettings, sample
+from chaosbench._system_two_trajectory import system_lyapunov_batch
 from chaosbench._two_trajectory import (
     forecaster_lyapunov,
     lyapunov_schedule,
-    system_lyapunov_batch,
     two_trajectory_lyapunov,
     working_precision_d0,
 )
