@@ -170,7 +170,8 @@ def run(
     if timeout is not None and not timeout > 0:
         raise RunOptionsError(f"--timeout must be positive seconds, got {timeout}")
     start = time.perf_counter()
-    force_before = float(os.environ.get(RUN_STARTED_ENV, time.time())) if force else None
+    run_started = float(os.environ.get(RUN_STARTED_ENV, time.time()))
+    force_before = run_started if force else None
     compiled_before = compile_seconds()
     out = Path(out)
     cells = select_shard(plan(suite), shard)
@@ -179,12 +180,17 @@ def run(
     summary = Summary(planned=len(cells))
 
     def pending(cell: Cell) -> bool:
-        """Not finished; or, with ``--force``, finished before this run began (a row
-        written since came from a process of the same run, ``--jobs``, and is kept)."""
+        """Not finished; or, with ``--force``, finished before this run began. A row
+        written since the run began came from a process of the same run (``--jobs``) and
+        is kept, a failed one too: a failure is retried by the next run, not twice in
+        this one."""
         row = stored_row(out, cell)
-        if row is None or (is_failure(row) and not keep_failures):
+        if row is None:
             return True
-        return force_before is not None and cell_path(out, cell).stat().st_mtime < force_before
+        written = cell_path(out, cell).stat().st_mtime
+        if is_failure(row):
+            return not keep_failures and written < run_started
+        return force_before is not None and written < force_before
 
     todo = [c for c in cells if pending(c)]
     summary.skipped = len(cells) - len(todo)

@@ -181,7 +181,8 @@ def working_precision_d0(forecaster: AbstractForecaster, fitted: Any, context: T
     float32 and returns float64 (the sequence models) rounds a 1e-8 perturbation away
     entirely, which would read as a collapse (λ̂ = −inf); its float32 weights reveal it.
     """
-    out = jax.eval_shape(lambda f, c: forecaster.forecast(f, c, 1), fitted, context)
+    # filter_eval_shape: a fitted state may hold functions (the neural ODE's activation)
+    out = eqx.filter_eval_shape(lambda f, c: forecaster.forecast(f, c, 1), fitted, context)
     dtypes = [out.dtype] + [
         leaf.dtype
         for leaf in jax.tree_util.tree_leaves(fitted)
