@@ -28,9 +28,12 @@ inverse is the Lyapunov time in periods). Below 0.03 a system's Lyapunov time is
 :class:`chaosbench._facts.FactsSettings`) spans only about ten Lyapunov times: too few
 to tell slow chaos from a torus or a long regular transient, whose finite-time exponent
 decays like log T / T and is still positive at 400 periods. Measured: of the eight
-systems that passed the old check (λ_max > 3 standard errors) with λ_max · period
-below 0.03 (0.005–0.026), two-trajectory estimates over 2000 periods find several
-regular (their estimate decays towards 0 or is negative); the next system up,
+systems that passed the old check (λ_max > 3 standard errors) with tangent λ_max · period
+between 0.005 and 0.026, two-trajectory estimates over 2000 periods × 3 starts find five
+regular (λ̂ · period ≤ 0.006: ``ca_two_plus_quasiperiodic-v1``, ``dequan_li-v1``,
+``henon_heiles-v1``, ``kawczynski_strizhak-v1``, ``sprott_a-v1``) and three chaotic
+(``bickley_jet-v2`` 0.022, ``nose_hoover-v1`` 0.092, ``sprott_more-v1`` 1.6): in that
+range the tangent value does not separate them. The next system up,
 ``swinging_atwood-v2``, sits at 0.047. Below the floor, the confirmation table decides
 (:mod:`chaosbench._confirmation`)."""
 
