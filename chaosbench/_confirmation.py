@@ -74,8 +74,9 @@ def judge(record: dict[str, Any]) -> tuple[bool, str]:
         )
     if not lam_period >= MIN_LAMBDA_PERIOD_CONFIRMED:
         return False, (
-            f"{what}: below {MIN_LAMBDA_PERIOD_CONFIRMED:g} per period, a Lyapunov time of "
-            "over 100 periods: practically regular (a torus or a long transient?)"
+            f"{what}: below {MIN_LAMBDA_PERIOD_CONFIRMED:g} per period (a Lyapunov time of "
+            "over 100 periods, or none): practically regular (a torus, a limit cycle or a "
+            "long transient?)"
         )
     if not lam >= MIN_FLATNESS * half:
         return False, (
