@@ -34,8 +34,8 @@ regular (λ̂ · period ≤ 0.006: ``ca_two_plus_quasiperiodic-v1``, ``dequan_li
 ``henon_heiles-v1``, ``kawczynski_strizhak-v1``, ``sprott_a-v1``) and three chaotic
 (``bickley_jet-v2`` 0.022, ``nose_hoover-v1`` 0.092, ``sprott_more-v1`` 1.6): in that
 range the tangent value does not separate them. The next system up,
-``swinging_atwood-v2``, sits at 0.047. Below the floor, the confirmation table decides
-(:mod:`chaosbench._confirmation`)."""
+``swinging_atwood-v2`` at 0.047, is chaotic by two trajectories too (0.050, flat). Below
+the floor, the confirmation table decides (:mod:`chaosbench._confirmation`)."""
 
 
 class InvalidSystemError(ValueError):
