@@ -147,3 +147,17 @@ def test_committed_confirmations_decide_the_borderline_systems(system_id):
 # others' estimates are below 0.01 per period (ca_two_plus_quasiperiodic 0.0006, dequan_li
 # −0.0009, henon_heiles 0.006, kawczynski_strizhak 0.0001, sprott_a 0.002).
 CONFIRMED_CHAOTIC = {"bickley_jet-v2", "nose_hoover-v1", "sprott_more-v1"}
+
+
+def test_stick_slip_is_not_confirmed():
+    """Its tangent facts time out (`make systems`); two trajectories (rtol 1e-8, d0 1e-6 ×
+    std: its friction jumps) find it regular, so the check fails once facts exist."""
+    confirmation = CONFIRMED["stick_slip_oscillator-v2"]
+    assert confirmation["key"] == _facts.system_key(
+        cb.get_system("stick_slip_oscillator-v2"), _facts.FactsSettings()
+    )
+    assert confirmation["lambda"] < 0 and confirmation["d0_relative_to_std"] == 1e-6
+    judged = verdict(
+        facts(0.01, period=1.0, id="stick_slip_oscillator-v2", key=confirmation["key"])
+    )
+    assert not judged.ok and "practically regular" in str(judged)
