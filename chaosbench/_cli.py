@@ -260,6 +260,8 @@ def _check_system(args) -> int:
     )
     judged = verdict(facts)
     print(f"verdict: {judged}")
+    for note in judged.notes:
+        print(f"  ({note})")
     return 0 if judged.ok else 1
 
 

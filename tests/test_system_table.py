@@ -32,6 +32,15 @@ EXCLUDED: dict[str, str] = {
     "sprott_delay-v1": "λ_max = 0.050 ± 0.020 over 4 initial conditions: not clearly positive",
     "torus-v1": "a quasi-periodic torus: the whole spectrum is 0",
     "tsucs2-v1": "λ_max = 8e-5 ± 9e-4: not clearly positive at the catalogue's parameters",
+    # Below the tangent screen (λ_max · period < 0.03) and not confirmed by two trajectories
+    # over 2000 periods × 3 starts (chaosbench/data/two_trajectory.json):
+    "ca_two_plus_quasiperiodic-v1": "quasi-periodic: λ̂ · period = 0.0006 (tangent 0.005)",
+    "dequan_li-v1": "regular: λ̂ = −5e-4 from all three starts (tangent λ_max · period 0.010)",
+    "henon_heiles-v1": "mostly regular at this energy: λ̂ · period = 0.006 (two of three "
+    "starts 3e-4, one 2e-3)",
+    "kawczynski_strizhak-v1": "regular: λ̂ = 1e-6 ± 7e-6 (tangent λ_max · period 0.015)",
+    "sprott_a-v1": "dysts' initial condition lies on a torus of the Nosé–Hoover flow: "
+    "λ̂ · period = 0.002 (nose_hoover-v1's starts are in the chaotic sea)",
 }
 
 

@@ -1,0 +1,163 @@
+"""The chaos check (``verdict``): the tangent screen's floor on λ_max · period, and the
+two-trajectory confirmation table that decides below it.
+
+Hand-made facts and confirmation records test the rule; the committed tables
+(``system_facts.json`` and ``two_trajectory.json``, written by ``make systems`` and
+``benchmarks/two_trajectory_systems.py --record``) are read, never recomputed.
+"""
+
+import json
+
+import pytest
+
+import chaosbench as cb
+from chaosbench import _facts
+from chaosbench._confirmation import CONFIRMATIONS, read_confirmations
+from chaosbench._validate import MIN_LAMBDA_PERIOD, verdict
+
+TABLE = json.loads(_facts.TABLE.read_text())
+CONFIRMED = read_confirmations()
+COMMAND = "benchmarks/two_trajectory_systems.py --record --systems"
+
+# The systems that passed the old check (λ_max > 3 standard errors) with tangent-space
+# λ_max · period below the floor, and what the two-trajectory confirmation makes of them.
+BORDERLINE = (
+    "bickley_jet-v2",
+    "ca_two_plus_quasiperiodic-v1",
+    "dequan_li-v1",
+    "henon_heiles-v1",
+    "kawczynski_strizhak-v1",
+    "nose_hoover-v1",
+    "sprott_a-v1",
+    "sprott_more-v1",
+)
+
+
+def facts(lam: float, period: float = 2.0, **extra) -> dict:
+    """Facts of a bounded, non-degenerate system with λ_max = `lam` (± 1e-5)."""
+    return {
+        "id": "test_slow-v1",
+        "key": "0123456789abcdef",
+        "finite": True,
+        "max_abs": 10.0,
+        "mean": [0.0, 1.0],
+        "std": [1.0, 2.0],
+        "max_lyapunov": lam,
+        "max_lyapunov_stderr": 1e-5,
+        "period": period,
+        **extra,
+    }
+
+
+def record(lam: float, half: float, *, period: float = 2.0, **extra) -> dict:
+    """A confirmation record for `facts` above (2000 periods × 3 starts)."""
+    return {
+        "key": "0123456789abcdef",
+        "lambda": lam,
+        "lambda_half": half,
+        "lambda_period": lam * period,
+        "period": period,
+        "periods": 2000.0,
+        "starts": 3,
+        **extra,
+    }
+
+
+def test_floor_on_lambda_times_period():
+    assert MIN_LAMBDA_PERIOD == 0.03
+    assert verdict(facts(0.0155), confirmations={}).ok  # λ·P = 0.031
+    slow = verdict(facts(0.0145), confirmations={})  # λ·P = 0.029: 34 periods per t_λ
+    assert not slow.ok
+    (reason,) = slow.reasons
+    assert "λ_max · period = 0.029 is below 0.03" in reason and "34.5 periods" in reason
+    # the same λ_max on a shorter period is fast enough
+    assert verdict(facts(0.0145, period=3.0), confirmations={}).ok
+
+
+def test_floor_leaves_the_other_checks_alone():
+    assert "not positive" in str(verdict(facts(-0.1), confirmations={}))
+    noisy = verdict(facts(0.02, max_lyapunov_stderr=0.01), confirmations={})
+    assert "not clearly above zero" in str(noisy) and COMMAND not in str(noisy)
+    unbounded = verdict(facts(1.0, max_abs=1e9), confirmations={})
+    assert not unbounded.ok and "unbounded" in str(unbounded)
+
+
+@pytest.mark.parametrize(
+    "confirmation, ok, says",
+    [
+        (record(0.01, 0.009), True, "chaotic (confirmed by two trajectories)"),
+        (record(0.01, 0.0126), False, "the estimate decays"),  # 0.01 < 0.8 × 0.0126
+        (record(0.01, 0.0124), True, "chaotic"),  # flat enough: 0.01 ≥ 0.8 × 0.0124
+        (record(0.004, 0.004), False, "below 0.01 per period"),  # λ̂·P = 0.008
+        (record(0.01, 0.01, periods=1000.0), False, "too short to confirm chaos"),
+        (record(0.01, 0.01, starts=2), False, "too short to confirm chaos"),
+    ],
+)
+def test_confirmation_decides_below_the_floor(confirmation, ok, says):
+    judged = verdict(facts(0.002), confirmations={"test_slow-v1": confirmation})
+    assert judged.ok is ok
+    text = " ".join(judged.notes if ok else judged.reasons)
+    assert says in text and "λ_max · period = 0.004 is below 0.03" in text
+    assert str(judged) == "PASS" if ok else str(judged).startswith("FAIL: ")
+
+
+def test_missing_or_stale_confirmation_names_the_command():
+    missing = verdict(facts(0.002), confirmations={})
+    assert not missing.ok
+    assert "no two-trajectory confirmation" in str(missing)
+    assert f"{COMMAND} test_slow-v1`" in str(missing)
+    stale = record(0.05, 0.05, key="fedcba9876543210")
+    judged = verdict(facts(0.002), confirmations={"test_slow-v1": stale})
+    assert not judged.ok and "confirmation is stale" in str(judged)
+    assert f"{COMMAND} test_slow-v1`" in str(judged)
+
+
+def test_confirmation_is_not_consulted_above_the_floor():
+    regular = record(0.0, 0.01)  # would fail, but the tangent screen already passes
+    judged = verdict(facts(0.05), confirmations={"test_slow-v1": regular})
+    assert judged.ok and judged.notes == ()
+
+
+@pytest.mark.parametrize("system_id", BORDERLINE)
+def test_committed_confirmations_decide_the_borderline_systems(system_id):
+    entry, confirmation = TABLE[system_id], CONFIRMED[system_id]
+    system = cb.get_system(system_id)
+    assert confirmation["key"] == _facts.system_key(system, _facts.FactsSettings()), (
+        f"{CONFIRMATIONS.name} is stale for {system_id}: run `{COMMAND} {system_id}`"
+    )
+    assert entry["max_lyapunov"] * entry["period"] < MIN_LAMBDA_PERIOD  # below the screen
+    # the rule, from the record's raw numbers
+    per_start = confirmation["lambda_per_start"]
+    assert confirmation["lambda"] == pytest.approx(sum(per_start) / len(per_start))
+    lam_period = confirmation["lambda"] * confirmation["period"]
+    assert confirmation["lambda_period"] == pytest.approx(lam_period)
+    chaotic = (
+        lam_period >= 0.01
+        and confirmation["lambda"] >= 0.8 * confirmation["lambda_half"]
+        and confirmation["periods"] >= 2000
+        and len(per_start) >= 3
+    )
+    judged = verdict(entry)
+    assert judged.ok is chaotic, judged
+    assert entry["verdict"] == str(judged), "the facts table's verdict is stale: make systems"
+    assert chaotic is (system_id in CONFIRMED_CHAOTIC)
+
+
+# Measured (`benchmarks/two_trajectory_systems.py --record`, 2000 periods × 3 starts): the
+# others' estimates are below 0.01 per period (ca_two_plus_quasiperiodic 0.0006, dequan_li
+# −0.0009, henon_heiles 0.006, kawczynski_strizhak 0.0001, sprott_a 0.002).
+CONFIRMED_CHAOTIC = {"bickley_jet-v2", "nose_hoover-v1", "sprott_more-v1"}
+
+
+def test_stick_slip_is_not_confirmed():
+    """Its tangent facts time out (`make systems`); two trajectories (rtol 1e-8, d0 1e-6 ×
+    std: its friction jumps) find it regular, so the check fails once facts exist."""
+    confirmation = CONFIRMED["stick_slip_oscillator-v2"]
+    assert confirmation["key"] == _facts.system_key(
+        cb.get_system("stick_slip_oscillator-v2"), _facts.FactsSettings()
+    )
+    assert confirmation["lambda"] < 0 and confirmation["d0_relative_to_std"] == 1e-6
+    judged = verdict(
+        facts(0.01, period=1.0, id="stick_slip_oscillator-v2", key=confirmation["key"])
+    )
+    assert not judged.ok and "practically regular" in str(judged)
