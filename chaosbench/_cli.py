@@ -98,14 +98,23 @@ def _run(args) -> int:
         progress=not args.no_progress,
     )
     print(f"suite {suite.name}: {summary.line()}")
-    if summary.errors:
-        print(
-            f"{summary.errors} failed cells under {args.out} (a re-run recomputes them; "
-            "--keep-failures keeps them):\n  " + "\n  ".join(summary.messages),
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+    if os.environ.get(JOBS_CHILD_ENV):
+        return 0  # the parent counts the failures once every process has finished
+    return _report_failures(summary.messages, args.out)
+
+
+JOBS_CHILD_ENV = "CHAOSBENCH_JOBS_CHILD"
+
+
+def _report_failures(messages: list[str], out: str) -> int:
+    if not messages:
+        return 0
+    print(
+        f"{len(messages)} failed cells under {out} (a re-run recomputes them; "
+        "--keep-failures keeps them):\n  " + "\n  ".join(messages),
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _run_jobs(args) -> int:
@@ -115,17 +124,19 @@ def _run_jobs(args) -> int:
     output directory uses), so a slow group never leaves a process idle the way a
     fixed split (``--shard``) can; the rows are the same either way.
     """
-    from ._runner import RUN_STARTED_ENV
+    from ._runner import RUN_STARTED_ENV, failure_messages
 
     if args.shard:
         raise ValueError("--jobs runs its own processes; don't combine it with --shard")
     start = time.perf_counter()
     base = [sys.executable, "-m", "chaosbench"] + _strip(args.argv, "--jobs")
-    env = {**os.environ, RUN_STARTED_ENV: repr(time.time())}
+    env = {**os.environ, RUN_STARTED_ENV: repr(time.time()), JOBS_CHILD_ENV: "1"}
     procs = [subprocess.Popen(base + ["--no-progress"], env=env) for _ in range(args.jobs)]
     codes = [p.wait() for p in procs]
     print(f"{args.jobs} processes finished: elapsed {time.perf_counter() - start:.1f} s")
-    return max(codes)
+    if max(codes) != 0:
+        return max(codes)
+    return _report_failures(failure_messages(_suite_from_args(args), Path(args.out)), args.out)
 
 
 def _strip(argv: list[str], flag: str) -> list[str]:

@@ -43,6 +43,7 @@ __all__ = [
     "RunOptionsError",
     "Summary",
     "check_systems",
+    "failure_messages",
     "merge",
     "parse_shard",
     "plan",
@@ -235,9 +236,19 @@ def run(
         bar.close()
         summary.elapsed = time.perf_counter() - start
         summary.compile = compile_seconds() - compiled_before
-        for cell in cells:
-            row = stored_row(out, cell)
-            if row is not None and is_failure(row):
-                summary.errors += 1
-                summary.messages.append(_message(cell, row))
+        summary.messages = failure_messages(suite, out, shard, cells)
+        summary.errors = len(summary.messages)
     return summary
+
+
+def failure_messages(
+    suite: Suite, out: Path, shard: tuple[int, int] = (1, 1), cells: list[Cell] | None = None
+) -> list[str]:
+    """One line per failed row (error, timeout, oom) of the planned cells under ``out``."""
+    cells = cells if cells is not None else select_shard(plan(suite), shard)
+    messages = []
+    for cell in cells:
+        row = stored_row(out, cell)
+        if row is not None and is_failure(row):
+            messages.append(_message(cell, row))
+    return messages
