@@ -4,56 +4,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from ._cli_systems import check_system, describe, list_ids, write_systems_table
 from ._plugins import load_plugins
-
-
-def _describe(args) -> int:
-    from . import _api
-    from ._facts import get_facts
-
-    system = _api.get_system(args.system)
-    facts = get_facts(system, recompute=args.recompute)
-    info = {
-        "id": system.id,
-        "aliases": list(system.aliases),
-        "family": system.family,
-        "dimension": system.dimension,
-        "parameters": system.parameters,
-        "initial_condition": [float(x) for x in system.initial_condition],
-        "citation": system.citation,
-        "description": system.description,
-        "lyapunov_spectrum": facts["lyapunov_spectrum"],
-        "max_lyapunov": facts["max_lyapunov"],
-        "max_lyapunov_stderr": facts["max_lyapunov_stderr"],
-        "lyapunov_time": facts["lyapunov_time"],
-        "kaplan_yorke_dimension": facts["kaplan_yorke_dimension"],
-        "period": facts["period"],
-        "dt": facts["dt"],
-        "mean": facts["mean"],
-        "std": facts["std"],
-    }
-    if args.json:
-        print(json.dumps(info, indent=1))
-        return 0
-    _print_table(info)
-    return 0
-
-
-def _print_table(info: dict) -> None:
-    width = max(len(k) for k in info)
-    for key, value in info.items():
-        if isinstance(value, float):
-            value = f"{value:.6g}"
-        elif isinstance(value, list) and value and isinstance(value[0], float):
-            value = "[" + ", ".join(f"{v:.6g}" for v in value) + "]"
-        print(f"{key:>{width}}  {value}")
 
 
 def _suite_from_args(args):
@@ -217,81 +175,6 @@ def _plot(args) -> int:
     return 0
 
 
-def _list(args) -> int:
-    from . import _api
-
-    if args.family is not None and args.what != "systems":
-        raise ValueError("--family selects systems: use `chaosbench list systems --family NAME`")
-    ids = {
-        "systems": _api.list_systems,
-        "forecasters": _api.list_forecasters,
-        "metrics": _api.list_metrics,
-    }[args.what]()
-    if args.family is not None:
-        families = sorted({_api.systems.get(i).family for i in ids})
-        if args.family not in families:
-            raise ValueError(
-                f"unknown family {args.family!r}; known families: {', '.join(families)}"
-            )
-        ids = [i for i in ids if _api.systems.get(i).family == args.family]
-    print("\n".join(ids))
-    return 0
-
-
-def _check_system(args) -> int:
-    from . import _api
-    from ._facts import get_facts
-    from ._validate import InvalidSystemError, validate_system, verdict
-
-    system = _api.get_system(args.system)
-    print(f"checking {system.id} ({type(system).__name__}, dimension {system.dimension})")
-    try:
-        validate_system(system)
-    except InvalidSystemError as error:
-        print(f"verdict: FAIL: {error}")
-        return 1
-    print("vector field: well-formed and finite at the initial condition")
-    facts = get_facts(system, recompute=args.recompute)
-    _print_table(
-        {
-            k: facts[k]
-            for k in (
-                "lyapunov_spectrum",
-                "max_lyapunov",
-                "max_lyapunov_stderr",
-                "lyapunov_time",
-                "kaplan_yorke_dimension",
-                "period",
-                "dt",
-                "mean",
-                "std",
-                "max_abs",
-            )
-        }
-    )
-    judged = verdict(facts)
-    print(f"verdict: {judged}")
-    for note in judged.notes:
-        print(f"  ({note})")
-    return 0 if judged.ok else 1
-
-
-def _systems(args) -> int:
-    from ._facts_table import TABLE, write_table
-
-    paths = write_table(
-        recompute=args.recompute,
-        only=args.only,
-        results=None if args.no_csv else Path(args.results),
-        jobs=args.jobs,
-        timeout=args.timeout,
-        table=Path(args.table) if args.table else TABLE,
-    )
-    for path in paths:
-        print(f"wrote {path}")
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chaosbench", description="Benchmark forecasters on chaotic dynamical systems."
@@ -314,18 +197,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("list", help="list registered systems, forecasters or metrics")
     p.add_argument("what", choices=["systems", "forecasters", "metrics"])
     p.add_argument("--family", help="only the systems of this family (e.g. lorenz_like, delay)")
-    p.set_defaults(func=_list)
+    p.set_defaults(func=list_ids)
 
     p = command("describe", help="a system's parameters and computed invariants")
     p.add_argument("system", help="id, bare name or dysts alias (e.g. lorenz63, Lorenz)")
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.add_argument("--recompute", action="store_true", help="ignore cached facts")
-    p.set_defaults(func=_describe)
+    p.set_defaults(func=describe)
 
     p = command("check-system", help="integrate a system, judge boundedness and chaos")
     p.add_argument("system")
     p.add_argument("--recompute", action="store_true", help="ignore cached facts")
-    p.set_defaults(func=_check_system)
+    p.set_defaults(func=check_system)
 
     p = command("systems", help="write the table of computed system invariants")
     p.add_argument("--recompute", action="store_true", help="recompute every entry")
@@ -335,14 +218,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=1, help="systems computed in parallel")
     p.add_argument("--timeout", type=float, help="per-system time limit in seconds")
     p.add_argument("--table", help="the facts table (default: the package's system_facts.json)")
-    p.set_defaults(func=_systems)
+    p.set_defaults(func=write_systems_table)
+
+    def suite_arguments(p: argparse.ArgumentParser, *, forecasters: bool) -> None:
+        p.add_argument("--suite", default="default", help="smoke, default, catalogue or full")
+        p.add_argument("--systems", nargs="+", help="override the suite's systems")
+        if forecasters:
+            p.add_argument("--forecasters", nargs="+", help="override the suite's forecasters")
+        else:
+            p.set_defaults(forecasters=None)
+        p.add_argument("--tasks", nargs="+", help="override the suite's tasks")
+        p.add_argument("--seeds", type=int, help="number of seeds per cell (forecast files)")
 
     p = command("run", help="run a benchmark suite, writing rows under --out")
-    p.add_argument("--suite", default="default", help="smoke, default or full")
-    p.add_argument("--systems", nargs="+", help="override the suite's systems")
-    p.add_argument("--forecasters", nargs="+", help="override the suite's forecasters")
-    p.add_argument("--tasks", nargs="+", help="override the suite's tasks")
-    p.add_argument("--seeds", type=int, help="number of seeds per cell")
+    suite_arguments(p, forecasters=True)
     p.add_argument("--out", default="results", help="output directory (default: results)")
     p.add_argument("--force", action="store_true", help="recompute finished cells")
     p.add_argument(
@@ -361,12 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_run)
 
     p = command("export", help="write a suite's data for forecasters outside chaosbench")
-    p.add_argument("--suite", default="default", help="smoke, default or full")
-    p.add_argument("--systems", nargs="+", help="override the suite's systems")
-    p.add_argument("--tasks", nargs="+", help="override the suite's tasks")
-    p.add_argument("--seeds", type=int, help="number of seeds (forecast files) per entry")
+    suite_arguments(p, forecasters=False)
     p.add_argument("--out", required=True, help="the export directory")
-    p.set_defaults(func=_export, forecasters=None)
+    p.set_defaults(func=_export)
 
     p = command("score", help="score forecasts written into an export directory")
     p.add_argument("directory", help="a directory made by `chaosbench export`")
