@@ -71,7 +71,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for model_id in args.ids:
-        cls = cb.get_forecaster(model_id)
+        cls = type(cb.get_forecaster(model_id))
         forecaster = cls() if args.defaults else cls(**cls.smoke_hyperparameters)
         (fitted,), _ = fit_seeds(forecaster, train, [0])
         d0 = working_precision_d0(forecaster, fitted, context)

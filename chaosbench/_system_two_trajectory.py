@@ -68,8 +68,13 @@ def system_lyapunov(
     - `y0`: an on-attractor state `(dim,)`.
     - `t_segment`: time between renormalisations (about one Lyapunov time).
     - `n_segments`, `transient_segments`: averaged and discarded segments.
-    - `d0`: the separation in the system's units (e.g. 1e-8 × the attractor's std).
-    - `settings`: integrator settings; tolerances well below `d0` relative to the state.
+    - `d0`: the separation in the system's units, e.g. 1e-8 × the attractor's std at
+      rtol = atol = 1e-10: keep it ≥ 100 × the tolerance (relative to the state). Where
+      the field jumps, each crossing of the switching surface puts an error of order the
+      tolerance into each copy: at rtol 1e-8 and d0 = 1e-8 that noise alone made
+      `stick_slip_oscillator-v2` read λ = +0.19; at d0 = 1e-6 and 1e-4 it reads −0.04
+      and −0.03 (benchmarks/two_trajectory_systems.py).
+    - `settings`: integrator settings.
     - `key`: direction of the first perturbation (default key 0).
     - `weights`: `(dim,)` weights of the coordinates in the perturbation and the norm
       (default all 1). Give 0 to a clock (a coordinate with constant velocity, such as

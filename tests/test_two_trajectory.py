@@ -210,3 +210,27 @@ def test_system_lyapunov_refuses_bad_schedule():
         system_lyapunov_batch(
             system, jnp.zeros((1, 3)), t_segment=1.0, n_segments=0, transient_segments=1, d0=1e-8
         )
+
+
+class _DecayWithClock(cb.AbstractSystem):
+    """ẋ = 1 − x, θ̇ = 1: exponents −1 (x) and 0 (the clock θ). (x settles at 1, not 0,
+    so that the tolerances stay relative to an O(1) state.)"""
+
+    default_initial_condition = (2.0, 0.0)
+    citation = "test system"
+
+    def vector_field(self, t, y, args):
+        return jnp.stack([1.0 - y[0], jnp.ones_like(y[1])])
+
+
+def test_system_lyapunov_weights_leave_out_a_clock():
+    system, y0s = _DecayWithClock(), jnp.asarray([[2.0, 0.0]])
+    # The field is linear, so any d0 is infinitesimal; d0 = 1 keeps the separation far
+    # above atol (a 1e-6 separation from a fixed point lets the solver take unit steps).
+    kw = dict(t_segment=1.0, n_segments=8, transient_segments=10, d0=1.0, settings=SETTINGS)
+    without_clock = system_lyapunov_batch(system, y0s, weights=jnp.asarray([1.0, 0.0]), **kw)
+    np.testing.assert_allclose(float(without_clock.exponent[0]), -1.0, rtol=1e-6)
+    # Counted, the neutral clock is the most unstable direction: λ_max = 0 (the x part
+    # of the first perturbation has shrunk by e^-10 after the transient).
+    with_clock = system_lyapunov_batch(system, y0s, **kw)
+    assert abs(float(with_clock.exponent[0])) < 1e-6
