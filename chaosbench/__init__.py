@@ -46,6 +46,7 @@ from ._facts import get_facts as get_facts
 from ._facts import kaplan_yorke_dimension as kaplan_yorke_dimension
 from ._forecaster import AbstractForecaster as AbstractForecaster
 from ._forecaster import MalformedForecasterError as MalformedForecasterError
+from ._forecaster import has_state as has_state
 from ._integrate import IntegratorSettings as IntegratorSettings
 from ._integrate import advance_batch as advance_batch
 from ._integrate import burn_in_and_sample_batch as burn_in_and_sample_batch
@@ -69,6 +70,7 @@ from ._suite import Suite as Suite
 from ._system import AbstractSystem as AbstractSystem
 from ._system_two_trajectory import system_lyapunov as system_lyapunov
 from ._system_two_trajectory import system_lyapunov_batch as system_lyapunov_batch
+from ._two_trajectory import benettin as benettin
 from ._two_trajectory import forecaster_lyapunov as forecaster_lyapunov
 from ._two_trajectory import lyapunov_schedule as lyapunov_schedule
 from ._two_trajectory import two_trajectory_lyapunov as two_trajectory_lyapunov

@@ -31,7 +31,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._dataset import Dataset
-from ._forecaster import AbstractForecaster
+from ._forecaster import AbstractForecaster, has_state
 from ._metric import Metric, ScoringFacts
 from ._rows import DIVERGED, OK, STABLE
 
@@ -103,7 +103,8 @@ def _lyapunov_estimate(forecaster, fitted, context, dt: float, max_lyapunov: flo
     system's Lyapunov time (:func:`chaosbench._two_trajectory.lyapunov_schedule`)."""
     from ._two_trajectory import forecaster_lyapunov, lyapunov_schedule
 
-    schedule = lyapunov_schedule(dt, max_lyapunov, context.shape[0])
+    window = 0 if has_state(forecaster) else context.shape[0]  # a carried state: no window
+    schedule = lyapunov_schedule(dt, max_lyapunov, window)
     return float(forecaster_lyapunov(forecaster, fitted, context, dt=dt, **schedule))
 
 

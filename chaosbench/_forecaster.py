@@ -6,6 +6,20 @@ returns a pytree; ``forecast(fitted, context, steps) -> trajectory`` rolls out
 autoregressively from a context window. Both must be jittable: the evaluator wraps them
 in ``eqx.filter_jit`` and ``jax.vmap`` (over seeds for ``fit`` when ``vmappable_fit``,
 over test windows for ``forecast``).
+
+A forecaster with a recurrent hidden state (a reservoir, an RNN, an SSM in recurrent
+form) may also define the optional *state API*:
+
+- ``start(fitted, context) -> state``: read the context ``(time, dim)``; return the model's
+  whole state, a pytree of floating arrays;
+- ``advance(fitted, state, steps) -> (state, outputs)``: continue ``steps`` (static)
+  steps closed loop; the new state and the outputs ``(steps, dim)``;
+
+with ``forecast(fitted, context, steps) == advance(fitted, start(fitted, context),
+steps)[1]`` and a state that holds everything the future depends on (advancing ``a`` then
+``b`` steps continues advancing ``a + b``). The Lyapunov metric then perturbs that state
+instead of re-reading a context every segment (:mod:`chaosbench._two_trajectory`);
+the conformance tests check the contract. Define both or neither.
 """
 
 from __future__ import annotations
@@ -53,6 +67,15 @@ class AbstractForecaster(eqx.Module):
         """Continue ``context`` ``(time, dim)`` for ``steps`` steps: ``(steps, dim)``."""
 
 
+_STATE_API = {"start": ("fitted", "context"), "advance": ("fitted", "state", "steps")}
+
+
+def has_state(forecaster: Any) -> bool:
+    """Whether a forecaster (class or instance) defines the optional state API
+    (``start`` and ``advance``, see the module docstring)."""
+    return all(callable(getattr(forecaster, name, None)) for name in _STATE_API)
+
+
 def check_forecaster(id_: str, cls: Any) -> None:
     """Refuse a malformed forecaster class with a message naming what is missing."""
     if not isinstance(cls, type):
@@ -73,6 +96,20 @@ def check_forecaster(id_: str, cls: Any) -> None:
         if len(names) < len(params):
             problems.append(
                 f"method {method} takes ({', '.join(names)}); it must take ({', '.join(params)})"
+            )
+    defined = [name for name in _STATE_API if callable(getattr(cls, name, None))]
+    if len(defined) == 1:
+        missing = next(name for name in _STATE_API if name not in defined)
+        problems.append(
+            f"defines {defined[0]} but not {missing}({', '.join(_STATE_API[missing])}): the "
+            "optional state API needs both (or neither)"
+        )
+    for name in defined if len(defined) == 2 else ():
+        params = _STATE_API[name]
+        names = [p for p in inspect.signature(getattr(cls, name)).parameters if p != "self"]
+        if len(names) < len(params):
+            problems.append(
+                f"method {name} takes ({', '.join(names)}); it must take ({', '.join(params)})"
             )
     if problems:
         raise MalformedForecasterError(

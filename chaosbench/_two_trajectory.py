@@ -51,6 +51,14 @@ its defaults (it reads only its last 64 steps) 0.19 s against 0.48 s. The total 
 capped (``max_total_steps``) for slow systems whose Lyapunov time spans thousands of
 samples.
 
+**A carried state is cheaper.** A forecaster with the optional state API
+(``start``/``advance``, :func:`chaosbench.has_state`) is estimated by :func:`benettin` on
+its own state — the reservoir, the RNN's latent — which it advances without re-reading a
+window: ``2 (transient + n) K`` model steps, with no window to flush from the transient
+(on Lorenz-63 ``2 · 68 · 146 ≈ 20k``, 4.7× fewer than the window estimate). The
+separation is then the RMS over every element of the state. Lyapunov exponents do not
+depend on the norm, so both estimate the same number.
+
 **References:**
 
 - G. Benettin, L. Galgani, J.-M. Strelcyn. Kolmogorov entropy and numerical experiments.
@@ -72,7 +80,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from ._forecaster import AbstractForecaster
+from ._forecaster import AbstractForecaster, has_state
 from ._types import Array, Key, Trajectory
 
 #: The free run counts as diverged beyond this many training stds (as in the evaluator).
@@ -115,6 +123,89 @@ def _check_schedule(steps_per_segment, n_segments, transient_segments, d0, dt) -
         raise ValueError(f"dt={dt} must be the positive sampling interval of the forecasts")
 
 
+def _state_distance(delta: Any) -> Array:
+    """RMS over every element of a state pytree: ``sqrt(mean_i δ_i²)``."""
+    flat = jnp.concatenate([jnp.ravel(leaf) for leaf in jax.tree_util.tree_leaves(delta)])
+    return jnp.sqrt(jnp.mean(flat**2))
+
+
+def _check_floating_state(state: Any) -> None:
+    leaves = jax.tree_util.tree_leaves(state)
+    if not leaves or not all(jnp.issubdtype(jnp.result_type(x), jnp.floating) for x in leaves):
+        raise TypeError(
+            "a forecaster's state (what `start` returns and `advance` carries) must be a "
+            "pytree of floating-point arrays, so that it can be perturbed; got leaves of "
+            f"dtypes {[str(jnp.result_type(x)) for x in leaves]}"
+        )
+
+
+def benettin(
+    advance_fn: Callable[[Any, int], tuple[Any, Trajectory]],
+    state: Any,
+    *,
+    dt: float,
+    steps_per_segment: int,
+    n_segments: int,
+    transient_segments: int,
+    d0: float,
+    key: Key | None = None,
+    distance: Callable[[Any], Array] = _state_distance,
+) -> TwoTrajectoryResult:
+    """Benettin's two-trajectory estimate for the map ``state ↦ advance_fn(state, steps)``.
+
+    The general form behind :func:`two_trajectory_lyapunov` (whose state is a context
+    window) and the state-carrying estimate of :func:`forecaster_lyapunov` (whose state is
+    a forecaster's hidden state: a reservoir, an RNN's latent). Pure JAX: jit it.
+
+    **Arguments:**
+
+    - `advance_fn`: ``advance_fn(state, steps) -> (state, outputs (steps, dim))``; `steps`
+      is static. It is vmapped over the pair of runs.
+    - `state`: the starting state, a pytree of floating arrays.
+    - `dt`, `steps_per_segment`, `n_segments`, `transient_segments`, `d0`, `key`: as in
+      :func:`two_trajectory_lyapunov`; `d0` is measured by `distance`.
+    - `distance`: the norm of a state difference (default: RMS over every element).
+
+    **Returns:** a :class:`TwoTrajectoryResult` (``max_abs`` over the reference outputs).
+    """
+    _check_schedule(steps_per_segment, n_segments, transient_segments, d0, dt)
+    _check_floating_state(state)
+    k, n, m = int(steps_per_segment), int(n_segments), int(transient_segments)
+    leaves, treedef = jax.tree_util.tree_flatten(state)
+    dtypes = [jnp.result_type(x) for x in leaves]
+    out_dtype = jnp.result_type(*dtypes)
+    key = jax.random.PRNGKey(0) if key is None else key
+    keys = [key] if len(leaves) == 1 else list(jax.random.split(key, len(leaves)))
+    direction = jax.tree_util.tree_unflatten(
+        treedef, [jax.random.normal(kk, jnp.shape(x), t) for kk, x, t in zip(keys, leaves, dtypes)]
+    )
+    d0 = jnp.asarray(d0, out_dtype)
+    scale0 = d0 / distance(direction)
+    perturbed = jax.tree_util.tree_map(lambda x, v: x + v * scale0, state, direction)
+    run_pair = jax.vmap(lambda s: advance_fn(s, k))
+
+    def cast(tree):
+        flat = jax.tree_util.tree_leaves(tree)
+        return jax.tree_util.tree_unflatten(treedef, [x.astype(t) for x, t in zip(flat, dtypes)])
+
+    def segment(carry, _):
+        pair = jax.tree_util.tree_map(lambda a, b: jnp.stack([a, b]), *carry)
+        pair, out = run_pair(pair)
+        ref = cast(jax.tree_util.tree_map(lambda x: x[0], pair))
+        pert = cast(jax.tree_util.tree_map(lambda x: x[1], pair))
+        delta = jax.tree_util.tree_map(jnp.subtract, pert, ref)
+        d = distance(delta)
+        scale = jnp.where(d > 0, d0 / d, 1.0)
+        pert = jax.tree_util.tree_map(lambda r, dl: r + dl * scale, ref, delta)
+        finite = jnp.all(jnp.isfinite(out))
+        return (ref, pert), (jnp.log(d / d0), finite, jnp.max(jnp.abs(out[0])))
+
+    _, (logs, finite, max_abs) = jax.lax.scan(segment, (state, perturbed), None, length=m + n)
+    exponent = jnp.sum(logs[m:]) / (n * k * jnp.asarray(dt, out_dtype))
+    exponent = jnp.where(jnp.all(finite), exponent, jnp.nan)
+    return TwoTrajectoryResult(exponent, logs, jnp.max(max_abs))
+
+
 def two_trajectory_lyapunov(
     advance_fn: Callable[[Trajectory, int], Trajectory],
     context: Trajectory,
@@ -148,30 +239,23 @@ def two_trajectory_lyapunov(
 
     **Returns:** a :class:`TwoTrajectoryResult`.
     """
-    _check_schedule(steps_per_segment, n_segments, transient_segments, d0, dt)
-    k, n, m = int(steps_per_segment), int(n_segments), int(transient_segments)
     length = context.shape[0]
-    key = jax.random.PRNGKey(0) if key is None else key
-    direction = jax.random.normal(key, context.shape, dtype=context.dtype)
-    d0 = jnp.asarray(d0, context.dtype)
-    perturbed = context + direction * (d0 / _rms_distance(direction))
-    run_pair = jax.vmap(lambda c: advance_fn(c, k))
 
-    def segment(carry, _):
-        ref, pert = carry
-        out = run_pair(jnp.stack([ref, pert])).astype(context.dtype)
-        windows = jnp.concatenate([jnp.stack([ref, pert]), out], axis=1)[:, -length:]
-        ref, pert = windows[0], windows[1]
-        delta = pert - ref
-        d = _rms_distance(delta)
-        scale = jnp.where(d > 0, d0 / d, 1.0)
-        finite = jnp.all(jnp.isfinite(out))
-        return (ref, ref + delta * scale), (jnp.log(d / d0), finite, jnp.max(jnp.abs(out[0])))
+    def advance_window(window, steps):
+        out = advance_fn(window, steps).astype(window.dtype)
+        return jnp.concatenate([window, out])[-length:], out
 
-    _, (logs, finite, max_abs) = jax.lax.scan(segment, (context, perturbed), None, length=m + n)
-    exponent = jnp.sum(logs[m:]) / (n * k * jnp.asarray(dt, context.dtype))
-    exponent = jnp.where(jnp.all(finite), exponent, jnp.nan)
-    return TwoTrajectoryResult(exponent, logs, jnp.max(max_abs))
+    return benettin(
+        advance_window,
+        context,
+        dt=dt,
+        steps_per_segment=steps_per_segment,
+        n_segments=n_segments,
+        transient_segments=transient_segments,
+        d0=d0,
+        key=key,
+        distance=_rms_distance,
+    )
 
 
 def working_precision_d0(forecaster: AbstractForecaster, fitted: Any, context: Trajectory) -> float:
@@ -213,15 +297,18 @@ def lyapunov_schedule(
     and saturation; 64 of them estimate λ to about 2 % on Lorenz-63 (the spread of
     finite-time exponents; the facts' per-start spread over 300 t_λ is 1 %). The
     transient covers the context window (so the windows hold the model's own output) plus
-    ``transient_lyapunov_times``. ``max_total_steps`` caps the averaged steps (fewer
-    Lyapunov times for systems whose t_λ spans thousands of samples).
+    ``transient_lyapunov_times``; pass ``context_length=0`` for a forecaster with a state
+    API (:func:`chaosbench.has_state`), whose perturbation acts on its state, not a window.
+    ``max_total_steps`` caps the averaged steps (fewer Lyapunov times for systems whose
+    t_λ spans thousands of samples).
 
     **Returns:** ``{"steps_per_segment", "n_segments", "transient_segments"}``.
     """
-    if not (dt > 0 and max_lyapunov > 0 and context_length >= 1):
+    if not (dt > 0 and max_lyapunov > 0 and context_length >= 0):
         raise ValueError(
-            f"dt={dt}, max_lyapunov={max_lyapunov} and context_length={context_length} must "
-            "be positive: the schedule is set in Lyapunov times of a chaotic system"
+            f"dt={dt} and max_lyapunov={max_lyapunov} must be positive (the schedule is set in "
+            f"Lyapunov times of a chaotic system) and context_length={context_length} "
+            "non-negative (0 for a forecaster that carries its state: no window to flush)"
         )
     t_lyap_steps = 1.0 / (max_lyapunov * dt)
     k = max(1, round(segment_lyapunov_times * t_lyap_steps))
@@ -236,15 +323,15 @@ def lyapunov_schedule(
 
 @eqx.filter_jit
 def _forecaster_estimate(forecaster, fitted, context, dt, d0, key, k, n, m):
+    schedule = dict(dt=dt, steps_per_segment=k, n_segments=n, transient_segments=m, d0=d0, key=key)
+    if has_state(forecaster):
+        return benettin(
+            lambda state, steps: forecaster.advance(fitted, state, steps),
+            forecaster.start(fitted, context),
+            **schedule,
+        )
     return two_trajectory_lyapunov(
-        lambda c, steps: forecaster.forecast(fitted, c, steps),
-        context,
-        dt=dt,
-        steps_per_segment=k,
-        n_segments=n,
-        transient_segments=m,
-        d0=d0,
-        key=key,
+        lambda c, steps: forecaster.forecast(fitted, c, steps), context, **schedule
     )
 
 
@@ -262,8 +349,16 @@ def forecaster_lyapunov(
     explode_factor: float = EXPLODE_FACTOR,
 ) -> float:
     """The largest Lyapunov exponent of a fitted forecaster's own dynamics, per unit of
-    physical time, from its ``forecast`` alone (Benettin's two-trajectory method on its
-    context window; see the module docstring). One compiled program.
+    physical time (Benettin's two-trajectory method; see the module docstring). One
+    compiled program.
+
+    A forecaster with the optional state API (``start``/``advance``, see
+    :func:`chaosbench.has_state`) is perturbed and renormalised in its own state — the
+    reservoir, the RNN latent — which it advances without re-reading a context: ``K``
+    model steps per segment instead of ``L + K``. Any other forecaster is estimated from
+    ``forecast`` alone, its state being its context window. Both estimate the same
+    exponent (Lyapunov exponents do not depend on the norm or coordinates of the state);
+    ``tests/test_two_trajectory.py`` checks that they agree on the ESN.
 
     **Arguments:**
 
@@ -273,7 +368,8 @@ def forecaster_lyapunov(
     - `dt`: the sampling interval of the data (physical time per step).
     - `steps_per_segment`, `n_segments`, `transient_segments`: see
       :func:`lyapunov_schedule`, which derives them from the system's facts.
-    - `d0`: separation in z-scored units; default :func:`working_precision_d0`.
+    - `d0`: separation (z-scored units, RMS per step of the window; RMS per element of a
+      carried state); default :func:`working_precision_d0`.
     - `key`: direction of the first perturbation (default key 0).
     - `explode_factor`: a reference run beyond this many stds counts as diverged.
 

@@ -30,6 +30,13 @@ def test_conformance(forecaster_id, small):
     assert np.isfinite(np.asarray(out_a)).all()
     np.testing.assert_array_equal(np.asarray(out_a), np.asarray(out_b))
     assert forecaster.min_context <= data.spec.context
+    if cb.has_state(forecaster):  # the optional state API continues forecast exactly
+        state = jax.vmap(lambda c: forecaster.start(a, c))(contexts)
+        state, first = jax.vmap(lambda s: forecaster.advance(a, s, 24))(state)
+        _, rest = jax.vmap(lambda s: forecaster.advance(a, s, 40))(state)
+        np.testing.assert_allclose(
+            np.concatenate([first, rest], axis=1), np.asarray(out_a), rtol=1e-6, atol=1e-9
+        )
 
 
 def test_persistence_and_climatology_are_what_they_say():

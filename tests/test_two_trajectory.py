@@ -234,3 +234,72 @@ def test_system_lyapunov_weights_leave_out_a_clock():
     # of the first perturbation has shrunk by e^-10 after the transient).
     with_clock = system_lyapunov_batch(system, y0s, **kw)
     assert abs(float(with_clock.exponent[0])) < 1e-6
+
+
+class _Logistic(cb.AbstractForecaster):
+    """The logistic map x ↦ 4 x (1 − x), fully chaotic with λ = ln 2 per step (Sprott
+    2003, §1.4), or with ``growth`` set the linear map x ↦ growth · x; with the optional
+    state API (the state is the last value)."""
+
+    growth: float | None = None
+
+    def fit(self, key, train):
+        return None
+
+    def start(self, fitted, context):
+        return context[-1]
+
+    def advance(self, fitted, state, steps: int):
+        def body(x, _):
+            x = 4 * x * (1 - x) if self.growth is None else self.growth * x
+            return x, x
+
+        return jax.lax.scan(body, state, None, length=steps)
+
+    def forecast(self, fitted, context, steps: int):
+        return self.advance(fitted, self.start(fitted, context), steps)[1]
+
+
+def test_state_api_and_window_estimates_agree_with_the_exact_exponent():
+    """The carried-state estimate and the window estimate of the same forecaster both give
+    log(1.01) / dt for x ↦ 1.01 x, and ln 2 per step for the logistic map at r = 4."""
+    linear = _Logistic(growth=1.01)
+    assert cb.has_state(linear)
+    context = jnp.full((6, 1), 0.1)
+    schedule = dict(dt=0.5, steps_per_segment=10, n_segments=10, transient_segments=1)
+    state = forecaster_lyapunov(linear, None, context, **schedule)
+    window = two_trajectory_lyapunov(
+        lambda c, k: linear.forecast(None, c, k), context, d0=1e-8, **schedule
+    )
+    assert state == pytest.approx(math.log(1.01) / 0.5, rel=1e-7)
+    assert float(window.exponent) == pytest.approx(math.log(1.01) / 0.5, rel=1e-7)
+    chaotic = forecaster_lyapunov(
+        _Logistic(),
+        None,
+        jnp.full((6, 1), 0.3),
+        dt=1.0,
+        steps_per_segment=1,
+        n_segments=4000,
+        transient_segments=10,
+    )
+    assert chaotic == pytest.approx(math.log(2.0), rel=0.03)
+
+
+def test_a_forecaster_with_half_the_state_api_is_refused():
+    class HalfState(cb.AbstractForecaster):
+        def fit(self, key, train):
+            return None
+
+        def forecast(self, fitted, context, steps: int):
+            return jnp.repeat(context[-1:], steps, axis=0)
+
+        def start(self, fitted, context):
+            return context[-1]
+
+    with pytest.raises(cb.MalformedForecasterError, match=r"defines start but not advance"):
+        cb._forecaster.check_forecaster("half_state-v1", HalfState)
+
+
+def test_schedule_for_a_carried_state_has_no_window_to_flush():
+    s = lyapunov_schedule(0.0075792827, 0.9021154, 0)
+    assert (s["steps_per_segment"], s["n_segments"], s["transient_segments"]) == (146, 64, 4)
