@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from . import _api
 from ._cache import content_hash
+from ._confirmation import read_confirmations
 from ._facts import FactsSettings, system_key
 from ._identity import code_digest, hyperparameters
 from ._protocol import TASKS
@@ -67,9 +68,16 @@ def forecaster_identity(forecaster_id: str) -> dict:
 
 
 def system_identity(system_id: str) -> dict:
-    """What of a system goes into its cells' run ids (see :func:`system_key`)."""
+    """What of a system goes into its cells' run ids (see :func:`system_key`), and the
+    two-trajectory λ̂ recorded under that key if there is one (the benchmark's λ_max of
+    a system confirmed chaotic below the tangent screen:
+    :func:`chaosbench._validate.benchmark_facts`)."""
     system = _api.systems.get(system_id)()
-    return {"system": system_id, "facts_key": system_key(system, FactsSettings())}
+    identity = {"system": system_id, "facts_key": system_key(system, FactsSettings())}
+    record = read_confirmations().get(system.id)
+    if record is not None and record.get("key") == identity["facts_key"]:
+        identity["confirmed_lambda"] = record["lambda"]
+    return identity
 
 
 def run_id(

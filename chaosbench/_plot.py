@@ -37,6 +37,7 @@ from ._metric import ScoringFacts
 from ._protocol import TASKS, Protocol
 from ._rows import HEADLINE
 from ._suite import SUITES
+from ._validate import benchmark_facts, verdict
 
 DPI = 120
 
@@ -145,6 +146,7 @@ def protocol_of(rows: pd.DataFrame) -> Protocol:
 def dataset_for(system_id: str, task: str, protocol: Protocol) -> tuple[Dataset, dict]:
     system = _api.systems.get(system_id)()
     facts = get_facts(system)
+    facts = benchmark_facts(facts, verdict(facts))  # the λ_max the rows were scored with
     return make_dataset(protocol.dataset_spec(system, facts, TASKS[task])), facts
 
 

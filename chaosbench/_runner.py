@@ -34,7 +34,13 @@ from ._plan import Cell, RunOptionsError, parse_shard, plan, select_shard
 from ._rows import is_failure, same_result
 from ._store import Lock, cell_path, check_output_dir, merge, stored_row, write_rows
 from ._suite import Suite
-from ._validate import InvalidSystemError, validate_bounded, validate_system, verdict
+from ._validate import (
+    InvalidSystemError,
+    benchmark_facts,
+    validate_bounded,
+    validate_system,
+    verdict,
+)
 from ._version import __version__
 
 __all__ = [
@@ -108,7 +114,7 @@ def check_systems(
                 raise
             log(f"leaving out {system_id}: {error}")
             continue
-        facts[system_id] = found
+        facts[system_id] = benchmark_facts(found, judged)
     return facts
 
 

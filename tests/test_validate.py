@@ -161,3 +161,29 @@ def test_stick_slip_is_not_confirmed():
         facts(0.01, period=1.0, id="stick_slip_oscillator-v2", key=confirmation["key"])
     )
     assert not judged.ok and "practically regular" in str(judged)
+
+
+def test_a_system_confirmed_below_the_screen_is_scored_in_its_confirmed_lyapunov_time():
+    """The benchmark's λ_max is the estimate that passed the check: the two-trajectory
+    one for a confirmed system, the tangent one otherwise."""
+    from chaosbench._validate import benchmark_facts
+
+    below = facts(0.001)  # λ · period = 0.002: below the screen
+    judged = verdict(below, {"test_slow-v1": record(0.02, 0.02)})
+    scored = benchmark_facts(below, judged)
+    assert judged.ok and scored["max_lyapunov"] == 0.02
+    assert scored["tangent_max_lyapunov"] == 0.001
+    above = facts(0.5)
+    assert benchmark_facts(above, verdict(above)) == above
+    # sprott_more's field jumps across z = 0: tangent λ 0.0038, two trajectories 0.235
+    entry = TABLE["sprott_more-v1"]
+    assert benchmark_facts(entry, verdict(entry))["max_lyapunov"] == pytest.approx(
+        CONFIRMED["sprott_more-v1"]["lambda"]
+    )
+
+
+def test_a_confirmed_lyapunov_exponent_is_part_of_the_run_id():
+    from chaosbench._plan import system_identity
+
+    assert system_identity("sprott_more")["confirmed_lambda"] == pytest.approx(0.235, rel=0.01)
+    assert "confirmed_lambda" not in system_identity("lorenz63")
