@@ -44,21 +44,47 @@ def _run(args) -> int:
         raise RunOptionsError(f"--jobs must be a positive integer, got {args.jobs}")
     if args.jobs > 1:
         return _run_jobs(args)
-    summary = run(
-        suite,
-        Path(args.out),
-        force=args.force,
-        keep_failures=args.keep_failures,
-        shard=shard,
-        timeout=args.timeout,
-        backend=args.backend,
-        ray_address=args.ray_address,
-        progress=not args.no_progress,
-    )
+    started, child = time.time(), bool(os.environ.get(JOBS_CHILD_ENV))
+    try:
+        summary = run(
+            suite,
+            Path(args.out),
+            force=args.force,
+            keep_failures=args.keep_failures,
+            shard=shard,
+            timeout=args.timeout,
+            backend=args.backend,
+            ray_address=args.ray_address,
+            progress=not args.no_progress,
+        )
+    finally:  # the parent of --jobs children logs the whole run
+        if not child:
+            wall = time.time() - started
+            _log_session(args, suite, started, wall, jobs=1, shard=args.shard or "1/1")
     print(f"suite {suite.name}: {summary.line()}")
-    if os.environ.get(JOBS_CHILD_ENV):
+    if child:
         return 0  # the parent counts the failures once every process has finished
     return _report_failures(summary.messages, args.out)
+
+
+def _log_session(args, suite, started: float, wall: float, *, jobs: int, shard: str) -> None:
+    """One line in ``OUT/sessions.csv`` for this run (see :func:`chaosbench._store.log_session`)."""
+    from ._identity import git_commit
+    from ._plan import parse_shard, plan, select_shard
+    from ._store import count_cells, log_session
+    from ._version import __version__
+
+    cells = select_shard(plan(suite), parse_shard(shard))
+    record = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "wall_seconds": f"{wall:.1f}",
+        "jobs": jobs,
+        "shard": shard,
+        **count_cells(Path(args.out), cells, started),
+        "git_commit": git_commit(),
+        "chaosbench_version": __version__,
+    }
+    log_session(Path(args.out), record)
 
 
 JOBS_CHILD_ENV = "CHAOSBENCH_JOBS_CHILD"
@@ -86,12 +112,20 @@ def _run_jobs(args) -> int:
 
     if args.shard:
         raise ValueError("--jobs runs its own processes; don't combine it with --shard")
-    start = time.perf_counter()
+    start, started = time.perf_counter(), time.time()
     base = [sys.executable, "-m", "chaosbench"] + _strip(args.argv, "--jobs")
-    env = {**os.environ, RUN_STARTED_ENV: repr(time.time()), JOBS_CHILD_ENV: "1"}
+    env = {**os.environ, RUN_STARTED_ENV: repr(started), JOBS_CHILD_ENV: "1"}
     procs = [subprocess.Popen(base + ["--no-progress"], env=env) for _ in range(args.jobs)]
-    codes = [p.wait() for p in procs]
-    print(f"{args.jobs} processes finished: elapsed {time.perf_counter() - start:.1f} s")
+    try:
+        codes = [p.wait() for p in procs]
+    finally:  # an interrupted run logs its wall time too (its finished cells are kept)
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+                p.wait()
+        wall = time.perf_counter() - start
+        _log_session(args, _suite_from_args(args), started, wall, jobs=args.jobs, shard="1/1")
+    print(f"{args.jobs} processes finished: elapsed {wall:.1f} s")
     if max(codes) != 0:
         return max(codes)
     return _report_failures(failure_messages(_suite_from_args(args), Path(args.out)), args.out)

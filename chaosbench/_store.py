@@ -173,3 +173,46 @@ def merge(sources: Sequence[Path], out: Path) -> int:
             atomic_write_text(target, file.read_text())
             added += 1
     return added
+
+
+SESSIONS = "sessions.csv"
+SESSION_COLUMNS = (
+    "started",
+    "wall_seconds",
+    "jobs",
+    "shard",
+    "planned",
+    "finished",
+    "failed",
+    "written",
+    "git_commit",
+    "chaosbench_version",
+)
+
+
+def log_session(out: Path, record: dict) -> Path:
+    """Append one line per ``chaosbench run`` to ``out/sessions.csv``: when it started,
+    its wall time, its processes and shard, and the planned, finished (not failed),
+    failed and newly written cells after it. A suite run in several sittings (the
+    catalogue, in shards across working sessions) adds up its wall time from here."""
+    path = Path(out) / SESSIONS
+    line = ",".join(str(record.get(c, "")) for c in SESSION_COLUMNS) + "\n"
+    new = not path.exists()
+    with open(path, "a") as f:
+        if new:
+            f.write(",".join(SESSION_COLUMNS) + "\n")
+        f.write(line)
+    return path
+
+
+def count_cells(out: Path, cells: Sequence[Cell], since: float) -> dict[str, int]:
+    """How many of ``cells`` under ``out`` are finished, failed, and written since the
+    time stamp ``since`` (seconds since the epoch)."""
+    counts = {"planned": len(cells), "finished": 0, "failed": 0, "written": 0}
+    for cell in cells:
+        row = stored_row(out, cell)
+        if row is None:
+            continue
+        counts["failed" if is_failure(row) else "finished"] += 1
+        counts["written"] += cell_path(out, cell).stat().st_mtime >= since
+    return counts

@@ -107,6 +107,16 @@ def test_jobs_2_equals_the_serial_run(tmp_path, reference, monkeypatch, capfd):
     assert run_cli("--jobs", "2", "--out", str(out), "--force") == 0
     assert _done_by_children(capfd.readouterr().out) == 6  # recomputed once, not twice
     assert_same_rows(read_rows(out), reference)
+    # each run logged its wall time and what it left behind, once (by the parent)
+    sessions = (out / "sessions.csv").read_text().splitlines()
+    assert sessions[0].startswith("started,wall_seconds,jobs,shard,planned,finished,failed")
+    logged = [dict(zip(sessions[0].split(","), line.split(","))) for line in sessions[1:]]
+    assert [(s["jobs"], s["planned"], s["finished"], s["written"]) for s in logged] == [
+        ("2", "6", "6", "6"),
+        ("2", "6", "6", "0"),
+        ("2", "6", "6", "6"),
+    ]
+    assert all(float(s["wall_seconds"]) > 0 for s in logged)
 
 
 # ray.init forks helper processes; JAX warns about forking a multithreaded process
