@@ -378,7 +378,11 @@ def render_page(data: dict[str, Any]) -> str:
     """The page's HTML: template, stylesheet, script and data in one document."""
     page = (TEMPLATE / "page.html").read_text()
     css = (TEMPLATE / "page.css").read_text()
+    # the script names the headline metric by placeholders, filled from the registry
+    headline = headline_metric()
     script = (TEMPLATE / "page.js").read_text()
+    script = script.replace("__headline_name__", headline.short_name)
+    script = script.replace("__headline__", headline.column)
     stamp = data["stamp"]
     subtitle = " · ".join(
         f"{k} {stamp[k]}"
