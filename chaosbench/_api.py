@@ -66,7 +66,20 @@ def _family_of(cls: type) -> str:
 
 systems: Registry[type[AbstractSystem]] = Registry("system", _check_system)
 forecasters: Registry[type[AbstractForecaster]] = Registry("forecaster", check_forecaster)
-metrics: Registry[Metric] = Registry("metric")
+
+
+def _check_metric(id_: str, metric: Metric) -> None:
+    """One headline: a second metric (another name, not a new version) may not claim it."""
+    if metric.headline:
+        held = [m.id for m in metrics._entries.values() if m.headline and m.column != metric.column]
+        if held:
+            raise RegistryError(
+                f"metric {id_!r} claims the headline, which {held[0]!r} already holds; "
+                "register it without headline=True"
+            )
+
+
+metrics: Registry[Metric] = Registry("metric", _check_metric)
 
 
 def register_system(id_: str, *, aliases: Iterable[str] = ()) -> Callable:
@@ -106,6 +119,11 @@ def register_metric(
     kind: Literal["short", "long", "lyapunov"],
     failure: float | None = None,
     reference: float | None = None,
+    name: str = "",
+    unit: str = "",
+    description: str = "",
+    headline: bool = False,
+    per_system: bool = False,
 ) -> Callable[[MetricFn], MetricFn]:
     """Decorator registering ``fn(forecast, truth, facts) -> scalar`` as a metric.
 
@@ -115,7 +133,10 @@ def register_metric(
     system's λ_max).
 
     A failed forecast scores ``failure`` (default: 0 when higher is better, +inf when
-    lower is better). Returns ``fn`` unchanged.
+    lower is better). ``name``, ``unit`` and ``description`` are what tables show;
+    ``headline`` makes it the score the leaderboard orders by (one metric only, of kind
+    ``"short"``), ``per_system`` names each system's winner by it (see
+    :class:`chaosbench.Metric`). Returns ``fn`` unchanged.
     """
     if direction not in ("higher", "lower"):
         raise RegistryError(f"metric direction must be 'higher' or 'lower', not {direction!r}")
@@ -123,9 +144,24 @@ def register_metric(
         raise RegistryError(f"metric kind must be 'short', 'long' or 'lyapunov', not {kind!r}")
     if failure is None:
         failure = 0.0 if direction == "higher" else math.inf
+    if headline and kind != "short":
+        raise RegistryError(f"the headline metric must be of kind 'short', not {kind!r}")
 
     def decorator(fn: MetricFn) -> MetricFn:
-        metrics.register(id_)(Metric(id_, fn, direction, kind, failure, reference))
+        metric = Metric(
+            id_,
+            fn,
+            direction,
+            kind,
+            failure,
+            reference,
+            name=name,
+            unit=unit,
+            description=description,
+            headline=headline,
+            per_system=per_system or headline,
+        )
+        metrics.register(id_)(metric)
         return fn
 
     return decorator

@@ -16,6 +16,8 @@
 - ``stamp.json``: what produced the rows (package version, git commit, suite and its
   hash, JAX version, device, Python); every CSV carries the same values as columns.
 
+Which metric plays which part (VPT the headline; D_stsp, D_H, λ error beside it; VPT and
+D_stsp naming per-system winners) is read from the metric registry (``chaosbench._rows``).
 Failures keep their failure scores (VPT 0, divergences inf); nothing is dropped. The
 bootstrap uses a fixed seed mixed with the group's name, so the output is reproducible
 and a group's interval does not change when other groups are added.
@@ -32,16 +34,19 @@ import pandas as pd
 
 from ._cache import atomic_write_text
 from ._markdown import render_markdown
-from ._rows import DIVERGED, FAILURES, HEADLINE, STAMP_COLUMNS, TIMING_COLUMNS
+from ._rows import (
+    DIVERGED,
+    FAILURES,
+    STAMP_COLUMNS,
+    headline_metric,
+    long_term_metrics,
+    per_system_metrics,
+)
 from ._rows import metric_columns as _metric_columns
 from ._statistics import bootstrap_ci, hierarchical_bootstrap_ci, median, quantile
 
 ID_COLUMNS = ["task", "system", "forecaster", "seed"]
-TIMING = list(TIMING_COLUMNS)
-STAMP_KEYS = STAMP_COLUMNS
 FLOAT_FORMAT = "%.6g"
-# The headline score (short-term skill) and the long-term columns that stand beside it.
-LONG_TERM = ("d_stsp", "d_h", "lyap_rel_error")
 
 
 def metric_columns(rows: pd.DataFrame) -> list[str]:
@@ -111,8 +116,6 @@ def _newest_versions(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
     return rows[keep].copy()
 
 
-# --------------------------------------------------------------------------- statistics
-
 # --------------------------------------------------------------------------- tables
 
 
@@ -161,9 +164,10 @@ def win_rates(table: pd.DataFrame) -> pd.DataFrame:
     A win on a system: this forecaster's median VPT is higher than the opponent's; a tie
     counts half. Only systems where both forecasters have rows are compared.
     """
+    headline = headline_metric().column
     records = []
     for task, per_task in table.groupby("task", sort=True):
-        vpt = per_task.pivot(index="system", columns="forecaster", values=f"{HEADLINE}_median")
+        vpt = per_task.pivot(index="system", columns="forecaster", values=f"{headline}_median")
         for a in vpt.columns:
             for b in vpt.columns:
                 if a == b:
@@ -195,33 +199,35 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
     With the raw ``rows`` the VPT interval is the hierarchical bootstrap over systems and
     seeds; without them, over the per-system medians only.
     """
+    headline = headline_metric().column
+    long_term = [m.column for m in long_term_metrics()]
     table = table.copy()
-    table["rank"] = table.groupby(["task", "system"])[f"{HEADLINE}_median"].rank(
+    table["rank"] = table.groupby(["task", "system"])[f"{headline}_median"].rank(
         ascending=False, method="average"
     )
     wins = win_rates(table)
     forecasters = sorted(table["forecaster"].unique())
     records = []
     for (task, forecaster), group in table.groupby(["task", "forecaster"], sort=True):
-        vpt = group[f"{HEADLINE}_median"].to_numpy(dtype=float)
+        vpt = group[f"{headline}_median"].to_numpy(dtype=float)
         if rows is not None:
             mine = rows[(rows["task"] == task) & (rows["forecaster"] == forecaster)]
-            seeds = [g[HEADLINE].to_numpy() for _, g in mine.groupby("system", sort=True)]
+            seeds = [g[headline].to_numpy() for _, g in mine.groupby("system", sort=True)]
         else:
             seeds = [[v] for v in vpt]
-        low, high = hierarchical_bootstrap_ci(seeds, task, forecaster, HEADLINE)
+        low, high = hierarchical_bootstrap_ci(seeds, task, forecaster, headline)
         record = {
             "task": task,
             "forecaster": forecaster,
             "systems": len(group),
             "runs": int(group["seeds"].sum()),
-            "median_vpt_lyap": median(vpt),
-            "vpt_lyap_q25": quantile(vpt, 0.25),
-            "vpt_lyap_q75": quantile(vpt, 0.75),
-            "vpt_lyap_ci_low": low,
-            "vpt_lyap_ci_high": high,
+            f"median_{headline}": median(vpt),
+            f"{headline}_q25": quantile(vpt, 0.25),
+            f"{headline}_q75": quantile(vpt, 0.75),
+            f"{headline}_ci_low": low,
+            f"{headline}_ci_high": high,
             "mean_rank": float(group["rank"].mean()),
-            **{f"median_{m}": _median_of(group, m) for m in LONG_TERM},
+            **{f"median_{m}": _median_of(group, m) for m in long_term},
             "long_run_blow_ups": int(group["long_run_diverged"].sum()),
             "failures": int(group["failures"].sum()),
             "median_fit_seconds": median(group["fit_seconds"]),
@@ -233,17 +239,22 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
         records.append(record)
     out = pd.DataFrame.from_records(records)
     return out.sort_values(
-        ["task", "median_vpt_lyap", "mean_rank", "forecaster"], ascending=[True, False, True, True]
+        ["task", f"median_{headline}", "mean_rank", "forecaster"],
+        ascending=[True, False, True, True],
     ).reset_index(drop=True)
 
 
 def winners(table: pd.DataFrame) -> pd.DataFrame:
     """Per (task, system): the best forecaster by median VPT (higher) and by median D_stsp
     (lower), with their values; ties are listed together, joined by ``"; "``."""
+    judged = [
+        (m.column, np.nanmax if m.direction == "higher" else np.nanmin)
+        for m in per_system_metrics()
+    ]
     records = []
     for (task, system), group in table.groupby(["task", "system"], sort=True):
         record = {"task": task, "system": system}
-        for metric, best in ((HEADLINE, np.nanmax), ("d_stsp", np.nanmin)):
+        for metric, best in judged:
             column = f"{metric}_median"
             values = group[column].to_numpy(dtype=float) if column in group.columns else []
             finite = np.isfinite(values) if len(values) else np.array([], dtype=bool)
@@ -308,6 +319,7 @@ def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
         "timescale": attrs["timescale"].map(_timescale_bin),
         "family": attrs["family"].replace("", "unknown"),
     }
+    headline, *others = (m.column for m in per_system_metrics())
     records = []
     for kind, of_system in bins.items():
         frame = table.assign(bin=table["system"].map(of_system))
@@ -321,8 +333,8 @@ def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
                     "bin": value,
                     "forecaster": forecaster,
                     "systems": len(group),
-                    f"median_{HEADLINE}": median(group[f"{HEADLINE}_median"]),
-                    "median_d_stsp": _median_of(group, "d_stsp"),
+                    f"median_{headline}": median(group[f"{headline}_median"]),
+                    **{f"median_{m}": _median_of(group, m) for m in others},
                     "long_run_blow_ups": int(group["long_run_diverged"].sum()),
                     "failures": int(group["failures"].sum()),
                 }
@@ -336,7 +348,7 @@ def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
 def collect_stamp(rows: pd.DataFrame) -> dict[str, str]:
     """The stamp of the rows: each key's value, or the distinct values joined by ``"; "``."""
     out = {}
-    for key in STAMP_KEYS:
+    for key in STAMP_COLUMNS:
         if key in rows.columns:
             values = sorted({str(v) for v in rows[key].dropna()})
         else:

@@ -1,6 +1,10 @@
 """``leaderboard.md``: the leaderboard tables rendered as Markdown, with the stamp and a
 legend. Numbers are rounded by :func:`fmt` (three significant digits; ∞ and – for
 infinite and missing values), which the web page uses too.
+
+The tables' metric columns, their names and order come from the metric registry (see
+:mod:`chaosbench._rows`); the prose (:data:`ORDER_SENTENCE` and the legend) describes the
+shipped metrics in words.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._rows import HEADLINE
+from ._rows import headline_metric, long_term_metrics, per_system_metrics
 from ._statistics import BOOTSTRAP_SAMPLES
 
 
@@ -59,19 +63,20 @@ def render_markdown(
     )
     lines.append("")
     lines += [ORDER_SENTENCE, ""]
+    headline, long_term = headline_metric(), long_term_metrics()
+    h = headline.column
+    judged = per_system_metrics()
     for task, per_task in board.groupby("task", sort=True):
         per_task = per_task.reset_index(drop=True)
         lines += [f"## Task `{task}`", ""]
         header = [
             "#",
             "forecaster",
-            "median VPT (t_λ)",
+            f"median {headline.label}",
             "95 % CI",
             "IQR",
             "mean rank",
-            "D_stsp",
-            "D_H",
-            "λ error",
+            *(m.short_name for m in long_term),
             "long-run blow-ups",
             "failures",
             "fit s",
@@ -83,26 +88,24 @@ def render_markdown(
                 [
                     str(i + 1),
                     f"`{r['forecaster']}`",
-                    fmt(r["median_vpt_lyap"]),
-                    f"{fmt(r['vpt_lyap_ci_low'])} – {fmt(r['vpt_lyap_ci_high'])}",
-                    f"{fmt(r['vpt_lyap_q25'])} – {fmt(r['vpt_lyap_q75'])}",
+                    fmt(r[f"median_{h}"]),
+                    f"{fmt(r[f'{h}_ci_low'])} – {fmt(r[f'{h}_ci_high'])}",
+                    f"{fmt(r[f'{h}_q25'])} – {fmt(r[f'{h}_q75'])}",
                     fmt(r["mean_rank"]),
-                    fmt(r["median_d_stsp"]),
-                    fmt(r["median_d_h"]),
-                    fmt(r.get("median_lyap_rel_error", float("nan"))),
+                    *(fmt(r.get(f"median_{m.column}", float("nan"))) for m in long_term),
                     f"{int(r['long_run_blow_ups'])}/{int(r['runs'])}",
                     f"{int(r['failures'])}/{int(r['runs'])}",
                     fmt(r["median_fit_seconds"]),
                     str(int(r["systems"])),
                 ]
             )
-        lines += _md_table(header, body, "rlrrrrrrrrrrr")
+        lines += _md_table(header, body, "rl" + "r" * (len(header) - 2))
         lines.append("")
         names = list(per_task["forecaster"])
         if len(names) > 1:
             lines += [
                 f"Win rate (`{task}`): row beats column on this fraction of systems "
-                "(median VPT; ties count half).",
+                f"(median {headline.short_name}; ties count half).",
                 "",
             ]
             body = []
@@ -118,27 +121,29 @@ def render_markdown(
             lines.append("")
         if best is not None and len(best):
             mine = best[best["task"] == task]
-            lines += [f"Per-system winners (`{task}`): best median VPT and best median D_stsp.", ""]
+            named = " and ".join(f"best median {m.short_name}" for m in judged)
+            lines += [f"Per-system winners (`{task}`): {named}.", ""]
             body = [
-                [
-                    f"`{r['system']}`",
-                    r["best_vpt_lyap"] or "–",
-                    fmt(r["best_vpt_lyap_value"]),
-                    r["best_d_stsp"] or "–",
-                    fmt(r["best_d_stsp_value"]),
+                [f"`{r['system']}`"]
+                + [
+                    cell
+                    for m in judged
+                    for cell in (r[f"best_{m.column}"] or "–", fmt(r[f"best_{m.column}_value"]))
                 ]
                 for _, r in mine.iterrows()
             ]
-            lines += _md_table(
-                ["system", "best VPT", "VPT", "best D_stsp", "D_stsp"], body, "llrlr"
-            )
+            header = ["system"]
+            for m in judged:
+                header += [f"best {m.short_name}", m.short_name]
+            lines += _md_table(header, body, "l" + "lr" * len(judged))
             lines.append("")
         if split is not None and len(split):
             for kind, per_kind in split[split["task"] == task].groupby("breakdown", sort=False):
                 bins = list(dict.fromkeys(per_kind["bin"]))
                 counts = per_kind.groupby("bin")["systems"].max()
                 lines += [
-                    f"Median VPT by {kind} (`{task}`; systems per bin in the header).",
+                    f"Median {headline.short_name} by {kind} (`{task}`; systems per bin in the "
+                    "header).",
                     "",
                 ]
                 header = ["forecaster"] + [f"{b} ({int(counts[b])})" for b in bins]
@@ -147,7 +152,7 @@ def render_markdown(
                     cells = [f"`{_short(name)}`"]
                     for b in bins:
                         hit = per_kind[(per_kind["forecaster"] == name) & (per_kind["bin"] == b)]
-                        cells.append(fmt(hit[f"median_{HEADLINE}"].iloc[0]) if len(hit) else "–")
+                        cells.append(fmt(hit[f"median_{h}"].iloc[0]) if len(hit) else "–")
                     body.append(cells)
                 lines += _md_table(header, body, "l" + "r" * len(bins))
                 lines.append("")

@@ -35,7 +35,7 @@ from ._facts import get_facts
 from ._leaderboard import collect_stamp, load_rows
 from ._metric import ScoringFacts
 from ._protocol import TASKS, Protocol
-from ._rows import HEADLINE
+from ._rows import headline_metric
 from ._suite import SUITES
 from ._validate import benchmark_facts, verdict
 
@@ -102,12 +102,12 @@ def vpt_distribution(rows: pd.DataFrame, path: Path, stamp: dict[str, str]) -> P
     fig = _new_figure(width, 3.2 * len(tasks) + 0.6)
     axes = fig.subplots(len(tasks), 1, squeeze=False)[:, 0]
     rng = np.random.default_rng(0)
+    headline = headline_metric()
+    column = headline.column
     for ax, task in zip(axes, tasks):
         per_task = rows[rows["task"] == task]
-        order = (
-            per_task.groupby("forecaster")["vpt_lyap"].median().sort_values(ascending=False).index
-        )
-        data = [per_task.loc[per_task["forecaster"] == f, "vpt_lyap"].to_numpy() for f in order]
+        order = per_task.groupby("forecaster")[column].median().sort_values(ascending=False).index
+        data = [per_task.loc[per_task["forecaster"] == f, column].to_numpy() for f in order]
         positions = np.arange(1, len(order) + 1)
         ax.boxplot(data, positions=positions, widths=0.6, showfliers=False, medianprops={"c": "k"})
         for pos, name, values in zip(positions, order, data):
@@ -118,11 +118,11 @@ def vpt_distribution(rows: pd.DataFrame, path: Path, stamp: dict[str, str]) -> P
                 ax.scatter(pos + jitter[failed], values[failed], s=18, marker="x", color="tab:red")
         ax.set_xticks(positions)
         ax.set_xticklabels([_short(f) for f in order], rotation=30, ha="right")
-        ax.set_ylabel("VPT (Lyapunov times)")
+        ax.set_ylabel(f"{headline.short_name} (Lyapunov times)")
         systems = per_task["system"].nunique()
         _add_fig_title(
             ax,
-            f"task {task}: VPT over {systems} systems × seeds\n"
+            f"task {task}: {headline.short_name} over {systems} systems × seeds\n"
             "(one point per row; × = failed, scored 0)",
         )
         ax.grid(axis="y", alpha=0.3)
@@ -170,7 +170,7 @@ def refit(forecaster_id: str, data: Dataset, seed: int, facts: dict) -> Refit:
     z_windows = np.asarray(forecast_windows(forecaster, fitted, contexts, data.spec.horizon))
     z_long = np.asarray(forecast_windows(forecaster, fitted, contexts[:1], data.spec.n_long))[0]
     windows = np.asarray(data.denormalise(blow_up_to_inf(z_windows)), dtype=float)
-    headline = _api.metrics.get(HEADLINE)
+    headline = headline_metric()
     vpt = jax.vmap(headline.fn, in_axes=(0, 0, None))(
         jnp.asarray(windows), jnp.asarray(data.truths), _scoring(data, facts)
     )
@@ -217,9 +217,11 @@ def error_growth(
             lw=0,
         )
         ax.plot([], [], color=colour, lw=1.5, label=_short(fit.forecaster))
-    threshold = _api.metrics.get(HEADLINE).reference
+    headline = headline_metric()
+    threshold = headline.reference
     if threshold is not None:
-        ax.axhline(threshold, color="k", ls="--", lw=0.8, label=f"VPT threshold {threshold:g}")
+        label = f"{headline.short_name} threshold {threshold:g}"
+        ax.axhline(threshold, color="k", ls="--", lw=0.8, label=label)
     ax.set_yscale("log")
     ax.set_xlim(0, t[-1])
     ax.set_xlabel("time (Lyapunov times)")

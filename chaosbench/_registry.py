@@ -108,6 +108,10 @@ class Registry(Generic[T]):
     def ids(self) -> list[str]:
         return sorted(self._entries)
 
+    def ids_in_order(self) -> list[str]:
+        """The ids in the order they were registered."""
+        return list(self._entries)
+
     def aliases_of(self, id_: str) -> list[str]:
         full = self.resolve(id_)
         return sorted(a for a, owner in self._aliases.items() if owner == full)

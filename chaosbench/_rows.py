@@ -13,6 +13,10 @@ A row is one (system, forecaster, task, seed) cell. Its columns, in groups:
 - stamp: what produced the row (package version, git commit, suite, versions, device);
 - metrics: one column per registered metric (``Metric.column``), taken from the registry.
 
+The core names no metric: which one is the headline, which stand beside it as long-term
+scores and what they are called come from the registry (:func:`headline_metric`,
+:func:`long_term_metrics`, :func:`per_system_metrics`; see :class:`chaosbench.Metric`).
+
 Rows that differ only in timing and stamp columns are the same result
 (:func:`same_result`); everything else is a pure function of the run id.
 """
@@ -25,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from ._api import metrics as _metrics
 from ._metric import Metric
 
 IDENTITY_COLUMNS = (
@@ -54,10 +59,6 @@ STAMP_COLUMNS = (
 )
 # Diagnostics stored with a failure row; like the stamp, not part of the result.
 DIAGNOSTIC_COLUMNS = ("traceback",)
-
-# The headline metric's column: the short-term score the leaderboard orders by. The one
-# place the core names a metric (it is registered by the ``metrics`` package).
-HEADLINE = "vpt_lyap"
 
 OK = "ok"
 FAILURES = ("error", "timeout", "oom")
@@ -137,3 +138,32 @@ def same_result(a: dict, b: dict) -> bool:
         if x != y:
             return False
     return True
+
+
+def registered_metrics() -> list[Metric]:
+    """Every registered metric, in the order of registration."""
+    return [_metrics.get(id_) for id_ in _metrics.ids_in_order()]
+
+
+def headline_metric() -> Metric:
+    """The registered headline metric: the short-term score the leaderboard orders by."""
+    found = [m for m in registered_metrics() if m.headline]
+    if not found:
+        raise LookupError(
+            "no registered metric is the headline: import the `metrics` package (or a "
+            "plug-in that registers one with `register_metric(..., headline=True)`)"
+        )
+    return found[-1]
+
+
+def long_term_metrics() -> list[Metric]:
+    """The long-term metrics the leaderboard shows beside the headline, in registration
+    order (free-run statistics and the Lyapunov error)."""
+    return [m for m in registered_metrics() if m.long_term]
+
+
+def per_system_metrics() -> list[Metric]:
+    """The metrics that name each system's winner and that the breakdowns report: the
+    headline, then the others marked ``per_system`` in registration order."""
+    headline = headline_metric()
+    return [headline] + [m for m in registered_metrics() if m.per_system and m is not headline]

@@ -31,7 +31,7 @@ from ._execute import compile_seconds
 from ._facts import get_facts
 from ._identity import git_commit
 from ._plan import Cell, RunOptionsError, parse_shard, plan, select_shard
-from ._rows import is_failure, same_result
+from ._rows import headline_metric, is_failure, long_term_metrics, same_result
 from ._store import Lock, cell_path, check_output_dir, merge, stored_row, write_rows
 from ._suite import Suite
 from ._validate import (
@@ -138,6 +138,16 @@ class Summary:
         )
 
 
+def scores(row: dict) -> str:
+    """A row's headline and long-term scores for the progress line (names from the
+    metric registry)."""
+    headline = headline_metric()
+    unit = f" {headline.unit}" if headline.unit else ""
+    parts = [f"{headline.short_name} {row.get(headline.column, np.nan):6.2f}{unit}"]
+    parts += [f"{m.short_name} {row.get(m.column, np.nan):7.3f}" for m in long_term_metrics()]
+    return "  ".join(parts)
+
+
 def _message(cell: Cell, row: dict) -> str:
     return (
         f"{cell.system_id} × {cell.forecaster_id} ({cell.task}, seed {cell.seed}): "
@@ -222,9 +232,7 @@ def run(
             bar.update(1)
             bar.write(
                 f"{cell.system_id:>22} {cell.forecaster_id:>18} {cell.task:>7} seed "
-                f"{cell.seed}: {row['status']:7} {row.get('long_run') or '-':8} VPT "
-                f"{row.get('vpt_lyap', np.nan):6.2f} t_λ  D_stsp {row.get('d_stsp', np.nan):7.3f}"
-                f"  D_H {row.get('d_h', np.nan):6.3f}"
+                f"{cell.seed}: {row['status']:7} {row.get('long_run') or '-':8} {scores(row)}"
             )
         if rows and rows[0].get("traceback"):
             log(rows[0]["traceback"])

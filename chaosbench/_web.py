@@ -49,6 +49,7 @@ from ._cache import atomic_write_text
 from ._facts import FactsSettings, _table, _with_sampling_interval, system_key
 from ._markdown import fmt as _fmt
 from ._rows import STAMP_COLUMNS as STAMP_KEYS
+from ._rows import headline_metric, long_term_metrics, registered_metrics
 
 TEMPLATE = Path(__file__).parent / "data" / "web"
 # Values whose rounding the page's script must reproduce exactly (its self-test compares
@@ -78,73 +79,71 @@ FMT_PROBES = (
 
 # --------------------------------------------------------------------------- columns
 
+
 # Headline columns in their order; ``cols`` are leaderboard.csv columns, ``kind`` says how
 # they are shown: "num" (rounded as leaderboard.md), "range" (low – high), "failures"
 # (failures/runs), "text". Any other numeric column of leaderboard.csv is appended as "num".
-_HEADLINE = (
-    ("position", "#", "text", (), "position in the CSV's order (by median VPT)"),
-    ("forecaster", "forecaster", "text", ("forecaster",), ""),
-    (
-        "median_vpt_lyap",
-        "median VPT (t_λ)",
-        "num",
-        ("median_vpt_lyap",),
-        "valid prediction time in Lyapunov times: median over seeds, then over systems",
-    ),
-    (
-        "vpt_lyap_ci",
-        "95 % CI",
-        "range",
-        ("vpt_lyap_ci_low", "vpt_lyap_ci_high"),
-        "bootstrap interval of the median VPT (systems, then seeds, resampled)",
-    ),
-    (
-        "vpt_lyap_iqr",
-        "IQR",
-        "range",
-        ("vpt_lyap_q25", "vpt_lyap_q75"),
-        "25th – 75th percentile over systems of the per-system median VPT",
-    ),
-    ("mean_rank", "mean rank", "num", ("mean_rank",), "mean over systems of the VPT rank"),
-    ("median_d_stsp", "D_stsp", "num", ("median_d_stsp",), "state-space divergence (lower ok)"),
-    ("median_d_h", "D_H", "num", ("median_d_h",), "power-spectrum Hellinger distance (0–1)"),
-    (
-        "median_lyap_rel_error",
-        "λ error",
-        "num",
-        ("median_lyap_rel_error",),
-        "|λ̂ − λ_max| / λ_max, λ̂ the forecaster's own largest Lyapunov exponent",
-    ),
-    (
-        "long_run_blow_ups",
-        "long-run blow-ups",
-        "failures",
-        ("long_run_blow_ups", "runs"),
-        "rows whose long free run blew up / all rows (their short-term scores stand)",
-    ),
-    (
-        "failures",
-        "failures",
-        "failures",
-        ("failures", "runs"),
-        "rows with status error, timeout or oom / all rows",
-    ),
-    ("median_fit_seconds", "fit s", "num", ("median_fit_seconds",), "median fit seconds"),
-    ("systems", "systems", "num", ("systems",), "systems with rows"),
-)
-_METRIC_LABELS = {
-    "vpt_lyap": "VPT (t_λ)",
-    "d_stsp": "D_stsp",
-    "d_h": "D_H",
-    "lyap_rel_error": "λ error",
-}
-_METRIC_ORDER = ("vpt_lyap", "d_stsp", "d_h", "lyap_rel_error")
+# The metric columns (the headline's, then the long-term ones) come from the registry.
+def _headline_specs() -> list[tuple[str, str, str, tuple[str, ...], str]]:
+    h = headline_metric()
+    c, name = h.column, h.short_name
+    return [
+        ("position", "#", "text", (), f"position in the CSV's order (by median {name})"),
+        ("forecaster", "forecaster", "text", ("forecaster",), ""),
+        (
+            f"median_{c}",
+            f"median {h.label}",
+            "num",
+            (f"median_{c}",),
+            f"{h.description}: median over seeds, then over systems",
+        ),
+        (
+            f"{c}_ci",
+            "95 % CI",
+            "range",
+            (f"{c}_ci_low", f"{c}_ci_high"),
+            f"bootstrap interval of the median {name} (systems, then seeds, resampled)",
+        ),
+        (
+            f"{c}_iqr",
+            "IQR",
+            "range",
+            (f"{c}_q25", f"{c}_q75"),
+            f"25th – 75th percentile over systems of the per-system median {name}",
+        ),
+        ("mean_rank", "mean rank", "num", ("mean_rank",), f"mean over systems of the {name} rank"),
+        *(
+            (f"median_{m.column}", m.short_name, "num", (f"median_{m.column}",), m.description)
+            for m in long_term_metrics()
+        ),
+        (
+            "long_run_blow_ups",
+            "long-run blow-ups",
+            "failures",
+            ("long_run_blow_ups", "runs"),
+            "rows whose long free run blew up / all rows (their short-term scores stand)",
+        ),
+        (
+            "failures",
+            "failures",
+            "failures",
+            ("failures", "runs"),
+            "rows with status error, timeout or oom / all rows",
+        ),
+        ("median_fit_seconds", "fit s", "num", ("median_fit_seconds",), "median fit seconds"),
+        ("systems", "systems", "num", ("systems",), "systems with rows"),
+    ]
+
+
+def _metric_labels() -> dict[str, str]:
+    """Labels of the registered metrics' columns (``"VPT (t_λ)"``); others show their id."""
+    return {m.column: m.label for m in registered_metrics() if m.name}
 
 
 def headline_columns(board: pd.DataFrame) -> list[dict[str, Any]]:
     """The headline's column specs: the known ones present in ``board``, then the rest."""
     specs, used = [], {"task"}
-    for key, label, kind, cols, title in _HEADLINE:
+    for key, label, kind, cols, title in _headline_specs():
         if all(c in board.columns for c in cols):
             specs.append({"key": key, "label": label, "kind": kind, "cols": list(cols)})
             specs[-1]["title"] = title
@@ -165,7 +164,8 @@ def headline_columns(board: pd.DataFrame) -> list[dict[str, Any]]:
 def metric_names(table: pd.DataFrame) -> list[str]:
     """Metrics of ``by_system.csv`` (columns ``<m>_median``): known ones first, then A–Z."""
     found = [c[: -len("_median")] for c in table.columns if c.endswith("_median")]
-    known = [m for m in _METRIC_ORDER if m in found]
+    order = [headline_metric().column] + [m.column for m in long_term_metrics()]
+    known = [m for m in order if m in found]
     return known + sorted(m for m in found if m not in known)
 
 
@@ -305,6 +305,7 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
     stamp.setdefault("made", made or _made(out))
 
     metrics = metric_names(table)
+    labels = _metric_labels()
     table_columns = ["task", "system", "forecaster", "seeds", "failures", "fit_seconds"]
     for m in metrics:
         table_columns += [f"{m}_median", f"{m}_ci_low", f"{m}_ci_high"]
@@ -319,7 +320,7 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
         "leaderboard": _columnar(board, board_columns),
         "by_system": _columnar(table, table_columns),
         "winrate": _columnar(wins, [c for c in win_columns if c in wins.columns]),
-        "metrics": [{"key": m, "label": _METRIC_LABELS.get(m, m)} for m in metrics],
+        "metrics": [{"key": m, "label": labels.get(m, m)} for m in metrics],
         "systems": systems,
         "vpt_figure": "figures/vpt_distribution.png" if vpt_figure.is_file() else None,
         "fmt_cases": [[_plain(v), _fmt(v)] for v in FMT_PROBES],
@@ -377,7 +378,11 @@ def render_page(data: dict[str, Any]) -> str:
     """The page's HTML: template, stylesheet, script and data in one document."""
     page = (TEMPLATE / "page.html").read_text()
     css = (TEMPLATE / "page.css").read_text()
+    # the script names the headline metric by placeholders, filled from the registry
+    headline = headline_metric()
     script = (TEMPLATE / "page.js").read_text()
+    script = script.replace("__headline_name__", headline.short_name)
+    script = script.replace("__headline__", headline.column)
     stamp = data["stamp"]
     subtitle = " · ".join(
         f"{k} {stamp[k]}"

@@ -25,4 +25,10 @@ def lyapunov_relative_error(estimate, max_lyapunov, facts: ScoringFacts):
     return jnp.abs(estimate - max_lyapunov) / max_lyapunov
 
 
-register_metric("lyap_rel_error-v1", direction="lower", kind="lyapunov")(lyapunov_relative_error)
+register_metric(
+    "lyap_rel_error-v1",
+    direction="lower",
+    kind="lyapunov",
+    name="λ error",
+    description="|λ̂ − λ_max| / λ_max, λ̂ the forecaster's own largest Lyapunov exponent",
+)(lyapunov_relative_error)

@@ -63,9 +63,16 @@ def smape_at(forecast, truth, facts: ScoringFacts, horizon: float):
     return jnp.where(step < forecast.shape[0], value, jnp.nan)
 
 
-register_metric("vpt_lyap-v1", direction="higher", kind="short", reference=VPT_THRESHOLD)(
-    valid_prediction_time
-)
+register_metric(
+    "vpt_lyap-v1",
+    direction="higher",
+    kind="short",
+    reference=VPT_THRESHOLD,
+    name="VPT",
+    unit="t_λ",
+    description="valid prediction time in Lyapunov times",
+    headline=True,
+)(valid_prediction_time)
 for _h in HORIZONS:
     register_metric(f"nrmse_h{_h:g}-v1", direction="lower", kind="short")(
         functools.partial(nrmse_at, horizon=_h)

@@ -9,7 +9,7 @@ from chaosbench import _suite
 from chaosbench._cli import main
 
 
-def test_list(capsys):
+def test_list_names_the_registered_systems_forecasters_and_metrics(capsys):
     assert main(["list", "systems"]) == 0
     ids = capsys.readouterr().out.split()
     assert "lorenz63-v1" in ids and "rossler-v1" in ids
@@ -26,7 +26,7 @@ def test_list_systems_of_a_family(capsys):
     assert "known families: cell_biology" in capsys.readouterr().err
 
 
-def test_describe_json(capsys):
+def test_describe_json_gives_the_systems_facts(capsys):
     assert main(["describe", "Lorenz", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     for key in (
@@ -70,7 +70,9 @@ def tiny_suite(monkeypatch):
     return suite
 
 
-def test_run_and_leaderboard(tmp_path, tiny_suite, capsys):
+def test_run_writes_every_cell_leaderboard_ranks_them_rerun_skips_them(
+    tmp_path, tiny_suite, capsys
+):
     out = tmp_path / "results"
     assert main(["run", "--suite", "tiny", "--out", str(out), "--no-progress"]) == 0
     assert len(list((out / "cells").glob("*.json"))) == 4

@@ -1,4 +1,4 @@
-"""Issue 18: forecasts made outside chaosbench are exported for, scored and ranked.
+"""Forecasts made outside chaosbench are exported for, scored and ranked.
 
 Export → a numpy-only NVAR (``examples/foreign_forecast/nvar_numpy.py``) → score →
 leaderboard, on the tiny suite; a missing file, a wrong shape and NaN are named.

@@ -1,4 +1,4 @@
-"""Issue 18: a row is a pure function of everything that produced it.
+"""A row is a pure function of everything that produced it.
 
 The run id hashes every hyperparameter (defaults included, read from the fields, not the
 repr), the source of the forecaster's module and of the modules of its package that it

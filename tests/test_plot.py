@@ -21,7 +21,7 @@ def tiny_suite(monkeypatch):
     return suite
 
 
-def test_plot_writes_pngs(tmp_path, tiny_suite, capsys):
+def test_plot_writes_every_figure_as_a_readable_non_blank_png(tmp_path, tiny_suite, capsys):
     out = tmp_path / "run"
     assert main(["run", "--suite", "tiny-plot", "--out", str(out), "--no-progress"]) == 0
     assert main(["plot", "--out", str(out), "--system", "Lorenz", "--seed", "1"]) == 0

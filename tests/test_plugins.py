@@ -1,5 +1,5 @@
-"""Issue 18: forecasters from outside the repository, by ``--plugin`` and by entry point,
-run in every worker process (``--jobs 2``) and reach ``leaderboard.csv``."""
+"""Forecasters from outside the repository, by ``--plugin`` and by entry point, run in
+every worker process (``--jobs 2``) and reach ``leaderboard.csv``."""
 
 import shutil
 import subprocess

@@ -1,4 +1,4 @@
-"""Issue 7: every bad input gets one clear error, every fault loses nothing.
+"""Every bad input gets one clear error, every fault loses nothing.
 
 Bad inputs: each case asserts a message that names the problem and the fix, a non-zero
 exit from the CLI, and no file left under the output directory. Faults: a run killed

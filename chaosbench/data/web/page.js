@@ -159,12 +159,12 @@
     }
     for (const group of bySystem.values()) {
       for (const r of group) {
-        const v = r.vpt_lyap_median;
+        const v = r.__headline___median;
         if (Number.isNaN(v)) { rank.set(r, NaN); continue; }
         let above = 0, same = 0;
         for (const o of group) {
-          if (o.vpt_lyap_median > v) above++;
-          else if (o.vpt_lyap_median === v) same++;
+          if (o.__headline___median > v) above++;
+          else if (o.__headline___median === v) same++;
         }
         rank.set(r, above + (same + 1) / 2);
       }
@@ -172,17 +172,17 @@
     const forecasters = [...new Set(rows.map((r) => r.forecaster))].sort();
     const out = forecasters.map((f) => {
       const mine = rows.filter((r) => r.forecaster === f);
-      const vpt = mine.map((r) => r.vpt_lyap_median);
+      const vpt = mine.map((r) => r.__headline___median);
       const ranks = mine.map((r) => rank.get(r)).filter((v) => !Number.isNaN(v));
       const rec = {
         task, forecaster: f, systems: mine.length,
         runs: mine.reduce((a, r) => a + r.seeds, 0),
         failures: mine.reduce((a, r) => a + r.failures, 0),
-        median_vpt_lyap: median(vpt), vpt_lyap_q25: quantile(vpt, 0.25), vpt_lyap_q75: quantile(vpt, 0.75),
+        median___headline__: median(vpt), __headline___q25: quantile(vpt, 0.25), __headline___q75: quantile(vpt, 0.75),
         mean_rank: ranks.length ? ranks.reduce((a, b) => a + b, 0) / ranks.length : NaN,
         median_fit_seconds: median(mine.map((r) => r.fit_seconds)),
       };
-      [rec.vpt_lyap_ci_low, rec.vpt_lyap_ci_high] = bootstrapCI(vpt, task + "|" + f);
+      [rec.__headline___ci_low, rec.__headline___ci_high] = bootstrapCI(vpt, task + "|" + f);
       for (const spec of HEAD) {
         for (const c of spec.cols) {
           if (c in rec || !c.startsWith("median_")) continue;
@@ -192,7 +192,7 @@
       }
       return rec;
     });
-    out.sort((a, b) => cmp(a.mean_rank, b.mean_rank) || cmp(b.median_vpt_lyap, a.median_vpt_lyap) ||
+    out.sort((a, b) => cmp(a.mean_rank, b.mean_rank) || cmp(b.median___headline__, a.median___headline__) ||
       (a.forecaster < b.forecaster ? -1 : a.forecaster > b.forecaster ? 1 : 0));
     return out;
   }
@@ -204,7 +204,7 @@
   function winRates(task, chosen) {
     const rows = BY.filter((r) => r.task === task && chosen.has(r.system));
     const vpt = new Map();
-    for (const r of rows) vpt.set(r.forecaster + "\u0000" + r.system, r.vpt_lyap_median);
+    for (const r of rows) vpt.set(r.forecaster + "\u0000" + r.system, r.__headline___median);
     const names = [...new Set(rows.map((r) => r.forecaster))];
     const systems = [...new Set(rows.map((r) => r.system))];
     const out = new Map();
@@ -248,7 +248,7 @@
     });
   }
   function defaultDir(key) {
-    return ["median_vpt_lyap", "vpt_lyap_ci", "vpt_lyap_iqr", "systems"].includes(key) ? "desc" : "asc";
+    return ["median___headline__", "__headline___ci", "__headline___iqr", "systems"].includes(key) ? "desc" : "asc";
   }
   function headlineTable(task, recs) {
     const table = el("table", { class: "headline sortable", "data-task": task });
@@ -402,7 +402,7 @@
       body.append(gallery);
     }
   }
-  const systemSort = { key: "vpt_lyap", dir: "desc" };
+  const systemSort = { key: "__headline__", dir: "desc" };
   function systemTable(task, rows) {
     const metrics = DATA.metrics;
     const cols = [{ key: "forecaster", label: "forecaster" }].concat(
@@ -421,7 +421,7 @@
       if (systemSort.key === c.key) th.classList.add("sorted-" + systemSort.dir);
       th.addEventListener("click", () => {
         if (systemSort.key === c.key) systemSort.dir = systemSort.dir === "asc" ? "desc" : "asc";
-        else { systemSort.key = c.key; systemSort.dir = c.key === "vpt_lyap" ? "desc" : "asc"; }
+        else { systemSort.key = c.key; systemSort.dir = c.key === "__headline__" ? "desc" : "asc"; }
         renderSystemView();
       });
       head.append(th);
@@ -471,7 +471,7 @@
   function renderFigures() {
     if (!DATA.vpt_figure) return;
     const box = $("figures-all");
-    box.append(el("h2", { text: "VPT distribution" }), el("a", { href: DATA.vpt_figure }, el("img", { src: DATA.vpt_figure, alt: "VPT per forecaster over all rows", loading: "lazy" })));
+    box.append(el("h2", { text: "__headline_name__ distribution" }), el("a", { href: DATA.vpt_figure }, el("img", { src: DATA.vpt_figure, alt: "__headline_name__ per forecaster over all rows", loading: "lazy" })));
   }
   function renderNote() {
     const note = $("filter-note");
