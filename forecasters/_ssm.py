@@ -4,7 +4,8 @@ A state-space forecaster here is a :class:`SequenceStack` — encoder, residual 
 layer norm, decoder — whose blocks each wrap one state-space layer. The stack reads a
 window in parallel for training (a convolution or an associative scan,
 :func:`associative_linear_scan`) and one step at a time for forecasting
-(:func:`recurrent_forecast`, states warmed up on the context). It predicts the scaled
+(:func:`recurrent_start`, :func:`recurrent_advance`: states warmed up on the
+context, then fed the model's own predictions). It predicts the scaled
 increment ``(u_{t+1} − u_t)/s`` at every position and is trained by
 :func:`forecasters._sequence.fit_sequence_model` (AdamW, warm-up + cosine decay, random
 windows). A model supplies only its block, through
@@ -99,32 +100,40 @@ class SequenceStack(eqx.Module):
         return tuple(new_state), self.decoder(self.norm(h))
 
 
-def recurrent_forecast(
+def recurrent_start(
     init_state: Callable[[], Any],
     step: Callable[[Any, Array], tuple[Any, Array]],
     context: Float[Array, "time dim"],
+) -> tuple[Any, Float[Array, " dim"]]:
+    """The state of a recurrent model after reading `context`: its layer states driven
+    through ``context[:-1]`` (teacher forcing) and the last observed state ``u_T``
+    (float32), from which :func:`recurrent_advance` continues."""
+    context = context.astype(jnp.float32)
+    state, _ = jax.lax.scan(lambda s, u: (step(s, u)[0], None), init_state(), context[:-1])
+    return state, context[-1]
+
+
+def recurrent_advance(
+    step: Callable[[Any, Array], tuple[Any, Array]],
+    state: tuple[Any, Float[Array, " dim"]],
     steps: int,
     scale: Float[Array, " dim"],
-) -> Float[Array, "steps dim"]:
-    """Warm a recurrent model on `context`, then feed its own predictions back.
+) -> tuple[tuple[Any, Array], Float[Array, "steps dim"]]:
+    """Feed a recurrent model its own predictions for `steps` steps from `state`.
 
     ``step(state, u_t) -> (state, ŷ_t)`` with ŷ_t the scaled increment predicted for
-    u_{t+1} − u_t. The state is driven through ``context[:-1]`` (teacher forcing), then
-    each new state ``u_{t+1} = u_t + s ⊙ ŷ_t`` is fed back: O(1) work per step.
+    u_{t+1} − u_t; each new ``u_{t+1} = u_t + s ⊙ ŷ_t`` is fed back: O(1) work per step.
+    Returns the new ``(layer states, u)`` and the states ``(steps, dim)`` (float32).
     """
-    dtype = context.dtype
-    context = context.astype(jnp.float32)
     scale = scale.astype(jnp.float32)
-    state, _ = jax.lax.scan(lambda s, u: (step(s, u)[0], None), init_state(), context[:-1])
 
     def body(carry, _):
-        state, u = carry
-        state, y = step(state, u)
+        layers, u = carry
+        layers, y = step(layers, u)
         u_next = u + scale * y
-        return (state, u_next), u_next
+        return (layers, u_next), u_next
 
-    _, out = jax.lax.scan(body, (state, context[-1]), None, length=steps)
-    return out.astype(dtype)
+    return jax.lax.scan(body, state, None, length=steps)
 
 
 class AbstractResidualSSMBlock(eqx.Module):
@@ -187,6 +196,14 @@ class AbstractSSMForecaster(AbstractForecaster):
             weight_decay=self.weight_decay,
         )
 
+    def start(self, fitted: SeqFitted, context):
+        """The stack's state after reading `context`: ``(per-block states, u_T)``."""
+        return recurrent_start(fitted.model.init_state, fitted.model.step, context)
+
+    def advance(self, fitted: SeqFitted, state, steps: int):
+        """Continue `steps` steps closed loop from `state` (:func:`recurrent_advance`)."""
+        return recurrent_advance(fitted.model.step, state, steps, fitted.scale)
+
     def forecast(self, fitted: SeqFitted, context, steps: int):
-        model = fitted.model
-        return recurrent_forecast(model.init_state, model.step, context, steps, fitted.scale)
+        _, out = self.advance(fitted, self.start(fitted, context), steps)
+        return out.astype(context.dtype)
