@@ -143,7 +143,8 @@ class Mamba(AbstractSSMForecaster):
     **Arguments:** `width` H; `expand` E/H; `n_states` N; `kernel` causal conv width;
     `depth` blocks; `dt_min`, `dt_max` range of the initial Δ (in sampling steps);
     `steps` optimiser steps; `batch` windows per step; `window` steps per window;
-    `learning_rate`, `weight_decay` (AdamW, warm-up + cosine decay); `noise` training input noise (see
+    `learning_rate`, `weight_decay` (AdamW, warm-up + cosine decay); `noise` training
+    input noise (see
     :func:`forecasters._sequence.fit_sequence_model`).
 
     Version 2 shares the hyperparameter fields of :class:`forecasters._ssm.AbstractSSMForecaster`

@@ -168,7 +168,8 @@ class S5(AbstractSSMForecaster):
     halves them); `blocks` J HiPPO-N blocks on the diagonal of the initial Λ; `depth`
     layers; `dt_min`, `dt_max` the log-uniform range of the initial Δ (in sampling steps);
     `steps` optimiser steps; `batch` windows per step; `window` steps per window;
-    `learning_rate`, `weight_decay` (AdamW, warm-up + cosine decay); `noise` training input noise (see
+    `learning_rate`, `weight_decay` (AdamW, warm-up + cosine decay); `noise` training
+    input noise (see
     :func:`forecasters._sequence.fit_sequence_model`).
 
     Version 2 shares the hyperparameter fields of :class:`forecasters._ssm.AbstractSSMForecaster`

@@ -338,6 +338,25 @@ class AbstractTeacherForcingForecaster(AbstractForecaster):
     def train_config(self) -> TrainConfig:
         """The :class:`TrainConfig` built from the hyperparameters."""
 
+    def _train_config(self, **model_specific) -> TrainConfig:
+        """A :class:`TrainConfig` from the hyperparameters both models declare
+        (`train_steps`, `batch_size`, `seq_len`, `alpha_interval`, `gamma`, `lr_start`,
+        `lr_end`, `noise`, `select_every`, `select_steps`) and `model_specific` (`tau`,
+        `adaptive_alpha`, `alpha0`, optionally `select_starts`)."""
+        return TrainConfig(
+            steps=self.train_steps,
+            batch_size=self.batch_size,
+            seq_len=self.seq_len,
+            alpha_interval=self.alpha_interval,
+            gamma=self.gamma,
+            lr_start=self.lr_start,
+            lr_end=self.lr_end,
+            noise=self.noise,
+            select_every=self.select_every,
+            select_steps=self.select_steps,
+            **model_specific,
+        )
+
     @abc.abstractmethod
     def regulariser(self, params) -> jax.Array:
         """The penalty added to the training loss (a scalar)."""
