@@ -30,7 +30,7 @@ import forecasters  # noqa: E402, F401
 import metrics  # noqa: E402, F401
 import systems  # noqa: E402, F401
 
-MODELS = ("persistence-v1", "s4d-v1", "s5-v1", "mamba-v1", "transformer-v1")
+MODELS = ("persistence-v1", "s4d-v2", "s5-v2", "mamba-v2", "transformer-v1")
 SEEDS = (0, 1, 2)
 
 _fit_seed = evaluate.fit_seed

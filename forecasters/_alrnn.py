@@ -130,20 +130,10 @@ class ALRNN(forcing.AbstractTeacherForcingForecaster):
     gamma: float = 0.99
 
     def train_config(self) -> forcing.TrainConfig:
-        return forcing.TrainConfig(
-            steps=self.train_steps,
-            batch_size=self.batch_size,
-            seq_len=self.seq_len,
+        return self._train_config(
             tau=self.tau,
             adaptive_alpha=self.adaptive_alpha,
-            alpha_interval=self.alpha_interval,
             alpha0=self.alpha,
-            gamma=self.gamma,
-            lr_start=self.lr_start,
-            lr_end=self.lr_end,
-            noise=self.noise,
-            select_every=self.select_every,
-            select_steps=self.select_steps,
             select_starts=self.select_starts,
         )
 

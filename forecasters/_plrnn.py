@@ -145,21 +145,7 @@ class ShPLRNNGTF(forcing.AbstractTeacherForcingForecaster):
     noise: float = 0.0
 
     def train_config(self) -> forcing.TrainConfig:
-        return forcing.TrainConfig(
-            steps=self.train_steps,
-            batch_size=self.batch_size,
-            seq_len=self.seq_len,
-            tau=1,
-            adaptive_alpha=True,
-            alpha_interval=self.alpha_interval,
-            alpha0=self.alpha0,
-            gamma=self.gamma,
-            lr_start=self.lr_start,
-            lr_end=self.lr_end,
-            noise=self.noise,
-            select_every=self.select_every,
-            select_steps=self.select_steps,
-        )
+        return self._train_config(tau=1, adaptive_alpha=True, alpha0=self.alpha0)
 
     def init_params(self, key, n_obs: int) -> ShPLRNNParams:
         latent = max(self.latent_dim, n_obs)

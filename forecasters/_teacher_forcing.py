@@ -326,7 +326,8 @@ class AbstractTeacherForcingForecaster(AbstractForecaster):
     observation). ``fit`` trains them on the float32 data; ``forecast`` infers the latent
     state at the end of the context by teacher forcing through its last ``min_context``
     rows (every ``tau`` steps, :func:`warm_start`) and then runs the model freely,
-    reading the observed units.
+    reading the observed units. The latent state is the model's whole state, so
+    :meth:`start` / :meth:`advance` expose it (``forecast`` is their composition).
     """
 
     @abc.abstractmethod
@@ -336,6 +337,25 @@ class AbstractTeacherForcingForecaster(AbstractForecaster):
     @abc.abstractmethod
     def train_config(self) -> TrainConfig:
         """The :class:`TrainConfig` built from the hyperparameters."""
+
+    def _train_config(self, **model_specific) -> TrainConfig:
+        """A :class:`TrainConfig` from the hyperparameters both models declare
+        (`train_steps`, `batch_size`, `seq_len`, `alpha_interval`, `gamma`, `lr_start`,
+        `lr_end`, `noise`, `select_every`, `select_steps`) and `model_specific` (`tau`,
+        `adaptive_alpha`, `alpha0`, optionally `select_starts`)."""
+        return TrainConfig(
+            steps=self.train_steps,
+            batch_size=self.batch_size,
+            seq_len=self.seq_len,
+            alpha_interval=self.alpha_interval,
+            gamma=self.gamma,
+            lr_start=self.lr_start,
+            lr_end=self.lr_end,
+            noise=self.noise,
+            select_every=self.select_every,
+            select_steps=self.select_steps,
+            **model_specific,
+        )
 
     @abc.abstractmethod
     def regulariser(self, params) -> jax.Array:
@@ -360,8 +380,23 @@ class AbstractTeacherForcingForecaster(AbstractForecaster):
         params, _, _ = self.fit_with_history(key, train)
         return params
 
-    def forecast(self, fitted, context, steps: int):
+    def start(self, fitted, context) -> jax.Array:
+        """The latent state ``(M,)`` at the end of `context`, inferred by teacher forcing
+        through its last ``min_context`` rows (:func:`warm_start`)."""
         xs = context[-self.min_context :].astype(fitted.A.dtype)
-        z = warm_start(fitted.step, fitted.init_state(xs[0]), xs, self.train_config().tau)
-        zs = free_rollout(fitted.step, z, steps)
-        return zs[:, : context.shape[-1]].astype(context.dtype)
+        return warm_start(fitted.step, fitted.init_state(xs[0]), xs, self.train_config().tau)
+
+    def advance(self, fitted, state: jax.Array, steps: int) -> tuple[jax.Array, jax.Array]:
+        """Run the latent map freely for `steps` steps from `state`: the last latent state
+        and the observed units of every new state ``(steps, N)``."""
+        n_obs = fitted.L.shape[-1]
+
+        def body(z, _):
+            z = fitted.step(z)
+            return z, z[:n_obs]
+
+        return jax.lax.scan(body, state, None, length=steps)
+
+    def forecast(self, fitted, context, steps: int):
+        _, out = self.advance(fitted, self.start(fitted, context), steps)
+        return out.astype(context.dtype)
