@@ -5,8 +5,8 @@ points), 3 seeds, and 10 test windows of a 500-step warm-up (the context) plus a
 closed-loop forecast. reservoirpy (0.4.x, installed by the optional extra
 ``pip install -e '.[bench-reservoirpy]'``) is configured to the ``esn`` defaults: the same
 number of units, spectral radius (reservoirpy computes it with sparse Arnoldi
-eigenvalues), leak, connections per unit, one input per unit with the same input scale,
-uniform bias of the same scale, the same readout features [u; r̃] (r̃: even units
+eigenvalues), leak, connections per unit (at random positions: reservoirpy's own sparse
+normal matrix), a dense input matrix uniform in ±σ/√d, uniform bias of the same scale, the same readout features [u; r̃] (r̃: even units
 squared) with an unpenalised intercept, the same increment target and ridge weight (times
 the number of samples). Its forecast loops in Python over steps, as reservoirpy's own
 generative mode does.
@@ -95,11 +95,9 @@ def reservoirpy_side(model, train, contexts, repeats):
     dim = train.shape[1]
     n = forecasters._esn.reservoir_units(model.size, model.units_per_input, dim)
 
-    def one_input_per_unit(units, input_dim, input_scaling=1.0, seed=None, **_):
-        rng = np.random.default_rng(seed)
-        win = np.zeros((units, input_dim))
-        win[np.arange(units), np.arange(units) % input_dim] = rng.uniform(-1, 1, units)
-        return win * input_scaling
+    def input_matrix(units, input_dim, input_scaling=1.0, seed=None, **_):
+        rng = np.random.default_rng(seed)  # dense, uniform in ±σ/√d as esn
+        return rng.uniform(-1, 1, (units, input_dim)) * input_scaling / np.sqrt(input_dim)
 
     def fit(seed):
         res = Reservoir(
@@ -108,7 +106,7 @@ def reservoirpy_side(model, train, contexts, repeats):
             sr=model.spectral_radius,
             input_scaling=model.input_scale,
             rc_connectivity=model.degree / n,
-            Win=one_input_per_unit,
+            Win=input_matrix,
             W=mat_gen.normal,
             bias=mat_gen.uniform(low=-model.bias_scale, high=model.bias_scale),
             seed=seed,
