@@ -6,10 +6,10 @@ closed-loop forecast. reservoirpy (0.4.x, installed by the optional extra
 ``pip install -e '.[bench-reservoirpy]'``) is configured to the ``esn`` defaults: the same
 number of units, spectral radius (reservoirpy computes it with sparse Arnoldi
 eigenvalues), leak, connections per unit (at random positions: reservoirpy's own sparse
-normal matrix), a dense input matrix uniform in ±σ/√d, uniform bias of the same scale, the same readout features [u; r̃] (r̃: even units
-squared) with an unpenalised intercept, the same increment target and ridge weight (times
-the number of samples). Its forecast loops in Python over steps, as reservoirpy's own
-generative mode does.
+normal matrix), a dense input matrix uniform in ±σ/√d, uniform bias of the same scale,
+the same readout features [u; r̃] (r̃: even units squared) with an unpenalised
+intercept, the same increment target and ridge weight (times the number of samples). Its
+forecast loops in Python over steps, as reservoirpy's own generative mode does.
 
 Ours: ``fit`` jitted once (the compile is reported apart, not in the medians), then
 timed for the 3 seeds one after another; ``forecast`` jitted and vmapped over the 10
@@ -48,7 +48,7 @@ def load():
     train = np.asarray(data.normalise(data.train))
     contexts = np.asarray(data.normalise(data.contexts))[:WINDOWS, -WARMUP:]
     truths = np.asarray(data.truths)[:WINDOWS, :HORIZON]
-    assert contexts.shape[1] == WARMUP and truths.shape[1] == HORIZON, (contexts.shape, truths.shape)
+    assert contexts.shape[1] == WARMUP and truths.shape[1] == HORIZON, truths.shape
     scoring = cb.ScoringFacts(
         dt=jnp.asarray(data.spec.dt),
         max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
@@ -158,10 +158,9 @@ def main():
     )
     print(work)
     print(f"  {model.id} (jax {jax.__version__}): compile {compile_o:.1f} s (not counted)")
-    print(f"  fit      ours {fit_o:7.2f} s   reservoirpy {fit_r:7.2f} s   ratio {fit_r / fit_o:.2f}")
-    print(f"  forecast ours {fc_o:7.2f} s   reservoirpy {fc_r:7.2f} s   ratio {fc_r / fc_o:.2f}")
     tot_o, tot_r = fit_o + fc_o, fit_r + fc_r
-    print(f"  total    ours {tot_o:7.2f} s   reservoirpy {tot_r:7.2f} s   ratio {tot_r / tot_o:.2f}")
+    for part, o, r in (("fit", fit_o, fit_r), ("forecast", fc_o, fc_r), ("total", tot_o, tot_r)):
+        print(f"  {part:<8} ours {o:7.2f} s   reservoirpy {r:7.2f} s   ratio {r / o:.2f}")
     print(f"  VPT (median t_λ over seeds x windows): ours {vpt_o:.2f}, reservoirpy {vpt_r:.2f}")
     if args.record:
         comparison = f"reservoirpy {reservoirpy.__version__} configured to the {model.id} defaults"

@@ -15,12 +15,14 @@ normal equations) after a washout. Forecasting drives the reservoir with the con
 z-scored inputs whatever d is (``esn-v1``'s [−σ, σ] summed d inputs and saturated the
 tanh on a 64-variable system). Pathak et al. 2018's one input per unit was tried and
 dropped: on Rössler (3 variables) its closed loop blew up within 60 steps at every
-setting tried, while mixing the inputs in every unit stays valid for ~1,000 steps. ``W`` has ``degree`` standard-normal non-zeros per row, on
-``degree`` randomly chosen circulant diagonals (unit i reads units i + s_j mod n for
-distinct random shifts s_j, one weight per unit and diagonal — a randomised form of the
-cycle reservoir with jumps of Rodan & Tiňo 2012). ``W r`` is then ``degree`` contiguous
-slices of ``[r; r]`` times weight vectors: ``degree · n`` flops and no gather, 7× faster
-than the dense ``n²`` product at 600 units on this CPU (XLA's gather is slower still).
+setting tried, while mixing the inputs in every unit stays valid for ~1,000 steps.
+
+``W`` has ``degree`` standard-normal non-zeros per row, on ``degree`` randomly chosen
+circulant diagonals (unit i reads units i + s_j mod n for distinct random shifts s_j,
+one weight per unit and diagonal — a randomised form of the cycle reservoir with jumps
+of Rodan & Tiňo 2012). ``W r`` is then ``degree`` contiguous slices of ``[r; r]`` times
+weight vectors: ``degree · n`` flops and no gather, 7× faster than the dense ``n²``
+product at 600 units on this CPU (XLA's gather is slower still).
 
 **Spectral radius without eigenvalues.** By the circular law (Girko 1985; for sparse
 matrices, Tao & Vu 2010) the eigenvalues of an ``n × n`` random matrix with iid
@@ -236,9 +238,7 @@ class ESN(_ReservoirForecaster):
             self.spectral_radius, self.leak, self.input_scale, self.bias_scale
         )
         x, y, _ = normal_equations(reservoir, train, self.washout)
-        w_out = solve_normal_equations(
-            x.T @ x, x.T @ y, self.ridge * x.shape[0], cholesky=True
-        ).T
+        w_out = solve_normal_equations(x.T @ x, x.T @ y, self.ridge * x.shape[0], cholesky=True).T
         return ESNState(reservoir, w_out)
 
 

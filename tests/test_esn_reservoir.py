@@ -49,7 +49,12 @@ def test_input_scale_and_size_scale_with_dimension():
 SMALL = {
     ESN: dict(size=40, units_per_input=10, degree=6, washout=20, min_context=20),
     TunedESN: dict(
-        size=40, units_per_input=10, degree=6, n_candidates=2, val_windows=2, val_horizon=40,
+        size=40,
+        units_per_input=10,
+        degree=6,
+        n_candidates=2,
+        val_windows=2,
+        val_horizon=40,
         washout=20,
         min_context=20,
     ),
