@@ -30,7 +30,7 @@ from chaosbench._two_trajectory import (
     working_precision_d0,
 )
 
-MODELS = ("persistence-v1", "esn-v1", "transformer-v1")
+MODELS = ("persistence-v1", "esn-v2", "transformer-v1")
 
 
 def timed(fn):

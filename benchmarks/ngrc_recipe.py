@@ -1,5 +1,5 @@
 """Reproduce the Lorenz-63 recipe of Gauthier et al. (2021), "Next generation reservoir
-computing", with ``ngrc-v1``.
+computing", with ``ngrc-v2`` (its full dictionary: 28 features, far under the budget).
 
 Recipe: σ = 10, ρ = 28, β = 8/3; Δ = 0.025; k = 2 taps (stride 1); unique monomials up
 to order 2 plus a constant (28 features); ridge α = 2.5e-6; 10 time units (400 points)

@@ -12,20 +12,31 @@ solve them for several α (the tuned ESN), so both entry points are here.
 """
 
 import jax.numpy as jnp
+import jax.scipy.linalg as jsl
 from jaxtyping import Array, Float
 
 
 def solve_normal_equations(
-    gram: Float[Array, "features features"], xy: Float[Array, "features out"], ridge
+    gram: Float[Array, "features features"],
+    xy: Float[Array, "features out"],
+    ridge,
+    *,
+    cholesky: bool = False,
 ) -> Float[Array, "features out"]:
     """``W = (G + ridge I)⁻¹ B`` for a Gram matrix ``G = XᵀX`` and ``B = XᵀY``.
 
     **Arguments:** `gram` ``(f, f)``; `xy` ``(f, d)``; `ridge` α, a scalar (a Python
-    float or a traced one; the caller scales it by the number of samples if it wants).
+    float or a traced one; the caller scales it by the number of samples if it wants);
+    `cholesky` solve through a Cholesky factorisation (half the flops of the default LU
+    solve; ``G + αI`` is symmetric positive definite for α > 0) — the echo state
+    networks use it; the default stays LU so that other callers' results do not move.
 
     **Returns:** ``(f, d)``.
     """
-    return jnp.linalg.solve(gram + ridge * jnp.eye(gram.shape[0], dtype=gram.dtype), xy)
+    a = gram + ridge * jnp.eye(gram.shape[0], dtype=gram.dtype)
+    if cholesky:
+        return jsl.cho_solve(jsl.cho_factor(a, lower=True), xy)
+    return jnp.linalg.solve(a, xy)
 
 
 def ridge_solve(

@@ -1,4 +1,4 @@
-"""ESNs: esn-v1 keeps its defaults; esn_tuned-v1's search picks the best candidate."""
+"""ESNs: esn-v2 keeps its defaults; esn_tuned-v2's search picks the best candidate."""
 
 import jax
 import jax.numpy as jnp
@@ -15,8 +15,9 @@ def _data(n=1200):
 
 def test_esn_defaults_unchanged():
     esn = ESN()
-    assert (esn.size, esn.spectral_radius, esn.leak, esn.input_scale) == (600, 0.3, 0.7, 0.5)
-    assert (esn.bias_scale, esn.density, esn.ridge, esn.washout) == (0.2, 0.05, 1e-9, 200)
+    assert (esn.size, esn.spectral_radius, esn.leak, esn.input_scale) == (600, 0.6, 0.7, 0.8)
+    assert (esn.bias_scale, esn.degree, esn.ridge, esn.washout) == (0.2, 30, 1e-10, 200)
+    assert esn.units_per_input == 20
 
 
 TINY = dict(
@@ -27,7 +28,7 @@ TINY = dict(
     val_horizon=50,
     washout=20,
     min_context=20,
-    density=0.2,
+    degree=8,
 )
 
 
@@ -54,4 +55,5 @@ def test_tuned_esn_vmaps_over_seeds():
     # threads (2 cores) for good in 2 of 5 runs; TunedESN now solves them one by one.
     model = TunedESN(**{**TINY, "n_candidates": 2})
     (a, b), _ = fit_seeds(model, _data(600), [0, 1])
-    assert a.w.shape == (40, 40) and not np.allclose(a.w, b.w)
+    assert a.reservoir.weights.shape == (8, 40)
+    assert not np.allclose(a.reservoir.weights, b.reservoir.weights)

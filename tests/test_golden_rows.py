@@ -74,10 +74,10 @@ GOLDEN.update(
             "smape_h1": "1.255257320e+02",
             "vpt_lyap": "0.000000000e+00",
         },
-        "lorenz63-v1 esn-v1": {
-            "vpt_lyap": "7.452752581e-01",
-            "nrmse_h0.5": "4.981005201e-02",
-            "nrmse_h1": "4.601680438e-01",
+        "lorenz63-v1 esn-v2": {
+            "vpt_lyap": "7.316004827e-01",
+            "nrmse_h0.5": "6.306299511e-02",
+            "nrmse_h1": "7.278018259e-01",
         },
         "lorenz63-v1 persistence-v1": {
             "d_h": "4.123032664e-01",
