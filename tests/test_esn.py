@@ -22,6 +22,7 @@ def test_esn_defaults_unchanged():
 
 TINY = dict(
     size=40,
+    units_per_input=10,
     n_candidates=3,
     search_batch=2,
     val_windows=2,

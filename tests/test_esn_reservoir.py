@@ -39,7 +39,7 @@ def test_input_scale_and_size_scale_with_dimension():
     model = ESN(size=30, units_per_input=4, degree=5, washout=20, min_context=20)
     fitted = model.fit(jax.random.PRNGKey(0), _data(300, dim=12))
     res = fitted.reservoir
-    assert res.weights.shape == (5, 48) and fitted.w_out.shape == (12, 1 + 12 + 48)
+    assert res.weights.shape == (5, 48) and fitted.w_out.shape == (12, 1 + 12 + 2 * 48)
     # W_in entries in [−σ/√d, σ/√d]: a unit's input drive has the same spread for any d
     bound = model.input_scale / np.sqrt(12)
     assert res.w_in.shape == (48, 12) and float(jnp.abs(res.w_in).max()) <= bound
