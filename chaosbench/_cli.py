@@ -45,7 +45,7 @@ def _run(args) -> int:
     if args.jobs > 1:
         return _run_jobs(args)
     started, child = time.time(), bool(os.environ.get(JOBS_CHILD_ENV))
-    try:
+    try:  # the parent of --jobs children logs the whole run; a refused run logs nothing
         summary = run(
             suite,
             Path(args.out),
@@ -57,34 +57,43 @@ def _run(args) -> int:
             ray_address=args.ray_address,
             progress=not args.no_progress,
         )
-    finally:  # the parent of --jobs children logs the whole run
+    except KeyboardInterrupt:  # an interrupted run keeps its finished cells: log them
         if not child:
-            wall = time.time() - started
-            _log_session(args, suite, started, wall, jobs=1, shard=args.shard or "1/1")
+            _log_session(args, suite, started, time.time() - started, jobs=1, shard=args.shard)
+        raise
+    if not child:
+        _log_session(args, suite, started, time.time() - started, jobs=1, shard=args.shard)
     print(f"suite {suite.name}: {summary.line()}")
     if child:
         return 0  # the parent counts the failures once every process has finished
     return _report_failures(summary.messages, args.out)
 
 
-def _log_session(args, suite, started: float, wall: float, *, jobs: int, shard: str) -> None:
-    """One line in ``OUT/sessions.csv`` for this run (see :func:`chaosbench._store.log_session`)."""
+def _log_session(args, suite, started: float, wall: float, *, jobs=None, shard=None) -> None:
+    """One line in ``OUT/sessions.csv`` for this run (:func:`chaosbench._store.log_session`);
+    a log that cannot be written is a warning, never a failed run."""
     from ._identity import git_commit
     from ._plan import parse_shard, plan, select_shard
     from ._store import count_cells, log_session
     from ._version import __version__
 
-    cells = select_shard(plan(suite), parse_shard(shard))
-    record = {
-        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "wall_seconds": f"{wall:.1f}",
-        "jobs": jobs,
-        "shard": shard,
-        **count_cells(Path(args.out), cells, started),
-        "git_commit": git_commit(),
-        "chaosbench_version": __version__,
-    }
-    log_session(Path(args.out), record)
+    jobs, shard = jobs or getattr(args, "jobs", 1) or 1, shard or "1/1"
+    try:
+        cells = select_shard(plan(suite), parse_shard(shard))
+        record = {
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            "wall_seconds": f"{wall:.1f}",
+            "jobs": jobs,
+            "shard": shard,
+            **count_cells(Path(args.out), cells, started),
+            "git_commit": git_commit(),
+            "chaosbench_version": __version__,
+        }
+        log_session(Path(args.out), record)
+    except OSError as error:
+        print(
+            f"warning: could not log the run in {args.out}/sessions.csv: {error}", file=sys.stderr
+        )
 
 
 JOBS_CHILD_ENV = "CHAOSBENCH_JOBS_CHILD"
@@ -118,13 +127,16 @@ def _run_jobs(args) -> int:
     procs = [subprocess.Popen(base + ["--no-progress"], env=env) for _ in range(args.jobs)]
     try:
         codes = [p.wait() for p in procs]
-    finally:  # an interrupted run logs its wall time too (its finished cells are kept)
+    except KeyboardInterrupt:  # an interrupted run logs its wall time too (cells are kept)
         for p in procs:
             if p.poll() is None:
                 p.terminate()
                 p.wait()
-        wall = time.perf_counter() - start
-        _log_session(args, _suite_from_args(args), started, wall, jobs=args.jobs, shard="1/1")
+        _log_session(args, _suite_from_args(args), started, time.perf_counter() - start)
+        raise
+    wall = time.perf_counter() - start
+    if max(codes) <= 1:  # 2: the children refused the run before computing anything
+        _log_session(args, _suite_from_args(args), started, wall, jobs=args.jobs)
     print(f"{args.jobs} processes finished: elapsed {wall:.1f} s")
     if max(codes) != 0:
         return max(codes)
