@@ -124,18 +124,18 @@ def _check_schedule(steps_per_segment, n_segments, transient_segments, d0, dt) -
 
 
 def _state_distance(delta: Any) -> Array:
-    """RMS over every element of a state pytree: ``sqrt(mean_i δ_i²)``."""
+    """RMS over every element of a state pytree: ``sqrt(mean_i |δ_i|²)`` (complex too)."""
     flat = jnp.concatenate([jnp.ravel(leaf) for leaf in jax.tree_util.tree_leaves(delta)])
-    return jnp.sqrt(jnp.mean(flat**2))
+    return jnp.sqrt(jnp.mean(jnp.abs(flat) ** 2))
 
 
 def _check_floating_state(state: Any) -> None:
     leaves = jax.tree_util.tree_leaves(state)
-    if not leaves or not all(jnp.issubdtype(jnp.result_type(x), jnp.floating) for x in leaves):
+    if not leaves or not all(jnp.issubdtype(jnp.result_type(x), jnp.inexact) for x in leaves):
         raise TypeError(
             "a forecaster's state (what `start` returns and `advance` carries) must be a "
-            "pytree of floating-point arrays, so that it can be perturbed; got leaves of "
-            f"dtypes {[str(jnp.result_type(x)) for x in leaves]}"
+            "pytree of floating (or complex) arrays, so that it can be perturbed; got "
+            f"leaves of dtypes {[str(jnp.result_type(x)) for x in leaves]}"
         )
 
 
@@ -173,7 +173,7 @@ def benettin(
     k, n, m = int(steps_per_segment), int(n_segments), int(transient_segments)
     leaves, treedef = jax.tree_util.tree_flatten(state)
     dtypes = [jnp.result_type(x) for x in leaves]
-    out_dtype = jnp.result_type(*dtypes)
+    out_dtype = jnp.finfo(jnp.result_type(*dtypes)).dtype  # real (a complex SSM state too)
     key = jax.random.PRNGKey(0) if key is None else key
     keys = [key] if len(leaves) == 1 else list(jax.random.split(key, len(leaves)))
     direction = jax.tree_util.tree_unflatten(
@@ -184,15 +184,13 @@ def benettin(
     perturbed = jax.tree_util.tree_map(lambda x, v: x + v * scale0, state, direction)
     run_pair = jax.vmap(lambda s: advance_fn(s, k))
 
-    def cast(tree):
-        flat = jax.tree_util.tree_leaves(tree)
-        return jax.tree_util.tree_unflatten(treedef, [x.astype(t) for x, t in zip(flat, dtypes)])
+    def member(pair, i):  # run i of the pair, in the starting state's dtypes
+        flat = jax.tree_util.tree_leaves(pair)
+        return jax.tree_util.tree_unflatten(treedef, [x[i].astype(t) for x, t in zip(flat, dtypes)])
 
     def segment(carry, _):
-        pair = jax.tree_util.tree_map(lambda a, b: jnp.stack([a, b]), *carry)
-        pair, out = run_pair(pair)
-        ref = cast(jax.tree_util.tree_map(lambda x: x[0], pair))
-        pert = cast(jax.tree_util.tree_map(lambda x: x[1], pair))
+        pair, out = run_pair(jax.tree_util.tree_map(lambda a, b: jnp.stack([a, b]), *carry))
+        ref, pert = member(pair, 0), member(pair, 1)
         delta = jax.tree_util.tree_map(jnp.subtract, pert, ref)
         d = distance(delta)
         scale = jnp.where(d > 0, d0 / d, 1.0)
@@ -352,13 +350,11 @@ def forecaster_lyapunov(
     physical time (Benettin's two-trajectory method; see the module docstring). One
     compiled program.
 
-    A forecaster with the optional state API (``start``/``advance``, see
-    :func:`chaosbench.has_state`) is perturbed and renormalised in its own state — the
-    reservoir, the RNN latent — which it advances without re-reading a context: ``K``
-    model steps per segment instead of ``L + K``. Any other forecaster is estimated from
-    ``forecast`` alone, its state being its context window. Both estimate the same
-    exponent (Lyapunov exponents do not depend on the norm or coordinates of the state);
-    ``tests/test_two_trajectory.py`` checks that they agree on the ESN.
+    A forecaster with the optional state API (:func:`chaosbench.has_state`) is perturbed
+    in its own state (a reservoir, an RNN latent), advanced without re-reading a context:
+    ``K`` model steps per segment instead of ``L + K``. Any other is estimated from
+    ``forecast`` alone, its state being its context window. Both estimate the same exponent
+    (it does not depend on the norm or coordinates of the state).
 
     **Arguments:**
 

@@ -17,7 +17,10 @@ def small():
 
 @pytest.mark.parametrize("forecaster_id", all_forecasters)
 def test_conformance(forecaster_id, small):
-    """Fit on a short Lorenz-63 series; forecast the right shape, finite, deterministic."""
+    """Fit on a short Lorenz-63 series; forecast the right shape, finite, deterministic;
+    with the optional state API (``chaosbench._forecaster``), ``advance`` from ``start``
+    in two pieces, vmapped over contexts, continues ``forecast`` and the state is floating
+    (or complex: the diagonal SSMs)."""
     data, _ = small
     cls = cb._api.forecasters.get(forecaster_id)
     forecaster = cls(**cls.smoke_hyperparameters)
@@ -32,6 +35,8 @@ def test_conformance(forecaster_id, small):
     assert forecaster.min_context <= data.spec.context
     if cb.has_state(forecaster):  # the optional state API continues forecast exactly
         state = jax.vmap(lambda c: forecaster.start(a, c))(contexts)
+        leaves = jax.tree_util.tree_leaves(state)  # a state the λ metric can perturb
+        assert leaves and all(jnp.issubdtype(x.dtype, jnp.inexact) for x in leaves)
         state, first = jax.vmap(lambda s: forecaster.advance(a, s, 24))(state)
         _, rest = jax.vmap(lambda s: forecaster.advance(a, s, 40))(state)
         np.testing.assert_allclose(

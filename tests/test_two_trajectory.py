@@ -22,6 +22,7 @@ from chaosbench._two_trajectory import (
     two_trajectory_lyapunov,
     working_precision_d0,
 )
+from helpers import small_lorenz_dataset
 
 LORENZ_LAMBDA = 0.9056  # literature value (Viswanath 1998: 0.9056)
 SETTINGS = IntegratorSettings(solver="tsit5", rtol=1e-9, atol=1e-9)
@@ -303,3 +304,27 @@ def test_a_forecaster_with_half_the_state_api_is_refused():
 def test_schedule_for_a_carried_state_has_no_window_to_flush():
     s = lyapunov_schedule(0.0075792827, 0.9021154, 0)
     assert (s["steps_per_segment"], s["n_segments"], s["transient_segments"]) == (146, 64, 4)
+
+
+def test_the_esn_exponent_is_the_same_from_its_state_and_from_its_window():
+    """The ESN's λ̂ perturbed in its reservoir state (the state API) and through
+    ``forecast`` on its context window agree: one exponent, two norms (Lorenz-63 data,
+    a 100-unit reservoir, 64 segments of one t_λ each)."""
+    data, facts = small_lorenz_dataset()
+    forecaster = cb.get_forecaster("esn")
+    forecaster = type(forecaster)(size=100)
+    assert cb.has_state(forecaster)
+    train = jnp.asarray(data.normalise(data.train))
+    context = jnp.asarray(data.normalise(data.contexts))[0]
+    (fitted,), _ = cb.fit_seeds(forecaster, train, [0])
+    dt, lam = data.spec.dt, facts["max_lyapunov"]
+    state = forecaster_lyapunov(forecaster, fitted, context, dt=dt, **lyapunov_schedule(dt, lam, 0))
+    window = two_trajectory_lyapunov(
+        lambda c, k: forecaster.forecast(fitted, c, k),
+        context,
+        dt=dt,
+        d0=working_precision_d0(forecaster, fitted, context),
+        **lyapunov_schedule(dt, lam, context.shape[0]),
+    )
+    assert state > 0.3 * lam  # a chaotic model of a chaotic system
+    assert state == pytest.approx(float(window.exponent), rel=0.1)
