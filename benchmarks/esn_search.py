@@ -1,6 +1,6 @@
 """The tuned ESN's built-in search on Lorenz-63 (rich task), next to the plain ESN.
 
-Prints, for ``esn-v2`` and ``esn_tuned-v2`` in the same process: median VPT (Lyapunov
+Prints, for ``esn-v2`` and ``esn_tuned-v3`` in the same process: median VPT (Lyapunov
 times), one-Lyapunov-time NRMSE, D_stsp, D_H and fit seconds per seed; and for the tuned
 ESN, the hyperparameters its validation search chose for each seed with the winning
 validation score (mean valid steps over the held-out windows).
@@ -32,7 +32,7 @@ def main():
     facts = cb.get_facts(system)
     data = cb.make_dataset(cb.Protocol().dataset_spec(system, facts, cb.TASKS[task]))
     metric_list = [cb.get_metric(m) for m in cb.list_metrics()]
-    for fid in ("esn-v2", "esn_tuned-v2"):
+    for fid in ("esn-v2", "esn_tuned-v3"):
         rows = cb.score(cb.get_forecaster(fid), data, facts, SEEDS, metric_list)
         med = {
             k: np.median([r[k] for r in rows]) for k in ("vpt_lyap", "nrmse_h1", "d_stsp", "d_h")

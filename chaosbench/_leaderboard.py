@@ -26,7 +26,6 @@ and a group's interval does not change when other groups are added.
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +43,8 @@ from ._rows import (
 )
 from ._rows import metric_columns as _metric_columns
 from ._statistics import bootstrap_ci, hierarchical_bootstrap_ci, median, quantile
+from ._store import ID_COLUMNS, load_rows  # noqa: F401 (load_rows: the tables' input)
 
-ID_COLUMNS = ["task", "system", "forecaster", "seed"]
 FLOAT_FORMAT = "%.6g"
 
 
@@ -53,67 +52,6 @@ def metric_columns(rows: pd.DataFrame) -> list[str]:
     return [
         c for c in _metric_columns(list(rows.columns)) if pd.api.types.is_numeric_dtype(rows[c])
     ]
-
-
-def load_rows(out: Path) -> pd.DataFrame:
-    """All rows under ``out/cells`` as a data frame sorted by task, system, forecaster, seed."""
-    from ._store import read_row
-
-    files = sorted((Path(out) / "cells").glob("*.json"))
-    if not files:
-        raise FileNotFoundError(
-            f"no results under {out}/cells: run `chaosbench run --out {out}` first"
-        )
-    rows = pd.DataFrame([read_row(f) for f in files])
-    rows = _newest_protocol(rows, out)
-    rows = _newest_versions(rows, out)
-    return rows.sort_values(ID_COLUMNS, kind="stable").reset_index(drop=True)
-
-
-def _newest_protocol(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
-    """Only the rows of the newest protocol version under ``out`` (rows written before
-    the column existed are version 1): results of different protocols are never mixed."""
-    if "protocol_version" not in rows.columns:
-        rows["protocol_version"] = 1
-    version = rows["protocol_version"].fillna(1).astype(int)
-    rows["protocol_version"] = version
-    newest = int(version.max())
-    old = int((version < newest).sum())
-    if old:
-        warnings.warn(
-            f"{old} rows under {out}/cells come from an older protocol than v{newest} and are "
-            "left out of the tables; delete them (or use a fresh --out) to silence this",
-            stacklevel=3,
-        )
-    return rows[version == newest].copy()
-
-
-ID_PARTS = ("forecaster", "system")
-
-
-def _newest_versions(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
-    """Only the rows of the newest version of each forecaster and each system under
-    ``out``: a superseded version (``alrnn-v2`` once ``alrnn-v3`` has rows) is no longer
-    what its name means, and ranking both would count one method twice."""
-    keep = np.ones(len(rows), dtype=bool)
-    for column in ID_PARTS:
-        versions = f"{column}_version"
-        if versions not in rows.columns:
-            continue
-        name = rows[column].str.replace(r"-v\d+$", "", regex=True)
-        version = rows[versions].astype(int)
-        keep &= (version == version.groupby(name).transform("max")).to_numpy()
-    if old := int((~keep).sum()):
-        superseded = sorted(
-            set().union(*(set(rows.loc[~keep, c]) - set(rows.loc[keep, c]) for c in ID_PARTS))
-        )
-        warnings.warn(
-            f"{old} rows under {out}/cells come from superseded versions "
-            f"({', '.join(superseded)}) and are left out of the tables; delete them (or use "
-            "a fresh --out) to silence this",
-            stacklevel=3,
-        )
-    return rows[keep].copy()
 
 
 # --------------------------------------------------------------------------- tables

@@ -32,7 +32,15 @@ from ._facts import get_facts
 from ._identity import git_commit
 from ._plan import Cell, RunOptionsError, parse_shard, plan, select_shard
 from ._rows import headline_metric, is_failure, long_term_metrics, same_result
-from ._store import Lock, cell_path, check_output_dir, merge, stored_row, write_rows
+from ._store import (
+    Lock,
+    cell_path,
+    check_output_dir,
+    merge,
+    set_aside_superseded,
+    stored_row,
+    write_rows,
+)
 from ._suite import Suite
 from ._validate import (
     InvalidSystemError,
@@ -193,6 +201,11 @@ def run(
     out = Path(out)
     cells = select_shard(plan(suite), shard)
     check_output_dir(out)
+    if moved := set_aside_superseded(out, cells):
+        log(
+            f"moved {moved} cells computed by older code, hyperparameters, data or protocol "
+            f"to {out / 'superseded'} (this run recomputes them)"
+        )
     enable_compilation_cache()
     summary = Summary(planned=len(cells))
 

@@ -3,9 +3,13 @@
 Each row is written atomically to ``OUT/cells/<run id>.json`` the moment its group is
 scored, so an interrupted run keeps every finished cell. A group being worked on holds a
 lock file under ``OUT/locks`` so that two runs on one directory never compute it twice.
-A cell counts as finished only when its file holds a whole row with its run id and a
-status that is not a failure: failed cells (error, timeout, oom) and torn or foreign
-files are recomputed.
+A cell that a run's plan replaces — the same (task, system, forecaster, seed) under another
+run id, because the code, a hyperparameter, the data or the protocol changed since it was
+computed — is moved to ``OUT/superseded`` (:func:`set_aside_superseded`), so the tables
+never mix a stale row with its replacement. A cell counts as finished only when its file
+holds a whole row with its run id and a status that is not a failure: failed cells
+(error, timeout, oom) and torn or foreign files are recomputed. :func:`load_rows` reads an
+output directory back as the rows its tables are made of.
 """
 
 from __future__ import annotations
@@ -15,12 +19,18 @@ import json
 import os
 import platform
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from ._cache import atomic_write_text
 from ._plan import Cell, RunOptionsError
 from ._rows import is_failure, same_result
+
+ID_COLUMNS = ["task", "system", "forecaster", "seed"]  # what a row is a cell of
 
 
 class DamagedCellError(RunOptionsError):
@@ -76,6 +86,33 @@ def check_output_dir(out: Path) -> None:
             f"output directory {out} is not writable ({error.strerror or error}); choose "
             "another with --out or fix its permissions"
         ) from None
+
+
+def set_aside_superseded(out: Path, cells: Sequence[Cell]) -> int:
+    """Move the rows under ``out/cells`` that ``cells`` replace (same task, system,
+    forecaster and seed, another run id) to ``out/superseded``; return how many moved.
+    Torn or foreign files are left for the run to report."""
+    planned = {(c.task, c.system_id, c.forecaster_id, c.seed): c.run_id for c in cells}
+    ids = set(planned.values())
+    moved = 0
+    for path in sorted((Path(out) / "cells").glob("*.json")):
+        if path.stem in ids:
+            continue
+        try:
+            row = read_row(path)
+        except DamagedCellError:
+            continue
+        key = (row.get("task"), row.get("system"), row.get("forecaster"), row.get("seed"))
+        if key not in planned:
+            continue
+        aside = Path(out) / "superseded"
+        aside.mkdir(exist_ok=True)
+        try:
+            os.replace(path, aside / path.name)
+        except FileNotFoundError:  # another process of the same run (--jobs) moved it
+            continue
+        moved += 1
+    return moved
 
 
 def write_rows(out: Path, rows: Sequence[dict], stamp: dict) -> None:
@@ -216,3 +253,88 @@ def count_cells(out: Path, cells: Sequence[Cell], since: float) -> dict[str, int
         counts["failed" if is_failure(row) else "finished"] += 1
         counts["written"] += cell_path(out, cell).stat().st_mtime >= since
     return counts
+
+
+# --------------------------------------------------------------------------- reading back
+
+
+def load_rows(out: Path) -> pd.DataFrame:
+    """All rows under ``out/cells`` as a data frame sorted by task, system, forecaster, seed."""
+    files = sorted((Path(out) / "cells").glob("*.json"))
+    if not files:
+        raise FileNotFoundError(
+            f"no results under {out}/cells: run `chaosbench run --out {out}` first"
+        )
+    rows = pd.DataFrame([read_row(f) for f in files])
+    rows = _newest_protocol(rows, out)
+    rows = _newest_versions(rows, out)
+    _refuse_duplicates(rows, out)
+    return rows.sort_values(ID_COLUMNS, kind="stable").reset_index(drop=True)
+
+
+class DuplicateRowsError(ValueError):
+    """Two rows for one (task, system, forecaster, seed): a stale one beside its update."""
+
+
+def _refuse_duplicates(rows: pd.DataFrame, out: Path) -> None:
+    """Refuse to aggregate two rows of one (task, system, forecaster, seed): they come from
+    different code or hyperparameters under one name, and one of them is stale."""
+    twice = rows[rows.duplicated(ID_COLUMNS, keep=False)]
+    if twice.empty:
+        return
+    examples = "; ".join(
+        f"{k[1]} × {k[2]} seed {k[3]} ({', '.join(g.run_id)})"
+        for k, g in list(twice.groupby(ID_COLUMNS, sort=True))[:3]
+    )
+    raise DuplicateRowsError(
+        f"{twice.groupby(ID_COLUMNS).ngroups} (task, system, forecaster, seed) have more "
+        f"than one row under {out}/cells, e.g. {examples}: rows computed by different code "
+        "or hyperparameters under one name. Re-run the suite into this --out (`chaosbench "
+        "run` moves the rows its plan replaces to superseded/), or delete the stale cells"
+    )
+
+
+def _newest_protocol(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
+    """Only the rows of the newest protocol version under ``out`` (rows written before
+    the column existed are version 1): results of different protocols are never mixed."""
+    if "protocol_version" not in rows.columns:
+        rows["protocol_version"] = 1
+    version = rows["protocol_version"].fillna(1).astype(int)
+    rows["protocol_version"] = version
+    newest = int(version.max())
+    old = int((version < newest).sum())
+    if old:
+        warnings.warn(
+            f"{old} rows under {out}/cells come from an older protocol than v{newest} and are "
+            "left out of the tables; delete them (or use a fresh --out) to silence this",
+            stacklevel=3,
+        )
+    return rows[version == newest].copy()
+
+
+ID_PARTS = ("forecaster", "system")
+
+
+def _newest_versions(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
+    """Only the rows of the newest version of each forecaster and each system under
+    ``out``: a superseded version (``alrnn-v2`` once ``alrnn-v3`` has rows) is no longer
+    what its name means, and ranking both would count one method twice."""
+    keep = np.ones(len(rows), dtype=bool)
+    for column in ID_PARTS:
+        versions = f"{column}_version"
+        if versions not in rows.columns:
+            continue
+        name = rows[column].str.replace(r"-v\d+$", "", regex=True)
+        version = rows[versions].astype(int)
+        keep &= (version == version.groupby(name).transform("max")).to_numpy()
+    if old := int((~keep).sum()):
+        superseded = sorted(
+            set().union(*(set(rows.loc[~keep, c]) - set(rows.loc[keep, c]) for c in ID_PARTS))
+        )
+        warnings.warn(
+            f"{old} rows under {out}/cells come from superseded versions "
+            f"({', '.join(superseded)}) and are left out of the tables; delete them (or use "
+            "a fresh --out) to silence this",
+            stacklevel=3,
+        )
+    return rows[keep].copy()

@@ -1,11 +1,12 @@
-"""ESNs: esn-v2 keeps its defaults; esn_tuned-v2's search picks the best candidate."""
+"""ESNs: esn-v2 keeps its defaults; the tuned ESN picks the best-scoring candidate whose
+free run stays bounded."""
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from chaosbench import fit_seeds
-from forecasters._esn import ESN, TunedESN
+from forecasters._esn import ESN, TunedESN, first_passing
 
 
 def _data(n=1200):
@@ -30,6 +31,7 @@ TINY = dict(
     washout=20,
     min_context=20,
     degree=8,
+    stability_steps=500,
 )
 
 
@@ -39,7 +41,10 @@ def test_tuned_esn_search():
     fitted = model.fit(jax.random.PRNGKey(0), data)
     assert fitted.candidates.shape == (3, 4)
     assert fitted.scores.shape == (3, len(model.ridges))
-    i, j = np.unravel_index(int(jnp.argmax(fitted.scores)), fitted.scores.shape)
+    # the choice is the pair at `rank` in the score order (the best score if none passed)
+    order = np.argsort(-np.asarray(fitted.scores).reshape(-1), kind="stable")
+    i, j = np.unravel_index(order[int(fitted.rank)], fitted.scores.shape)
+    assert bool(fitted.stable) or int(fitted.rank) == 0
     np.testing.assert_allclose(fitted.choice[:4], fitted.candidates[i])
     np.testing.assert_allclose(fitted.choice[4], model.ridges[j])
     lo, hi = model.spectral_radius_range
@@ -48,6 +53,28 @@ def test_tuned_esn_search():
     assert out.shape == (30, 3) and jnp.isfinite(out).all()
     # a smooth quasi-periodic signal is easy: the winner stays valid for most of the horizon
     assert float(fitted.scores.max()) > 25
+
+
+def test_no_bounded_free_run_keeps_the_best_score():
+    """A margin no run can meet: every check fails and the best score is kept."""
+    model = TunedESN(**{**TINY, "stability_margin": 1e-9})
+    fitted = model.fit(jax.random.PRNGKey(0), _data())
+    assert not bool(fitted.stable) and int(fitted.rank) == 0
+    i, j = np.unravel_index(int(jnp.argmax(fitted.scores)), fitted.scores.shape)
+    np.testing.assert_allclose(fitted.choice[:4], fitted.candidates[i])
+
+
+def test_first_passing_stops_at_the_first_pass():
+    visited = []
+
+    def passes(r):
+        jax.debug.callback(visited.append, r)
+        return r >= 2
+
+    rank, found = first_passing(passes, 5)
+    assert (int(rank), bool(found)) == (2, True)
+    assert sorted(int(v) for v in visited) == [0, 1, 2]
+    assert tuple(map(int, first_passing(lambda r: r > 9, 5))) == (0, 0)
 
 
 def test_tuned_esn_vmaps_over_seeds():

@@ -21,6 +21,7 @@ from reliability_helpers import (
 
 from chaosbench import _runner
 from chaosbench._cli import main
+from chaosbench._store import DuplicateRowsError, load_rows
 
 plugins = pytest.fixture(scope="module")(reliability_helpers.plugins)
 reference = pytest.fixture(scope="module")(reliability_helpers.reference)
@@ -204,3 +205,21 @@ def test_a_seed_row_does_not_depend_on_its_group_or_the_core_count(tmp_path, esn
             "taskset (util-linux) is not installed: seed 0 alone matched its group, "
             "but on every core"
         )
+
+
+def test_a_row_replaced_by_changed_code_is_set_aside_not_aggregated(tmp_path, reference):
+    """A cell of the same (task, system, forecaster, seed) under another run id — what an
+    older build of a forecaster left behind — makes the tables refuse to aggregate, and the
+    next run of the suite moves it to superseded/ (its own rows untouched)."""
+    out = tmp_path / "out"
+    assert run_cli("--out", str(out)) == 0
+    cells = sorted((out / "cells").glob("*.json"))
+    stale_id = "0" * 16
+    row = json.loads(cells[0].read_text())
+    (out / "cells" / f"{stale_id}.json").write_text(json.dumps({**row, "run_id": stale_id}))
+    with pytest.raises(DuplicateRowsError, match="more than one row"):
+        load_rows(out)
+    assert run_cli("--out", str(out)) == 0
+    assert (out / "superseded" / f"{stale_id}.json").exists()
+    assert sorted((out / "cells").glob("*.json")) == cells
+    assert len(load_rows(out)) == len(cells)
