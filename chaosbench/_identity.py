@@ -9,8 +9,9 @@ A row's run id hashes everything that decides its numbers (see
 - :func:`code_digest`: the source of the module that defines a class and of every module
   of the same top-level package that it uses, transitively (a forecaster's module and the
   toolkit modules it imports; a plug-in file on its own);
-- :func:`git_commit`: the commit of the working tree, marked ``-dirty`` when it has
-  uncommitted changes (a stamp, not part of the id).
+- :func:`git_commit`: the commit of the working tree, marked ``-dirty`` when its code has
+  uncommitted changes (a stamp, not part of the id; changed result files under
+  ``results/`` do not count: a run writes and moves them itself).
 
 Changes to the core (``chaosbench``) or to metric code that alter numbers bump the
 protocol or a metric's version instead, so that a refactor of the harness does not force
@@ -120,7 +121,9 @@ def git_commit(where: Path | None = None) -> str:
         commit = git("rev-parse", "--short=12", "HEAD")
         if not commit:
             return "unknown"
-        dirty = git("status", "--porcelain", "--untracked-files=no")
+        dirty = git(
+            "status", "--porcelain", "--untracked-files=no", "--", ":/", ":(top,exclude)results"
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return f"{commit}-dirty" if dirty else commit

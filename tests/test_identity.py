@@ -96,13 +96,13 @@ def test_edits_give_new_run_ids_and_recompute_exactly_those_cells(tmp_path, plug
         second = _runner.run(suite, out, progress=False, log=lambda m: None)
     assert first.done == 2 and second.done == 1 and second.skipped == 1
     rows = read_rows(out)
-    assert {r["run_id"] for r in rows.values() if r["forecaster"] == EDITABLE} == (
-        ids["a"] | ids["b"]
-    )
+    assert {r["run_id"] for r in rows.values() if r["forecaster"] == EDITABLE} == ids["b"]
     stored = [
         json.loads(r["hyperparameters"]) for r in rows.values() if r["forecaster"] == EDITABLE
     ]
-    assert sorted(h["offset"] for h in stored) == [0.0, 0.25]
+    assert [h["offset"] for h in stored] == [0.25]
+    # the replaced row is kept aside, out of the tables
+    assert {p.stem for p in (out / "superseded").glob("*.json")} == ids["a"]
 
 
 class Flaky(cb.AbstractForecaster):
@@ -154,17 +154,23 @@ def test_a_truncated_cell_is_named_and_repaired_by_a_rerun(tmp_path, plugins, ca
     assert main(["leaderboard", "--out", str(out)]) == 0
 
 
-def test_git_commit_is_marked_dirty_when_the_tree_has_changes(tmp_path):
+def test_git_commit_is_marked_dirty_when_the_code_has_changes(tmp_path):
+    """Changed code marks the stamp; a result file that a run moved or rewrote does not."""
     import subprocess
 
     def git(*args):
         subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
 
     git("init", "-q")
+    (tmp_path / "results" / "suite" / "cells").mkdir(parents=True)
+    cell = tmp_path / "results" / "suite" / "cells" / "a.json"
+    cell.write_text("{}")
     (tmp_path / "f.txt").write_text("a")
-    git("add", "f.txt")
+    git("add", "f.txt", "results")
     git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "x")
     clean = _identity.git_commit(tmp_path)
     assert len(clean) == 12 and not clean.endswith("-dirty")
+    cell.unlink()
+    assert _identity.git_commit(tmp_path / "results") == clean
     (tmp_path / "f.txt").write_text("b")
-    assert _identity.git_commit(tmp_path) == clean + "-dirty"
+    assert _identity.git_commit(tmp_path / "results") == clean + "-dirty"
