@@ -1,0 +1,105 @@
+"""Print the Markdown summary of a suite's committed tables that the README quotes.
+
+Reads only the CSVs that ``chaosbench leaderboard`` wrote under ``--out`` (no
+computation, no hand-copied numbers):
+
+- one line per forecaster, in the leaderboard's order: median VPT, the long-term columns,
+  how many systems it beats persistence on (its median VPT over seeds above persistence's,
+  from ``by_system.csv``) and how many of its free runs stayed stable (``runs.csv``);
+- the winner of every breakdown bin (family, observed dimension, timescale) by median VPT
+  and by median D_stsp (``breakdowns.csv``), with the number of systems in the bin;
+- coverage: systems, cells and the wall time of the sittings (``sessions.csv``).
+
+Run: ``python benchmarks/catalogue_summary.py --out results/catalogue [--task rich]``
+"""
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+BASELINE = "persistence"
+
+
+def _fmt(value: float) -> str:
+    if pd.isna(value):
+        return "–"
+    if value == float("inf"):
+        return "∞"
+    return f"{value:.3g}"
+
+
+def forecaster_lines(out: Path, task: str) -> list[str]:
+    board = pd.read_csv(out / "leaderboard.csv")
+    board = board[board.task == task]
+    by_system = pd.read_csv(out / "by_system.csv")
+    by_system = by_system[by_system.task == task]
+    vpt = by_system.pivot_table(index="system", columns="forecaster", values="vpt_lyap_median")
+    baseline = next(c for c in vpt.columns if c.rsplit("-v", 1)[0] == BASELINE)
+    runs = pd.read_csv(out / "runs.csv")
+    runs = runs[runs.task == task]
+    lines = [
+        "| forecaster | median VPT (t_λ) | D_stsp | D_H | λ error | stable free runs "
+        "| beats persistence | failures |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for _, row in board.iterrows():
+        name = row.forecaster
+        mine = runs[runs.forecaster == name]
+        stable = int((mine.long_run == "stable").sum())
+        both = vpt[[name, baseline]].dropna()
+        won = int((both[name] > both[baseline]).sum())
+        beats = "·" if name == baseline else f"{won}/{len(both)}"
+        lines.append(
+            f"| `{name}` | {_fmt(row.median_vpt_lyap)} | {_fmt(row.median_d_stsp)} "
+            f"| {_fmt(row.median_d_h)} | {_fmt(row.median_lyap_rel_error)} "
+            f"| {stable}/{len(mine)} | {beats} | {int(row.failures)} |"
+        )
+    return lines
+
+
+def breakdown_lines(out: Path, task: str) -> list[str]:
+    table = pd.read_csv(out / "breakdowns.csv")
+    table = table[table.task == task]
+    lines = [
+        "| breakdown | bin | systems | best VPT (t_λ) | best D_stsp |",
+        "| --- | --- | ---: | --- | --- |",
+    ]
+    for (kind, name), group in table.groupby(["breakdown", "bin"], sort=True):
+        vpt = group.loc[group.median_vpt_lyap.idxmax()]
+        finite = group[group.median_d_stsp.notna()]
+        stsp = finite.loc[finite.median_d_stsp.idxmin()] if len(finite) else None
+        best_stsp = "–" if stsp is None else f"`{stsp.forecaster}` {_fmt(stsp.median_d_stsp)}"
+        lines.append(
+            f"| {kind} | {name} | {int(group.systems.max())} "
+            f"| `{vpt.forecaster}` {_fmt(vpt.median_vpt_lyap)} | {best_stsp} |"
+        )
+    return lines
+
+
+def coverage_line(out: Path, task: str) -> str:
+    runs = pd.read_csv(out / "runs.csv")
+    runs = runs[runs.task == task]
+    text = (
+        f"{runs.system.nunique()} systems, {runs.forecaster.nunique()} forecasters, "
+        f"{len(runs)} cells"
+    )
+    sessions = out / "sessions.csv"
+    if sessions.exists():
+        log = pd.read_csv(sessions)
+        text += f"; {len(log)} sittings, {log.wall_seconds.sum() / 3600:.2f} h wall in all"
+    return text
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("results/catalogue"))
+    parser.add_argument("--task", default="rich")
+    args = parser.parse_args()
+    print(coverage_line(args.out, args.task), end="\n\n")
+    print("\n".join(forecaster_lines(args.out, args.task)), end="\n\n")
+    print("\n".join(breakdown_lines(args.out, args.task)))
+
+
+if __name__ == "__main__":
+    main()
