@@ -18,6 +18,7 @@ from typing import Any
 import jax
 
 from . import _api
+from ._cache import release_compiled_programs
 from ._dataset import make_dataset
 from ._evaluate import score
 from ._identity import hyperparameters
@@ -92,6 +93,7 @@ def execute_group(
     suite: Suite, cells: Sequence[Cell], facts: dict, timeout: float | None = None
 ) -> list[dict[str, Any]]:
     """Score one (system, task, forecaster) group; one row per cell. Never raises."""
+    release_compiled_programs()  # a long run would otherwise exhaust the memory maps
     system_id, task, forecaster_id = cells[0].group
     metrics = [_api.metrics.get(m) for m in _api.metrics.ids()]
     forecaster = _api.forecasters.get(forecaster_id)()
