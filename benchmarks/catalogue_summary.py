@@ -47,9 +47,10 @@ def forecaster_lines(out: Path, task: str) -> list[str]:
         name = row.forecaster
         mine = runs[runs.forecaster == name]
         stable = int((mine.long_run == "stable").sum())
-        both = vpt[[name, baseline]].dropna()
-        won = int((both[name] > both[baseline]).sum())
-        beats = "·" if name == baseline else f"{won}/{len(both)}"
+        beats = "·"
+        if name != baseline:
+            both = vpt[[name, baseline]].dropna()
+            beats = f"{int((both[name] > both[baseline]).sum())}/{len(both)}"
         lines.append(
             f"| `{name}` | {_fmt(row.median_vpt_lyap)} | {_fmt(row.median_d_stsp)} "
             f"| {_fmt(row.median_d_h)} | {_fmt(row.median_lyap_rel_error)} "
