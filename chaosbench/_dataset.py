@@ -25,6 +25,7 @@ import numpy as np
 
 from ._cache import atomic_write_bytes, cache_dir, content_hash
 from ._integrate import IntegratorSettings, burn_in_and_sample_batch
+from ._leaks import LEAK_COMMAND
 
 FORMAT_VERSION = 2  # 2: burn-in and sampling in one solve (protocol v3)
 
@@ -128,25 +129,46 @@ class Dataset:
         return z * self.std + self.mean
 
 
-def generate(spec: DatasetSpec) -> Dataset:
-    """Integrate the dataset of ``spec`` (no cache)."""
+def dataset_system(spec: DatasetSpec):
+    """The system instance that ``spec`` integrates (registry lookup with its parameters)."""
     from ._api import systems  # registry lookup only; the core never imports plug-ins
 
-    system = systems.get(spec.system_id)(**{k: _thaw(v) for k, v in spec.parameters})
-    settings = IntegratorSettings(**dict(spec.integrator))
+    return systems.get(spec.system_id)(**{k: _thaw(v) for k, v in spec.parameters})
+
+
+def initial_conditions(spec: DatasetSpec, system) -> jnp.ndarray:
+    """The ``n_test + 2`` perturbed starts of ``spec``: training, test windows, long."""
     base = jnp.asarray(system.initial_condition)
-    key_ic, key_noise = jax.random.split(jax.random.PRNGKey(spec.seed))
-    n_ics = spec.n_test + 2  # train, tests, long
+    key_ic, _ = jax.random.split(jax.random.PRNGKey(spec.seed))
     scale = spec.perturbation * (jnp.abs(base) + 1.0)
-    ics = base + scale * jax.random.normal(key_ic, (n_ics, base.shape[0]), dtype=base.dtype)
+    return base + scale * jax.random.normal(key_ic, (spec.n_test + 2, base.shape[0]), base.dtype)
+
+
+def integrate_starts(spec: DatasetSpec, system, ics) -> np.ndarray:
+    """Burn each start of ``ics`` in and sample it: ``(n_test + 2, n_max, dim)``, in
+    state coordinates; a start whose solve fails or blows up is all NaN."""
     n_max = max(spec.n_train, spec.context + spec.horizon, spec.n_long)
-    trajs = burn_in_and_sample_batch(system, ics, 0.0, spec.burn_in, spec.dt, n_max, settings)
-    trajs = np.asarray(trajs)
-    if not np.isfinite(trajs).all():
+    settings = IntegratorSettings(**dict(spec.integrator))
+    return np.asarray(
+        burn_in_and_sample_batch(system, ics, 0.0, spec.burn_in, spec.dt, n_max, settings)
+    )
+
+
+def generate(spec: DatasetSpec) -> Dataset:
+    """Integrate the dataset of ``spec`` (no cache)."""
+    system = dataset_system(spec)
+    _, key_noise = jax.random.split(jax.random.PRNGKey(spec.seed))
+    trajs = integrate_starts(spec, system, initial_conditions(spec, system))
+    failed = [i for i, t in enumerate(trajs) if not np.isfinite(t).all()]
+    if failed:
         raise FloatingPointError(
-            f"integrating {spec.system_id} produced non-finite values (unbounded system or "
-            f"too loose/tight tolerances {dict(spec.integrator)}); check it with "
-            f"`chaosbench check-system {spec.system_id}`"
+            f"integrating {spec.system_id} produced non-finite values in {len(failed)} of "
+            f"its {len(trajs)} trajectories (indices {failed}: 0 is the training one, the "
+            "last the long one): the solve ran out of its step budget or blew up (an "
+            f"unbounded system, tolerances {dict(spec.integrator)} too loose or too tight, "
+            "or an attractor that a perturbed start escapes from); check it with "
+            f"`chaosbench check-system {spec.system_id}` and `{LEAK_COMMAND} "
+            f"{spec.system_id}`, which records a leak so that the check refuses the system"
         )
     trajs = system.wrap_phases(trajs)  # phases (forcing, torus) as sin θ, cos θ
     train = trajs[0, : spec.n_train]

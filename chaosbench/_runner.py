@@ -37,6 +37,7 @@ from ._store import (
     cell_path,
     check_output_dir,
     merge,
+    set_aside_left_out,
     set_aside_superseded,
     stored_row,
     write_rows,
@@ -231,6 +232,12 @@ def run(
         strict=tuple(suite.systems) != ("all",),
         log=log,
     )
+    left_out = {c.system_id for c in todo} - set(facts)
+    if moved := set_aside_left_out(out, left_out):
+        log(
+            f"moved {moved} cells of {', '.join(sorted(left_out))} (no longer passing the "
+            f"check) to {out / 'superseded'}"
+        )
     todo = [c for c in todo if c.system_id in facts]
     groups: dict[tuple[str, str, str], list[Cell]] = {}
     for cell in todo:

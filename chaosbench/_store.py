@@ -6,7 +6,8 @@ lock file under ``OUT/locks`` so that two runs on one directory never compute it
 A cell that a run's plan replaces — the same (task, system, forecaster, seed) under another
 run id, because the code, a hyperparameter, the data or the protocol changed since it was
 computed — is moved to ``OUT/superseded`` (:func:`set_aside_superseded`), so the tables
-never mix a stale row with its replacement. A cell counts as finished only when its file
+never mix a stale row with its replacement; so are the rows of a system that the chaos
+check has come to refuse (:func:`set_aside_left_out`). A cell counts as finished only when its file
 holds a whole row with its run id and a status that is not a failure: failed cells
 (error, timeout, oom) and torn or foreign files are recomputed. :func:`load_rows` reads an
 output directory back as the rows its tables are made of.
@@ -20,7 +21,7 @@ import os
 import platform
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -88,30 +89,49 @@ def check_output_dir(out: Path) -> None:
         ) from None
 
 
+def _move_aside(out: Path, path: Path) -> bool:
+    """Move the row file ``path`` to ``out/superseded``; False if another process of the
+    same run (``--jobs``) moved it first."""
+    aside = Path(out) / "superseded"
+    aside.mkdir(exist_ok=True)
+    try:
+        os.replace(path, aside / path.name)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _stored(out: Path):
+    """(path, row) of every whole row under ``out/cells`` (torn or foreign files are left
+    for the run to report)."""
+    for path in sorted((Path(out) / "cells").glob("*.json")):
+        try:
+            yield path, read_row(path)
+        except DamagedCellError:
+            continue
+
+
 def set_aside_superseded(out: Path, cells: Sequence[Cell]) -> int:
     """Move the rows under ``out/cells`` that ``cells`` replace (same task, system,
-    forecaster and seed, another run id) to ``out/superseded``; return how many moved.
-    Torn or foreign files are left for the run to report."""
+    forecaster and seed, another run id) to ``out/superseded``; return how many moved."""
     planned = {(c.task, c.system_id, c.forecaster_id, c.seed): c.run_id for c in cells}
     ids = set(planned.values())
     moved = 0
-    for path in sorted((Path(out) / "cells").glob("*.json")):
-        if path.stem in ids:
-            continue
-        try:
-            row = read_row(path)
-        except DamagedCellError:
-            continue
+    for path, row in _stored(out):
         key = (row.get("task"), row.get("system"), row.get("forecaster"), row.get("seed"))
-        if key not in planned:
-            continue
-        aside = Path(out) / "superseded"
-        aside.mkdir(exist_ok=True)
-        try:
-            os.replace(path, aside / path.name)
-        except FileNotFoundError:  # another process of the same run (--jobs) moved it
-            continue
-        moved += 1
+        if path.stem not in ids and key in planned:
+            moved += _move_aside(out, path)
+    return moved
+
+
+def set_aside_left_out(out: Path, system_ids: Collection[str]) -> int:
+    """Move every row under ``out/cells`` of the systems ``system_ids`` (ones the chaos
+    check now refuses: a row of such a system is no longer the suite's) to
+    ``out/superseded``; return how many moved."""
+    moved = 0
+    for path, row in _stored(out) if system_ids else ():
+        if row.get("system") in system_ids:
+            moved += _move_aside(out, path)
     return moved
 
 

@@ -15,6 +15,7 @@ import jax
 import numpy as np
 
 from ._confirmation import CONFIRM_COMMAND, judge, read_confirmations
+from ._leaks import leak_reason
 from ._system import AbstractSystem
 
 MAX_ABS = 1e6  # a trajectory leaving this box counts as unbounded
@@ -89,9 +90,13 @@ class Verdict:
         return "PASS" if self.ok else "FAIL: " + "; ".join(self.reasons)
 
 
-def verdict(facts: dict, confirmations: dict[str, Any] | None = None) -> Verdict:
-    """Judge computed facts: finite, bounded, not a fixed point, and chaotic on the
-    system's own timescale.
+def verdict(
+    facts: dict,
+    confirmations: dict[str, Any] | None = None,
+    leaks: dict[str, Any] | None = None,
+) -> Verdict:
+    """Judge computed facts: finite, bounded, not a fixed point, chaotic on the
+    system's own timescale, and not leaking.
 
     Chaotic means: λ_max above zero by ``MIN_SIGMAS`` standard errors and λ_max · period
     at least :data:`MIN_LAMBDA_PERIOD` (the tangent screen). A system below the screen
@@ -105,6 +110,9 @@ def verdict(facts: dict, confirmations: dict[str, Any] | None = None) -> Verdict
       find the confirmation).
     - `confirmations`: the confirmation table by system id (default: the one shipped,
       ``chaosbench/data/two_trajectory.json``).
+    - `leaks`: the leak table by system id (default: the one shipped,
+      ``chaosbench/data/leaks.json``): a system one of whose dataset's perturbed starts
+      escapes the attractor fails (:mod:`chaosbench._leaks`).
 
     **Returns:**
 
@@ -162,6 +170,8 @@ def verdict(facts: dict, confirmations: dict[str, Any] | None = None) -> Verdict
             reasons.append(f"{screen}; no two-trajectory confirmation: run {command}")
         else:
             reasons.append(screen)
+    if leak := leak_reason(facts, leaks):
+        reasons.append(leak)
     return Verdict(not reasons, tuple(reasons), tuple(notes), confirmed_lambda)
 
 

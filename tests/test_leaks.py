@@ -1,0 +1,110 @@
+"""Leaking attractors: a dataset whose perturbed starts escape is found by the probe,
+named by ``generate``'s error, refused by the chaos check once recorded, and its rows are
+set aside by the runner.
+
+The toy system ẋ = x² − 1 has a stable fixed point at −1 and an unstable one at +1:
+started at 1 ± ε, a start above 1 blows up in finite time (at t = ½ ln((x₀+1)/(x₀−1)),
+about 2.3 for ε = 0.02), one below settles at −1. So some of its trajectories escape and
+the others do not, like ``sakarya-v1``'s (3 of 22 after 2,276 time units).
+"""
+
+import json
+
+import numpy as np
+import pytest
+from reliability_helpers import registered
+from test_validate import facts
+
+import chaosbench as cb
+from chaosbench._dataset import DatasetSpec, dataset_system, generate, initial_conditions
+from chaosbench._integrate import IntegratorSettings
+from chaosbench._leaks import LEAK_COMMAND, LEAKS, leak_reason, probe, read_leaks
+from chaosbench._store import set_aside_left_out, write_rows
+from chaosbench._validate import verdict
+
+FAMILY = "test"  # register_system reads the family of the systems defined here from this
+
+
+class Saddle(cb.AbstractSystem):
+    """ẋ = x² − 1: a start above the unstable fixed point x = 1 blows up."""
+
+    default_initial_condition = (1.0,)
+    citation = "test"
+
+    def vector_field(self, t, y, args):
+        return y**2 - 1.0
+
+
+def spec() -> DatasetSpec:
+    return DatasetSpec.create(
+        "test_saddle-v1",
+        {},
+        dt=0.1,
+        n_train=50,
+        n_test=6,
+        context=10,
+        horizon=10,
+        n_long=100,  # 0.5 + 9.9 time units, past every blow-up time from 1 + 2e-2
+        burn_in=0.5,
+        perturbation=1e-2,
+        integrator=IntegratorSettings(max_steps=20_000),
+    )
+
+
+def test_the_probe_finds_the_starts_that_escape_and_where():
+    with registered("system", "test_saddle-v1", Saddle):
+        ics = np.asarray(initial_conditions(spec(), dataset_system(spec())))[:, 0]
+        record = probe(spec())
+        with pytest.raises(FloatingPointError) as error:
+            generate(spec())
+    above = [i for i, x in enumerate(ics) if x > 1.0]
+    assert 0 < len(above) < len(ics)  # the toy leaks from some starts only
+    assert record["failed"] == above and record["escaped"] == len(above)
+    assert record["trajectories"] == spec().n_test + 2
+    # The first failed start blows up at ½ ln((x₀+1)/(x₀−1)): the escape is recorded at
+    # the first sample at or after that time (or one that passes |x| = 1e6 just before).
+    x0 = ics[above[0]]
+    blow_up = 0.5 * np.log((x0 + 1) / (x0 - 1))
+    assert blow_up - spec().dt <= record["escape_time"] <= blow_up + spec().dt
+    assert record["escape_abs"] > 1.0
+    message = str(error.value)
+    assert f"{len(above)} of its {len(ics)} trajectories" in message
+    assert str(above) in message and LEAK_COMMAND in message
+
+
+def test_a_recorded_leak_fails_the_check_and_a_stale_one_does_not():
+    base = facts(0.5)
+    leak = {
+        "key": base["key"],
+        "trajectories": 22,
+        "escaped": 3,
+        "perturbation": 1e-4,
+        "escape_time": 2276.1,
+        "escape_abs": 8.2e5,
+    }
+    judged = verdict(base, confirmations={}, leaks={base["id"]: leak})
+    assert not judged.ok
+    assert "3 of the 22 trajectories" in str(judged) and "leaks" in str(judged)
+    assert leak_reason(base, {base["id"]: {**leak, "key": "stale"}}) is None
+    assert leak_reason(base, {base["id"]: {**leak, "escaped": 0}}) is None
+    assert verdict(base, confirmations={}, leaks={}).ok
+
+
+def test_the_shipped_table_refuses_sakarya_under_its_current_facts():
+    record = read_leaks(LEAKS)["sakarya-v1"]
+    found = cb.get_facts(cb.get_system("sakarya-v1"))
+    assert record["key"] == found["key"] and record["escaped"] > 0
+    assert "leave the attractor" in str(verdict(found))
+
+
+def test_rows_of_a_system_the_check_now_refuses_are_set_aside(tmp_path):
+    rows = [
+        {"run_id": f"{k:016x}", "task": "rich", "system": s, "forecaster": "f", "seed": k}
+        for k, s in enumerate(["a-v1", "b-v1", "a-v1"])
+    ]
+    write_rows(tmp_path, rows, {"git_commit": "x"})
+    assert set_aside_left_out(tmp_path, set()) == 0
+    assert set_aside_left_out(tmp_path, {"a-v1"}) == 2
+    left = [json.loads(p.read_text())["system"] for p in (tmp_path / "cells").glob("*.json")]
+    assert left == ["b-v1"]
+    assert len(list((tmp_path / "superseded").glob("*.json"))) == 2
