@@ -235,8 +235,8 @@ def run(
     left_out = {c.system_id for c in todo} - set(facts)
     if moved := set_aside_left_out(out, left_out):
         log(
-            f"moved {moved} cells of {', '.join(sorted(left_out))} (no longer passing the "
-            f"check) to {out / 'superseded'}"
+            f"moved {sum(moved.values())} cells of {', '.join(sorted(moved))} (no longer "
+            f"passing the check) to {out / 'superseded'}"
         )
     todo = [c for c in todo if c.system_id in facts]
     groups: dict[tuple[str, str, str], list[Cell]] = {}

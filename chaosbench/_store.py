@@ -124,14 +124,14 @@ def set_aside_superseded(out: Path, cells: Sequence[Cell]) -> int:
     return moved
 
 
-def set_aside_left_out(out: Path, system_ids: Collection[str]) -> int:
+def set_aside_left_out(out: Path, system_ids: Collection[str]) -> dict[str, int]:
     """Move every row under ``out/cells`` of the systems ``system_ids`` (ones the chaos
     check now refuses: a row of such a system is no longer the suite's) to
-    ``out/superseded``; return how many moved."""
-    moved = 0
+    ``out/superseded``; return how many moved, by system."""
+    moved: dict[str, int] = {}
     for path, row in _stored(out) if system_ids else ():
-        if row.get("system") in system_ids:
-            moved += _move_aside(out, path)
+        if row.get("system") in system_ids and _move_aside(out, path):
+            moved[row["system"]] = moved.get(row["system"], 0) + 1
     return moved
 
 

@@ -103,8 +103,8 @@ def test_rows_of_a_system_the_check_now_refuses_are_set_aside(tmp_path):
         for k, s in enumerate(["a-v1", "b-v1", "a-v1"])
     ]
     write_rows(tmp_path, rows, {"git_commit": "x"})
-    assert set_aside_left_out(tmp_path, set()) == 0
-    assert set_aside_left_out(tmp_path, {"a-v1"}) == 2
+    assert set_aside_left_out(tmp_path, set()) == {}
+    assert set_aside_left_out(tmp_path, {"a-v1", "c-v1"}) == {"a-v1": 2}
     left = [json.loads(p.read_text())["system"] for p in (tmp_path / "cells").glob("*.json")]
     assert left == ["b-v1"]
     assert len(list((tmp_path / "superseded").glob("*.json"))) == 2
