@@ -8,21 +8,21 @@ those of what the benchmark observes (``system.wrap_phases``: phases as ``sin θ
 an appended ``cos θ``, as dysts' statistics treat its ``unbounded_indices``); the
 Lyapunov spectrum is that of the integrated state. Facts are looked up, in order, in the
 table shipped with the package (``chaosbench/data/system_facts.json``), in the on-disk
-cache, and otherwise computed and cached. Every entry is keyed by :func:`system_key`, a
-hash of everything that decides the numbers, so stale facts are never read.
+cache, and otherwise computed and cached. Every entry is keyed by :func:`system_key`: the
+system's own code and parameters, the settings, and :data:`FACTS_VERSION`, the explicit
+version of the facts algorithm (this module, the integrator, the Lyapunov code). A change
+to how facts are computed bumps it; a refactor that leaves the numbers alone does not, and
+recomputes nothing. ``tests/test_facts_version.py`` guards the rule: it recomputes a
+small case and fails, telling you to bump, when the numbers change under the same version.
 
 This module is the science only; keeping the shipped table and ``results/systems.csv``
-up to date is :mod:`chaosbench._facts_table`. Its own source is part of every key: edit
-it (or :mod:`chaosbench._lyapunov`, :mod:`chaosbench._integrate`) only to change how
-facts are computed, and put other code elsewhere.
+up to date is :mod:`chaosbench._facts_table`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import importlib
 import inspect
 import json
 import math
@@ -43,6 +43,12 @@ from ._system import AbstractSystem
 
 TABLE = Path(__file__).parent / "data" / "system_facts.json"
 
+# The version of the facts algorithm: bump it when a change to how facts are computed (here,
+# in the integrator or in the Lyapunov code) changes any number; every key then changes and
+# every system is recomputed. History: 1 the first table; 2 the dominant period needs 8
+# cycles in its window, phases observed.
+FACTS_VERSION = 2
+
 
 @dataclasses.dataclass(frozen=True)
 class FactsSettings:
@@ -59,7 +65,7 @@ class FactsSettings:
     - `lyapunov_periods`: averaging time of each spectrum, in dominant periods.
     - `renorm_per_period`: QR re-orthonormalisations per period.
     - `rtol`, `atol`: tolerances of all integrations here.
-    - `version`: of the method, bumped when it changes in a way the fields above miss.
+    - `version`: of the facts algorithm, :data:`FACTS_VERSION`.
     """
 
     points_per_period: int = 100
@@ -71,17 +77,10 @@ class FactsSettings:
     renorm_per_period: int = 2
     rtol: float = 1e-9
     atol: float = 1e-9
-    version: int = 2  # 2: dominant period needs 8 cycles in its window; phases observed
+    version: int = FACTS_VERSION
 
 
 _SOURCE_LOCK = threading.Lock()
-
-
-# The modules whose code computes the facts of every system (the integrator, the Lyapunov
-# spectrum and period, this module), and in addition those of a stepped system (its
-# fixed-step scheme and tangent map). Not the table maintenance, the CLI or the registry.
-FACTS_CODE: tuple[str, ...] = ("chaosbench._facts", "chaosbench._integrate", "chaosbench._lyapunov")
-STEPPED_FACTS_CODE: tuple[str, ...] = ("chaosbench._stepped",)
 
 
 @functools.cache
@@ -99,33 +98,14 @@ def _class_source(cls: type) -> str:
             return cls.__qualname__
 
 
-@functools.cache
-def _module_source(name: str) -> str:
-    """Source code of the module ``name`` (its name if the source is not available, which
-    can only make a key differ from the table's, i.e. recompute)."""
-    with _SOURCE_LOCK:
-        try:
-            return inspect.getsource(importlib.import_module(name))
-        except (OSError, TypeError):
-            return name
-
-
-def facts_code(system: AbstractSystem) -> dict[str, str]:
-    """SHA-256 of the source of each module that computes ``system``'s facts, by name."""
-    names = FACTS_CODE + (STEPPED_FACTS_CODE if isinstance(system, AbstractSteppedSystem) else ())
-    return {name: hashlib.sha256(_module_source(name).encode()).hexdigest() for name in names}
-
-
 def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
     """Hash of everything that determines ``system``'s facts.
 
     The key covers: the system's id, parameters and initial condition; the source code of
-    its class (so an edited vector field is recomputed); the settings (``FactsSettings``,
-    all fields); and the source code of the modules that compute facts (:func:`facts_code`:
-    ``FACTS_CODE``, plus ``STEPPED_FACTS_CODE`` for a stepped system), so a change to the
-    Lyapunov code or the integrator is recomputed too. Any edit of those modules, even a
-    comment, makes every stored entry stale; one proven not to change the numbers can be
-    carried over with :func:`chaosbench._facts_table.rekey`.
+    its class (so an edited vector field is recomputed); and the settings
+    (``FactsSettings``, all fields, among them ``version``, :data:`FACTS_VERSION`). The
+    core's own source is not in it: a refactor recomputes nothing, and a change of the
+    algorithm bumps :data:`FACTS_VERSION`.
 
     **Arguments:**
 
@@ -143,7 +123,6 @@ def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
             "parameters": system.parameters,
             "initial_condition": np.asarray(system.initial_condition).tolist(),
             "settings": dataclasses.asdict(settings),
-            "code": facts_code(system),
         }
     )
 

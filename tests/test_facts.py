@@ -11,7 +11,6 @@ import pytest
 import chaosbench as cb
 from chaosbench import _facts, _facts_table
 from chaosbench._cli import main
-from chaosbench._facts import facts_code
 
 
 @pytest.fixture
@@ -98,53 +97,29 @@ def test_reference_is_read_from_inside_the_package():
     assert "Lorenz" in _facts_table.dysts_reference()
 
 
-def _edited(name: str):
-    """A source provider whose ``name`` module has one more comment line."""
-    original = _facts._module_source
-
-    def source(module: str) -> str:
-        return original(module) + ("\n# an edit\n" if module == name else "")
-
-    return source
-
-
-def test_key_hashes_the_facts_code():
-    import hashlib
-    from pathlib import Path
-
-    from chaosbench import _lyapunov
-
-    ode = facts_code(cb.get_system("lorenz63"))
-    assert set(ode) == {"chaosbench._facts", "chaosbench._integrate", "chaosbench._lyapunov"}
-    lyapunov = hashlib.sha256(Path(_lyapunov.__file__).read_bytes()).hexdigest()
-    assert ode["chaosbench._lyapunov"] == lyapunov
-    stepped = facts_code(cb.get_system("mackey_glass"))
-    assert set(stepped) == set(ode) | {"chaosbench._stepped"}
+def test_key_covers_the_system_and_the_facts_version_not_the_core_source():
+    """The key is the system's own code and parameters, the settings and FACTS_VERSION;
+    the source of the core's modules is not in it (a refactor recomputes nothing)."""
+    system = cb.get_system("lorenz63")
+    key = _facts.system_key(system, _facts.FactsSettings())
+    assert _facts.FactsSettings().version == _facts.FACTS_VERSION
+    bumped = _facts.FactsSettings(version=_facts.FACTS_VERSION + 1)
+    assert _facts.system_key(system, bumped) != key
+    assert _facts.system_key(cb.get_system("lorenz63", rho=29.0), _facts.FactsSettings()) != key
+    assert _facts.system_key(cb.get_system("lorenz63"), _facts.FactsSettings()) == key
 
 
-@pytest.mark.parametrize(
-    "module, changes",
-    [
-        ("chaosbench._lyapunov", True),
-        ("chaosbench._integrate", True),
-        ("chaosbench._facts", True),
-        ("chaosbench._stepped", False),  # lorenz63 is an ODE
-        ("chaosbench._facts_table", False),
-        ("chaosbench._cli", False),
-        ("chaosbench._registry", False),
-    ],
-)
-def test_key_changes_with_the_code_that_computes_facts(monkeypatch, module, changes):
+def test_key_changes_with_the_source_of_the_system_class(monkeypatch):
     system = cb.get_system("lorenz63")
     before = _facts.system_key(system, _facts.FactsSettings())
-    monkeypatch.setattr(_facts, "_module_source", _edited(module))
-    after = _facts.system_key(system, _facts.FactsSettings())
-    assert (after != before) == changes
+    original = _facts._class_source
+    monkeypatch.setattr(_facts, "_class_source", lambda cls: original(cls) + "# an edit\n")
+    assert _facts.system_key(system, _facts.FactsSettings()) != before
 
 
 def test_facts_cached_under_an_old_key_are_not_read(monkeypatch, tmp_path):
-    """A cached file is read under its key (the control), and not once the Lyapunov code
-    changed: the facts are recomputed and cached under the new key."""
+    """A cached file is read under its key (the control), and not once the facts version
+    was bumped: the facts are recomputed and cached under the new key."""
     monkeypatch.setenv("CHAOSBENCH_CACHE", str(tmp_path))
     monkeypatch.setattr(_facts, "TABLE", tmp_path / "no_table.json")
     system = cb.get_system("lorenz63")
@@ -158,8 +133,8 @@ def test_facts_cached_under_an_old_key_are_not_read(monkeypatch, tmp_path):
 
     monkeypatch.setattr(_facts, "compute_facts", compute)
     assert _facts.get_facts(system)["made_by"] == "the old code"
-    monkeypatch.setattr(_facts, "_module_source", _edited("chaosbench._lyapunov"))
-    fresh = _facts.get_facts(system)
+    bumped = _facts.FactsSettings(version=_facts.FACTS_VERSION + 1)
+    fresh = _facts.get_facts(system, bumped)
     assert fresh["made_by"] == "the new code" and fresh["key"] != old_key
     assert _facts.facts_path(system.id, fresh["key"]).exists()
 
