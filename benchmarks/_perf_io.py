@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chaosbench._rows import STAMP_COLUMNS
+from chaosbench.numerics._rows import STAMP_COLUMNS
 
 PERF_CSV = Path(__file__).resolve().parent.parent / "results" / "perf.csv"
 COLUMNS = [
@@ -39,14 +39,14 @@ COLUMNS = [
     "compile_seconds",
     "compile_share",
     "date",
-    *STAMP_COLUMNS,  # the row schema's stamp (chaosbench._rows)
+    *STAMP_COLUMNS,  # the row schema's stamp (chaosbench.numerics._rows)
 ]
 KEY = ["benchmark", "what"]
 
 
 def stamp(suite=None) -> dict[str, str]:
     """The runner's stamp; ``suite`` empty unless a suite was measured."""
-    from chaosbench._runner import stamp as run_stamp
+    from chaosbench.harness._runner import stamp as run_stamp
 
     out = run_stamp(suite or types.SimpleNamespace(name="", hash=""))
     out["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -39,13 +39,13 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 import chaosbench as cb  # noqa: E402
-import forecasters  # noqa: E402, F401
-import metrics  # noqa: E402, F401
-import systems  # noqa: E402, F401
+import chaosbench.forecasters  # noqa: E402, F401
+import chaosbench.metrics  # noqa: E402, F401
+import chaosbench.systems  # noqa: E402, F401
 from chaosbench import fit_seeds, forecast_windows  # noqa: E402
-from forecasters._alrnn import ALRNN  # noqa: E402
-from forecasters._plrnn import ShPLRNNGTF  # noqa: E402
-from metrics._attractor import hellinger_spectrum_distance, state_space_divergence  # noqa: E402
+from chaosbench.forecasters._alrnn import ALRNN  # noqa: E402
+from chaosbench.forecasters._plrnn import ShPLRNNGTF  # noqa: E402
+from chaosbench.metrics._attractor import hellinger_spectrum_distance, state_space_divergence  # noqa: E402
 
 # (family, label, system, forecaster class, overrides, the authors' training budget): the
 # authors' per-system settings; the budgets are their epochs × 50 batches and learning-rate

@@ -17,9 +17,9 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 import chaosbench as cb  # noqa: E402
-import forecasters  # noqa: E402, F401
-import metrics  # noqa: E402, F401
-import systems  # noqa: E402, F401
+import chaosbench.forecasters  # noqa: E402, F401
+import chaosbench.metrics  # noqa: E402, F401
+import chaosbench.systems  # noqa: E402, F401
 from chaosbench import fit_seeds  # noqa: E402
 
 SEEDS = [0, 1, 2]

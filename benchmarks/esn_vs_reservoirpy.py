@@ -33,9 +33,9 @@ import numpy as np  # noqa: E402
 from _perf_io import record  # noqa: E402
 
 import chaosbench as cb  # noqa: E402
-import forecasters  # noqa: E402, F401
-import metrics  # noqa: E402, F401
-import systems  # noqa: E402, F401
+import chaosbench.metrics  # noqa: E402, F401
+import chaosbench.systems  # noqa: E402, F401
+from chaosbench import forecasters  # noqa: E402
 
 SEEDS = (0, 1, 2)
 WINDOWS, WARMUP, HORIZON = 10, 500, 2000

@@ -2,8 +2,8 @@
 
 Each model (smoke hyperparameters unless ``--defaults``) is fitted on a 20 000-step
 Lorenz-63 training trajectory at the benchmark's sampling; then, from one 500-step test
-context, :func:`chaosbench._two_trajectory.forecaster_lyapunov` runs with the schedule
-of :func:`~chaosbench._two_trajectory.lyapunov_schedule` (segments of 1 t_λ = 146 steps,
+context, :func:`chaosbench.numerics._two_trajectory.forecaster_lyapunov` runs with the schedule
+of :func:`~chaosbench.numerics._two_trajectory.lyapunov_schedule` (segments of 1 t_λ = 146 steps,
 64 segments, 8 transient). Printed per model: λ̂ (true 0.9056), its d0, λ̂ with d0 × 10
 and d0 / 10 (sensitivity), the wall time of the first call (compile included) and of a
 second call (warm), next to the named comparison: the wall time of the benchmark's
@@ -21,10 +21,10 @@ import jax
 import jax.numpy as jnp
 
 import chaosbench as cb
-import forecasters  # noqa: F401
-import systems  # noqa: F401
+import chaosbench.forecasters  # noqa: F401
+import chaosbench.systems  # noqa: F401
 from chaosbench import enable_compilation_cache, fit_seeds, forecast_windows
-from chaosbench._two_trajectory import (
+from chaosbench.numerics._two_trajectory import (
     forecaster_lyapunov,
     lyapunov_schedule,
     working_precision_d0,

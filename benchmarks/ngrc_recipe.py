@@ -33,9 +33,9 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 import chaosbench as cb  # noqa: E402
-import forecasters  # noqa: E402, F401
-import metrics  # noqa: E402, F401
-import systems  # noqa: E402, F401
+import chaosbench.metrics  # noqa: E402, F401
+import chaosbench.systems  # noqa: E402, F401
+from chaosbench import forecasters  # noqa: E402
 
 DT, K, STRIDE, ORDER, RIDGE = 0.025, 2, 1, 2, 2.5e-6
 N_TRAIN = 400 + (K - 1) * STRIDE + 1  # 400 increments after the taps are filled

@@ -176,7 +176,7 @@ def _suite(name: str, systems, forecasters):
 
 def _prepare(suite) -> None:
     """Facts and datasets of every (system, task), so the suite times exclude them."""
-    from chaosbench._runner import check_systems, plan
+    from chaosbench.harness._runner import check_systems, plan
 
     cells = plan(suite)
     facts = check_systems(list(dict.fromkeys(c.system_id for c in cells)), strict=False)
@@ -188,7 +188,7 @@ def _prepare(suite) -> None:
 
 def _child(args) -> int:
     """In a fresh process: run the suite (twice with ``--twice``), print timings as JSON."""
-    from chaosbench._runner import run
+    from chaosbench.harness._runner import run
 
     suite = _suite(args.child, args.systems, args.forecasters)
     results = []
@@ -218,7 +218,7 @@ def _spawn(name: str, cache: Path, out: Path, args, twice: bool) -> list[dict]:
 
 
 def suite_time(name: str, args) -> tuple[list[dict], object]:
-    from chaosbench._cache import cache_dir
+    from chaosbench.base._cache import cache_dir
 
     suite = _suite(name, args.systems, args.forecasters)
     print(f"suite {name}: making facts and datasets first (not timed)")

@@ -9,7 +9,7 @@ plus how many seeds' free runs diverged.
 
     CHAOSBENCH_CACHE=/tmp/cbcache .venv/bin/python benchmarks/sequence_models.py [ids...]
 
-The loss history is read from the fitted states: `chaosbench._evaluate.fit_seed` is
+The loss history is read from the fitted states: `chaosbench.numerics._evaluate.fit_seed` is
 wrapped here (in this script only) to keep what it returns, so nothing is fitted twice.
 "diverged" counts seeds whose long free run blew up (protocol v4's `long_run`).
 """
@@ -25,10 +25,10 @@ os.environ.setdefault("CHAOSBENCH_CACHE", "/tmp/cbcache")
 import numpy as np  # noqa: E402
 
 import chaosbench as cb  # noqa: E402
-import chaosbench._evaluate as evaluate  # noqa: E402
-import forecasters  # noqa: E402, F401
-import metrics  # noqa: E402, F401
-import systems  # noqa: E402, F401
+import chaosbench.forecasters  # noqa: E402, F401
+import chaosbench.metrics  # noqa: E402, F401
+import chaosbench.numerics._evaluate as evaluate  # noqa: E402
+import chaosbench.systems  # noqa: E402, F401
 
 MODELS = ("persistence-v1", "s4d-v2", "s5-v2", "mamba-v2", "transformer-v1")
 SEEDS = (0, 1, 2)

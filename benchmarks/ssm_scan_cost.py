@@ -24,11 +24,11 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 
 import chaosbench as cb  # noqa: E402
-import forecasters  # noqa: E402, F401
+import chaosbench.forecasters  # noqa: E402, F401
+import chaosbench.systems  # noqa: E402, F401
 import forecasters._mamba as mamba_module  # noqa: E402
 import forecasters._s5 as s5_module  # noqa: E402
-import systems  # noqa: E402, F401
-from forecasters._ssm import associative_linear_scan, sequential_linear_scan  # noqa: E402
+from chaosbench.forecasters._ssm import associative_linear_scan, sequential_linear_scan  # noqa: E402
 
 SCANS = {"parallel": associative_linear_scan, "sequential": sequential_linear_scan}
 

@@ -3,7 +3,7 @@
 For each system: ``--ics`` starts (the default initial condition plus 1e-3 noise,
 burnt in for ``--burn-periods`` dominant periods), each integrated as a pair of nearby
 states with diffrax (dopri8, one adaptive solve for both, see
-:func:`chaosbench._two_trajectory.system_lyapunov`), renormalised every
+:func:`chaosbench.numerics._two_trajectory.system_lyapunov`), renormalised every
 ``min(t_λ, period)`` and averaged over ``min(--lyapunov-times · t_λ, --max-periods ·
 period)`` after a transient of 20 segments. Clock coordinates (a component whose
 velocity is constant, e.g. a forcing phase θ̇ = w) are left out of the perturbation and
@@ -16,9 +16,9 @@ separates linearly, so its λ̂ decays like log T / T; a chaotic one is flat), �
 the table's λ_max and λ_max · period, and the wall time.
 
 With ``--record`` each system's estimate is also written to the confirmation table
-``chaosbench/data/two_trajectory.json`` (:mod:`chaosbench._confirmation`), under the
+``chaosbench/data/two_trajectory.json`` (:mod:`chaosbench.catalogue._confirmation`), under the
 system's facts key, with everything that decides it (starts, averaging length, d0,
-solver and tolerances, commit and date): the chaos check (:func:`chaosbench._validate.
+solver and tolerances, commit and date): the chaos check (:func:`chaosbench.catalogue._validate.
 verdict`) reads it for systems below the tangent screen's floor. That table is generated
 by this command only, never edited by hand. A field with jumps gets the looser settings
 of ``OVERRIDES`` (each crossing of the jump injects an error of the tolerance's size,
@@ -42,14 +42,14 @@ import jax.numpy as jnp
 import numpy as np
 
 import chaosbench as cb
-import systems  # noqa: F401  (fills the registry)
+import chaosbench.systems  # noqa: F401  (fills the registry)
 from chaosbench import enable_compilation_cache
-from chaosbench._confirmation import record_confirmations
-from chaosbench._facts import FactsSettings, stored_facts, system_key
-from chaosbench._identity import git_commit
-from chaosbench._integrate import IntegratorSettings, advance_batch, sample_batch
-from chaosbench._lyapunov import dominant_period
-from chaosbench._system_two_trajectory import system_lyapunov_batch
+from chaosbench.base._identity import git_commit
+from chaosbench.catalogue._confirmation import record_confirmations
+from chaosbench.catalogue._facts import FactsSettings, stored_facts, system_key
+from chaosbench.numerics._integrate import IntegratorSettings, advance_batch, sample_batch
+from chaosbench.numerics._lyapunov import dominant_period
+from chaosbench.numerics._system_two_trajectory import system_lyapunov_batch
 
 # The systems whose tangent-space λ_max · period is below the chaos check's floor, and
 # the two whose fields jump (tangent exponents miss the jump's saltation matrix).
@@ -208,7 +208,7 @@ def main() -> None:
 
 
 def confirmation(r: dict, args, commit: str) -> dict:
-    """One record of the confirmation table (see :mod:`chaosbench._confirmation`)."""
+    """One record of the confirmation table (see :mod:`chaosbench.catalogue._confirmation`)."""
     settings = r["settings"]
     record = {
         "key": r["key"],

@@ -2,7 +2,7 @@
 
 The evaluator estimates λ̂, the largest exponent of the map a forecaster defines, from two
 of its free runs (Benettin's two-trajectory method:
-``chaosbench._two_trajectory.forecaster_lyapunov``) and stores it as ``lyap``. This
+``chaosbench.numerics._two_trajectory.forecaster_lyapunov``) and stores it as ``lyap``. This
 metric scores it: ``lyap_rel_error = |λ̂ − λ_max| / λ_max``. A forecaster with the right
 short-term error growth has the right exponent; persistence has λ̂ = 0 (error 1).
 

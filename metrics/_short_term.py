@@ -53,7 +53,7 @@ def smape_at(forecast, truth, facts: ScoringFacts, horizon: float):
 
     sMAPE = 200/(T·D) Σ_{t ≤ T, d} |ŷ − y| / (|ŷ| + |y|), in physical units (as dysts).
     A step whose forecast is infinite (a window that blew up: see
-    ``chaosbench._evaluate.blow_up_to_inf``) contributes the maximum, 200.
+    ``chaosbench.numerics._evaluate.blow_up_to_inf``) contributes the maximum, 200.
     """
     step = _step_at(horizon, facts)
     ratio = jnp.abs(forecast - truth) / jnp.maximum(jnp.abs(forecast) + jnp.abs(truth), 1e-300)

@@ -13,9 +13,9 @@ import jax  # noqa: E402
 jax.config.update("jax_enable_x64", True)
 
 import chaosbench  # noqa: E402, F401
-import forecasters  # noqa: E402, F401
-import metrics  # noqa: E402, F401
-import systems  # noqa: E402, F401
+import chaosbench.forecasters  # noqa: E402, F401
+import chaosbench.metrics  # noqa: E402, F401
+import chaosbench.systems  # noqa: E402, F401
 from chaosbench import enable_compilation_cache  # noqa: E402
 
 enable_compilation_cache()

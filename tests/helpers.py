@@ -6,9 +6,9 @@ import json
 from importlib import resources
 
 import chaosbench as cb
-import forecasters  # noqa: F401
-import metrics  # noqa: F401
-import systems  # noqa: F401
+import chaosbench.forecasters  # noqa: F401
+import chaosbench.metrics  # noqa: F401
+import chaosbench.systems  # noqa: F401
 
 FOUNDATION_SYSTEMS = (
     "lorenz63-v1",

@@ -20,7 +20,8 @@ from pathlib import Path
 import jax.numpy as jnp
 
 import chaosbench as cb
-from chaosbench import _api, _runner, _suite
+from chaosbench.base import _api
+from chaosbench.harness import _runner, _suite
 
 TINY_PROTOCOL = _suite.Protocol(n_test=3, horizon_lyap=5.0, horizon_multiple=64, n_long=1024)
 
@@ -69,7 +70,8 @@ def registered(kind: str, id_: str, cls) -> Iterator[type]:
 def install() -> None:
     """In a subprocess: the tiny suites, the sleepy forecaster, a compile cache that keeps
     even quick compilations (each fresh process would otherwise recompile the metrics)."""
-    from chaosbench import _cache, _runner
+    from chaosbench.base import _cache
+    from chaosbench.harness import _runner
 
     _suite.SUITES.update(SUITES)
     if SLEEPY not in _api.forecasters:

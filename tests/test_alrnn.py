@@ -9,9 +9,15 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-import forecasters
-from forecasters import _teacher_forcing as forcing
-from forecasters._alrnn import ALRNN, ALRNNParams, SymbolicCode, init_alrnn, symbolic_code
+from chaosbench import forecasters
+from chaosbench.forecasters import _teacher_forcing as forcing
+from chaosbench.forecasters._alrnn import (
+    ALRNN,
+    ALRNNParams,
+    SymbolicCode,
+    init_alrnn,
+    symbolic_code,
+)
 
 
 def _random_params(m=5, p=2, n=2, seed=0):

@@ -5,8 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from chaosbench import _suite
-from chaosbench._cli import main
+from chaosbench.cli._cli import main
+from chaosbench.harness import _suite
 
 
 def test_list_names_the_registered_systems_forecasters_and_metrics(capsys):
@@ -109,7 +109,7 @@ def test_run_writes_every_cell_leaderboard_ranks_them_rerun_skips_them(
 
 def test_failing_forecaster_is_recorded_and_run_goes_on(tmp_path, tiny_suite, monkeypatch):
     import chaosbench as cb
-    from forecasters._baselines import Persistence
+    from chaosbench.forecasters._baselines import Persistence
 
     def broken_fit(self, key, train):
         raise RuntimeError("boom")

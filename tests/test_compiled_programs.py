@@ -7,7 +7,7 @@ import jax
 import jax.numpy as jnp
 import pytest
 
-from chaosbench._cache import release_compiled_programs
+from chaosbench.base._cache import release_compiled_programs
 
 
 def _maps() -> int:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench import _dataset
+from chaosbench.numerics import _dataset
 
 
 def _spec(**changes):

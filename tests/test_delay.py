@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench._api import systems as registry
+from chaosbench.base._api import systems as registry
+from chaosbench.systems._delay import AbstractDelaySystem
 from helpers import all_systems, dysts_catalogue
-from systems._delay import AbstractDelaySystem
 
 DELAY_SYSTEMS = tuple(s for s in all_systems if registry.get(s).family == "delay")
 

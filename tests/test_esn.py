@@ -6,7 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from chaosbench import fit_seeds
-from forecasters._esn import ESN, TunedESN, first_passing
+from chaosbench.forecasters._esn import ESN, TunedESN, first_passing
 
 
 def _data(n=1200):

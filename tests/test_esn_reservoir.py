@@ -6,7 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from forecasters._esn import ESN, TunedESN, random_reservoir, reservoir_units
+from chaosbench.forecasters._esn import ESN, TunedESN, random_reservoir, reservoir_units
 
 
 def _data(n=700, dim=3):

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench import _evaluate
-from chaosbench import _leaderboard as lb
-from chaosbench._markdown import ORDER_SENTENCE
+from chaosbench.numerics import _evaluate
+from chaosbench.reporting import _leaderboard as lb
+from chaosbench.reporting._markdown import ORDER_SENTENCE
 from helpers import small_lorenz_dataset
 
 METRICS = [cb.get_metric(m) for m in cb.list_metrics() if cb.get_metric(m).kind != "lyapunov"]

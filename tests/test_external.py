@@ -14,8 +14,9 @@ import pytest
 import reliability_helpers
 from reliability_helpers import SUITES
 
-from chaosbench import _external, _leaderboard
-from chaosbench._cli import main
+from chaosbench.cli._cli import main
+from chaosbench.harness import _external
+from chaosbench.reporting import _leaderboard
 
 plugins = pytest.fixture(scope="module")(reliability_helpers.plugins)
 EXAMPLE = Path(__file__).parents[1] / "examples" / "foreign_forecast" / "nvar_numpy.py"

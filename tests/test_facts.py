@@ -9,8 +9,8 @@ import shutil
 import pytest
 
 import chaosbench as cb
-from chaosbench import _facts, _facts_table
-from chaosbench._cli import main
+from chaosbench.catalogue import _facts, _facts_table
+from chaosbench.cli._cli import main
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench import _facts
+from chaosbench.catalogue import _facts
 
 FINGERPRINT = Path(__file__).parent / "data" / "facts_fingerprint.json"
 SETTINGS = dict(n_period_samples=2**11, n_ics=2, lyapunov_periods=10)

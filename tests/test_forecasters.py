@@ -18,7 +18,7 @@ def small():
 @pytest.mark.parametrize("forecaster_id", all_forecasters)
 def test_conformance(forecaster_id, small):
     """Fit on a short Lorenz-63 series; forecast the right shape, finite, deterministic;
-    with the optional state API (``chaosbench._forecaster``), ``advance`` from ``start``
+    with the optional state API (``chaosbench.base._forecaster``), ``advance`` from ``start``
     in two pieces, vmapped over contexts, continues ``forecast`` and the state is floating
     (or complex: the diagonal SSMs)."""
     data, _ = small
@@ -123,7 +123,7 @@ def test_wrong_output_shape_is_named(small):
 def test_ridge_solve_is_the_regularised_least_squares_solution():
     """Known answers: α = 0 recovers an exact linear map; α > 0 equals lstsq on the
     augmented system [X; √α I] W = [Y; 0]."""
-    from forecasters._ridge import ridge_solve
+    from chaosbench.forecasters._ridge import ridge_solve
 
     x = jax.random.normal(jax.random.PRNGKey(0), (50, 4))
     w = jnp.arange(12.0).reshape(4, 3)
@@ -135,7 +135,7 @@ def test_ridge_solve_is_the_regularised_least_squares_solution():
 
 
 def test_delay_matrix_rows_are_the_delay_vectors():
-    from forecasters._features import delay_matrix, delay_vector
+    from chaosbench.forecasters._features import delay_matrix, delay_vector
 
     series = jnp.arange(20.0).reshape(10, 2)
     rows = delay_matrix(series, 3, 2)  # [u_t, u_{t-2}, u_{t-4}] for t = 4 … 9
@@ -146,7 +146,7 @@ def test_delay_matrix_rows_are_the_delay_vectors():
 
 
 def test_sample_windows_are_consecutive_rows_inside_the_series():
-    from forecasters._training import sample_windows
+    from chaosbench.forecasters._training import sample_windows
 
     series = jnp.arange(30.0)[:, None]
     windows = sample_windows(jax.random.PRNGKey(0), series, 500, 7)
@@ -159,7 +159,7 @@ def _toy_training(select_every=0, skip_nonfinite=0, poison=-1, cap=2.5):
     """Fit a scalar w to minimise (w − 3)² by SGD; step `poison` gets a NaN loss."""
     import optax
 
-    from forecasters._training import train
+    from chaosbench.forecasters._training import train
 
     def loss_fn(w, batch):
         target, bad = batch

@@ -16,7 +16,7 @@ import pytest
 import reliability_helpers
 from reliability_helpers import read_rows, tiny_suite
 
-from chaosbench import _runner
+from chaosbench.harness import _runner
 
 plugins = pytest.fixture(scope="module")(reliability_helpers.plugins)
 

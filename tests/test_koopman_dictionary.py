@@ -7,8 +7,8 @@ import jax.numpy as jnp
 import numpy as np
 
 import chaosbench as cb
-from forecasters._features import polynomial_features
-from forecasters._koopman import (
+from chaosbench.forecasters._features import polynomial_features
+from chaosbench.forecasters._koopman import (
     full_dictionary_size,
     local_monomial_indices,
     local_polynomial_features,

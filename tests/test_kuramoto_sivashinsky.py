@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from systems._spatiotemporal import _etdrk4_coefficients
+from chaosbench.systems._spatiotemporal import _etdrk4_coefficients
 
 SETTINGS = cb.IntegratorSettings()
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chaosbench import _leaderboard as lb
+from chaosbench.reporting import _leaderboard as lb
 
 INF = math.inf
 VPT = {

@@ -16,11 +16,11 @@ from reliability_helpers import registered
 from test_validate import facts
 
 import chaosbench as cb
-from chaosbench._dataset import DatasetSpec, dataset_system, generate, initial_conditions
-from chaosbench._integrate import IntegratorSettings
-from chaosbench._leaks import LEAK_COMMAND, LEAKS, leak_reason, probe, read_leaks
-from chaosbench._store import set_aside_left_out, write_rows
-from chaosbench._validate import verdict
+from chaosbench.catalogue._leaks import LEAK_COMMAND, LEAKS, leak_reason, probe, read_leaks
+from chaosbench.catalogue._validate import verdict
+from chaosbench.harness._store import set_aside_left_out, write_rows
+from chaosbench.numerics._dataset import DatasetSpec, dataset_system, generate, initial_conditions
+from chaosbench.numerics._integrate import IntegratorSettings
 
 FAMILY = "test"  # register_system reads the family of the systems defined here from this
 

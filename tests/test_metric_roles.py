@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 
 import chaosbench as cb
-from chaosbench import _api, _rows
-from chaosbench import _leaderboard as lb
-from chaosbench._markdown import render_markdown
-from chaosbench._registry import RegistryError
+from chaosbench.base import _api
+from chaosbench.base._registry import RegistryError
+from chaosbench.numerics import _rows
+from chaosbench.reporting import _leaderboard as lb
+from chaosbench.reporting._markdown import render_markdown
 
 
 @contextlib.contextmanager

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from forecasters._features import delay_matrix, polynomial_features
-from forecasters._ngrc import NGRC, feature_count
+from chaosbench.forecasters._features import delay_matrix, polynomial_features
+from chaosbench.forecasters._ngrc import NGRC, feature_count
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from forecasters._features import local_monomial_indices, polynomial_features
-from forecasters._ngrc import NGRC, dictionary, feature_count
+from chaosbench.forecasters._features import local_monomial_indices, polynomial_features
+from chaosbench.forecasters._ngrc import NGRC, dictionary, feature_count
 
 
 def _cyclic_window_fits(variables, dim, span):

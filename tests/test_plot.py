@@ -3,8 +3,8 @@
 import pytest
 from matplotlib.image import imread
 
-from chaosbench import _suite
-from chaosbench._cli import main
+from chaosbench.cli._cli import main
+from chaosbench.harness import _suite
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-import forecasters  # noqa: F401 - registers
-from forecasters import _teacher_forcing as forcing
-from forecasters._plrnn import ShPLRNNGTF, ShPLRNNParams, init_shplrnn
+import chaosbench.forecasters  # noqa: F401 - registers
+from chaosbench.forecasters import _teacher_forcing as forcing
+from chaosbench.forecasters._plrnn import ShPLRNNGTF, ShPLRNNParams, init_shplrnn
 
 
 def test_gtf_alpha_product_upper_bound_on_hand_built_jacobians():

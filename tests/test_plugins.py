@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from reliability_helpers import chaosbench_command, subprocess_env
 
-from chaosbench import _plugins
-from chaosbench._cli import main
+from chaosbench.cli._cli import main
+from chaosbench.harness import _plugins
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "plugin_package"
 PACKAGE = EXAMPLE / "chaosbench_example_plugin"

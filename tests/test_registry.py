@@ -7,8 +7,8 @@ import jax.numpy as jnp
 import pytest
 
 import chaosbench as cb
-from chaosbench import _api
-from chaosbench._registry import Registry
+from chaosbench.base import _api
+from chaosbench.base._registry import Registry
 
 
 def test_bare_name_resolves_to_newest_version():

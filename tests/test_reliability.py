@@ -29,9 +29,10 @@ from reliability_helpers import (
 )
 
 import chaosbench as cb
-from chaosbench import _dataset, _runner, _suite
-from chaosbench._cli import main
-from chaosbench._validate import InvalidSystemError
+from chaosbench.catalogue._validate import InvalidSystemError
+from chaosbench.cli._cli import main
+from chaosbench.harness import _runner, _suite
+from chaosbench.numerics import _dataset
 
 FAMILY = "test"  # register_system reads the family of the systems defined here from this
 

@@ -2,7 +2,7 @@
 run, and the same command twice gives the same rows.
 
 "The same rows" means the same set of run ids with rows equal apart from the timing and
-stamp columns (``chaosbench._runner.same_result``).
+stamp columns (``chaosbench.harness._runner.same_result``).
 """
 
 import json
@@ -19,9 +19,9 @@ from reliability_helpers import (
     tiny_suite,
 )
 
-from chaosbench import _runner
-from chaosbench._cli import main
-from chaosbench._store import DuplicateRowsError, load_rows
+from chaosbench.cli._cli import main
+from chaosbench.harness import _runner
+from chaosbench.harness._store import DuplicateRowsError, load_rows
 
 plugins = pytest.fixture(scope="module")(reliability_helpers.plugins)
 reference = pytest.fixture(scope="module")(reliability_helpers.reference)

@@ -10,8 +10,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from forecasters._sequence import fit_sequence_model
-from forecasters._ssm import SequenceStack
+from chaosbench.forecasters._sequence import fit_sequence_model
+from chaosbench.forecasters._ssm import SequenceStack
 
 
 def _series(n=600):

@@ -15,13 +15,13 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-import forecasters  # noqa: F401  (registers the forecasters)
-from forecasters._mamba import Mamba
-from forecasters._s4d import S4D, S4DLayer, s4d_eigenvalues
-from forecasters._s4d import zoh as s4d_zoh
-from forecasters._s5 import S5, hippo_normal
-from forecasters._s5 import zoh as s5_zoh
-from forecasters._ssm import associative_linear_scan
+import chaosbench.forecasters  # noqa: F401  (registers the forecasters)
+from chaosbench.forecasters._mamba import Mamba
+from chaosbench.forecasters._s4d import S4D, S4DLayer, s4d_eigenvalues
+from chaosbench.forecasters._s4d import zoh as s4d_zoh
+from chaosbench.forecasters._s5 import S5, hippo_normal
+from chaosbench.forecasters._s5 import zoh as s5_zoh
+from chaosbench.forecasters._ssm import associative_linear_scan
 
 
 def _run_recurrent(model, u):

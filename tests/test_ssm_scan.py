@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from forecasters._ssm import associative_linear_scan, linear_scan, sequential_linear_scan
+from chaosbench.forecasters._ssm import associative_linear_scan, linear_scan, sequential_linear_scan
 
 
 def test_sequential_scan_equals_parallel_scan_real_and_complex():

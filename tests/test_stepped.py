@@ -4,7 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import chaosbench as cb
-from chaosbench._stepped import substeps
+from chaosbench.base._stepped import substeps
 
 SETTINGS = cb.IntegratorSettings()
 
@@ -40,7 +40,7 @@ def test_advance_composes_with_sample():
 
 
 def test_validation_and_dimension():
-    from chaosbench._validate import validate_system
+    from chaosbench.catalogue._validate import validate_system
 
     for system_id in ("kuramoto_sivashinsky", "mackey_glass"):
         system = cb.get_system(system_id)

@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 import chaosbench as cb
-from chaosbench import _facts, sampling_interval
-from chaosbench._validate import verdict
+from chaosbench import sampling_interval
+from chaosbench.catalogue import _facts
+from chaosbench.catalogue._validate import verdict
 from helpers import all_systems, dysts_catalogue
 
 TABLE = json.loads(_facts.TABLE.read_text()) if _facts.TABLE.exists() else {}

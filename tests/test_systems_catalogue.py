@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-import systems
-from chaosbench._api import systems as registry
+from chaosbench import systems
+from chaosbench.base._api import systems as registry
 from helpers import all_systems, dysts_catalogue, dysts_names
 
 # Registered ids that are not snake_case of their dysts name, each with its reason.
@@ -100,7 +100,7 @@ def test_vector_field_shape_and_finite(name):
 
 def _family_modules():
     return [
-        importlib.import_module(f"systems.{m.name}")
+        importlib.import_module(f"chaosbench.systems.{m.name}")
         for m in pkgutil.iter_modules(systems.__path__)
         if m.name.startswith("_")
     ]
@@ -110,7 +110,7 @@ def test_every_family_module_declares_its_family_and_is_named_for_it():
     modules = _family_modules()
     assert len(modules) >= 10
     for module in modules:
-        assert module.__name__ == f"systems._{module.FAMILY}", module.__name__
+        assert module.__name__ == f"chaosbench.systems._{module.FAMILY}", module.__name__
 
 
 @pytest.mark.parametrize("system_id", all_systems)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-import forecasters  # noqa: F401  (registers the forecasters)
-from forecasters._transformer import Transformer, sinusoidal_positions
+import chaosbench.forecasters  # noqa: F401  (registers the forecasters)
+from chaosbench.forecasters._transformer import Transformer, sinusoidal_positions
 
 
 def _model(forecaster, dim=3):

@@ -1,4 +1,4 @@
-"""Benettin's two-trajectory estimate (chaosbench._two_trajectory): known answers.
+"""Benettin's two-trajectory estimate (chaosbench.numerics._two_trajectory): known answers.
 
 The true system, integrated from the last context state, must give its own λ_max
 (Lorenz-63: 0.9056, Sprott 2003 table A.1 / Viswanath 1998; the facts table: 0.902);
@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench._integrate import IntegratorSettings, sample
-from chaosbench._system_two_trajectory import system_lyapunov_batch
-from chaosbench._two_trajectory import (
+from chaosbench.numerics._integrate import IntegratorSettings, sample
+from chaosbench.numerics._system_two_trajectory import system_lyapunov_batch
+from chaosbench.numerics._two_trajectory import (
     forecaster_lyapunov,
     lyapunov_schedule,
     two_trajectory_lyapunov,

@@ -11,9 +11,9 @@ import json
 import pytest
 
 import chaosbench as cb
-from chaosbench import _facts
-from chaosbench._confirmation import CONFIRMATIONS, read_confirmations
-from chaosbench._validate import MIN_LAMBDA_PERIOD, verdict
+from chaosbench.catalogue import _facts
+from chaosbench.catalogue._confirmation import CONFIRMATIONS, read_confirmations
+from chaosbench.catalogue._validate import MIN_LAMBDA_PERIOD, verdict
 
 TABLE = json.loads(_facts.TABLE.read_text())
 CONFIRMED = read_confirmations()
@@ -166,7 +166,7 @@ def test_stick_slip_is_not_confirmed():
 def test_a_system_confirmed_below_the_screen_is_scored_in_its_confirmed_lyapunov_time():
     """The benchmark's λ_max is the estimate that passed the check: the two-trajectory
     one for a confirmed system, the tangent one otherwise."""
-    from chaosbench._validate import benchmark_facts
+    from chaosbench.catalogue._validate import benchmark_facts
 
     below = facts(0.001)  # λ · period = 0.002: below the screen
     judged = verdict(below, {"test_slow-v1": record(0.02, 0.02)})
@@ -183,7 +183,7 @@ def test_a_system_confirmed_below_the_screen_is_scored_in_its_confirmed_lyapunov
 
 
 def test_a_confirmed_lyapunov_exponent_is_part_of_the_run_id():
-    from chaosbench._plan import system_identity
+    from chaosbench.harness._plan import system_identity
 
     assert system_identity("sprott_more")["confirmed_lambda"] == pytest.approx(0.235, rel=0.01)
     assert "confirmed_lambda" not in system_identity("lorenz63")

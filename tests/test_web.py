@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 from web_fixture import write_cells
 
-from chaosbench import _api, _web
-from chaosbench import _leaderboard as lb
-from chaosbench._markdown import fmt
+from chaosbench.base import _api
+from chaosbench.reporting import _leaderboard as lb
+from chaosbench.reporting import _web
+from chaosbench.reporting._markdown import fmt
 
 
 class Page(HTMLParser):

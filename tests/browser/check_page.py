@@ -34,12 +34,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from web_fixture import write_cells  # noqa: E402
 
-import forecasters  # noqa: E402, F401  (the composition root: registries filled)
-import metrics  # noqa: E402, F401
-import systems  # noqa: E402, F401
-from chaosbench import _leaderboard as lb  # noqa: E402
-from chaosbench import _web  # noqa: E402
-from chaosbench._markdown import fmt  # noqa: E402
+import chaosbench.forecasters  # noqa: E402, F401  (the composition root: registries filled)
+import chaosbench.metrics  # noqa: E402, F401
+import chaosbench.systems  # noqa: E402, F401
+from chaosbench.reporting import _leaderboard as lb  # noqa: E402
+from chaosbench.reporting import _web  # noqa: E402
+from chaosbench.reporting._markdown import fmt  # noqa: E402
 
 
 def chromium() -> str:
