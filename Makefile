@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 SUITE ?= default
 JOBS ?= 2
 OUT ?= results/$(SUITE)
-export CHAOSBENCH_CACHE ?= $(CURDIR)/.cache
+# Facts, datasets and compiled programs are cached under $CHAOSBENCH_CACHE if set, else
+# ~/.cache/chaosbench: the package's one default (chaosbench.base._cache.cache_dir), the
+# same for make and for the chaosbench command.
 
 .PHONY: install bench bench-smoke test test-browser test-slow lint systems perf perf-systems clean
 
@@ -55,4 +57,4 @@ perf-systems: $(STAMP)
 	CHAOSBENCH_CACHE=$$(mktemp -d) $(BIN)/python benchmarks/perf_systems.py --workers 2 --record
 
 clean:
-	rm -rf $(VENV) .cache
+	rm -rf $(VENV)

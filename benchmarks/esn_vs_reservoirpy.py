@@ -183,4 +183,5 @@ def main():
 
 
 if __name__ == "__main__":
+    cb.configure()  # threads and x64, as the CLI does (importing chaosbench sets neither)
     main()

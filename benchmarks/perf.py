@@ -289,7 +289,7 @@ def main(argv=None) -> int:
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     parser.add_argument("--twice", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    jax.config.update("jax_enable_x64", True)
+    cb.configure()  # threads and x64, as the CLI does (also in each --child process)
     load_plugins()
     if args.child:
         return _child(args)

@@ -245,4 +245,5 @@ def _has_facts(system_id: str) -> bool:
 
 
 if __name__ == "__main__":
+    cb.configure()  # threads and x64, as the CLI does (importing chaosbench sets neither)
     sys.exit(main())

@@ -94,4 +94,5 @@ def main(ids=MODELS) -> None:
 
 
 if __name__ == "__main__":
+    cb.configure()  # threads and x64, as the CLI does (importing chaosbench sets neither)
     main(tuple(sys.argv[1:]) or MODELS)

@@ -25,9 +25,9 @@ import jax.numpy as jnp  # noqa: E402
 
 import chaosbench as cb  # noqa: E402
 import chaosbench.forecasters  # noqa: E402, F401
+import chaosbench.forecasters._mamba as mamba_module  # noqa: E402
+import chaosbench.forecasters._s5 as s5_module  # noqa: E402
 import chaosbench.systems  # noqa: E402, F401
-import forecasters._mamba as mamba_module  # noqa: E402
-import forecasters._s5 as s5_module  # noqa: E402
 from chaosbench.forecasters._ssm import associative_linear_scan, sequential_linear_scan  # noqa: E402
 
 SCANS = {"parallel": associative_linear_scan, "sequential": sequential_linear_scan}
@@ -57,4 +57,5 @@ def main(steps: int = 100) -> None:
 
 
 if __name__ == "__main__":
+    cb.configure()  # threads and x64, as the CLI does (importing chaosbench sets neither)
     main(*(int(a) for a in sys.argv[1:]))

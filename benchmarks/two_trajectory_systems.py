@@ -250,4 +250,5 @@ def confirmation(r: dict, args, commit: str) -> dict:
 
 
 if __name__ == "__main__":
+    cb.configure()  # threads and x64, as the CLI does (importing chaosbench sets neither)
     main()

@@ -1,23 +1,4 @@
 """chaosbench: a JAX benchmark suite for forecasting chaotic dynamical systems."""
-# ruff: noqa: E402  (float64 must be switched on before anything below creates arrays)
-
-import os as _os
-
-# Rows must be the same bits whatever the machine's core count or the launcher (Ray sets
-# OMP_NUM_THREADS=1 in its workers): XLA's CPU thread pool takes its size from NPROC, and
-# reductions split over that pool (and multithreaded OpenBLAS kernels behind LAPACK calls)
-# round differently with another thread count. Measured on the ESN's fit: 1 core and 2
-# cores gave different bits by default, the same bits with these two settings.
-_os.environ["NPROC"] = "2"
-_os.environ["OPENBLAS_NUM_THREADS"] = "1"
-
-import jax as _jax
-
-from .harness._threads import check_backend_not_started as _check_backend_not_started
-
-_check_backend_not_started()
-_jax.config.update("jax_enable_x64", True)
-
 from ._version import __version__ as __version__
 from .base._api import MalformedSystemError as MalformedSystemError
 from .base._api import get_forecaster as get_forecaster
@@ -46,6 +27,7 @@ from .catalogue._facts import kaplan_yorke_dimension as kaplan_yorke_dimension
 from .harness._plugins import load_plugins as load_plugins
 from .harness._suite import SUITES as SUITES
 from .harness._suite import Suite as Suite
+from .harness._threads import configure as configure
 from .numerics._dataset import Dataset as Dataset
 from .numerics._dataset import DatasetSpec as DatasetSpec
 from .numerics._dataset import make_dataset as make_dataset

@@ -1,4 +1,5 @@
-"""Test set-up: x64, a per-session cache directory, the plug-in registries filled."""
+"""Test set-up: a benchmark process (threads and x64), a per-session cache directory, the
+plug-in registries filled."""
 
 import os
 import tempfile
@@ -8,14 +9,12 @@ os.environ.setdefault(
     "CHAOSBENCH_CACHE", os.path.join(tempfile.gettempdir(), "chaosbench-test-cache")
 )
 
-import jax  # noqa: E402
+import chaosbench  # noqa: E402
 
-jax.config.update("jax_enable_x64", True)
-
-import chaosbench  # noqa: E402, F401
-import chaosbench.forecasters  # noqa: E402, F401
-import chaosbench.metrics  # noqa: E402, F401
-import chaosbench.systems  # noqa: E402, F401
-from chaosbench import enable_compilation_cache  # noqa: E402
-
-enable_compilation_cache()
+# Importing chaosbench configures nothing (tests/test_import_side_effects.py): the test
+# suite configures itself as the CLI and its workers do, before anything computes with
+# JAX: x64 on for every test, XLA's thread pool and OpenBLAS fixed so that rows are the
+# bits of a `chaosbench run`.
+chaosbench.configure()
+chaosbench.load_plugins()
+chaosbench.enable_compilation_cache()

@@ -1,5 +1,7 @@
 """Shared test helpers: the registered ids to parametrise over, the dysts reference
-catalogue, and a small dataset."""
+catalogue, a small dataset, and hand-made result rows (from the production factory).
+
+The tiny suite the runner tests share is ``reliability_helpers.tiny_suite``."""
 
 import functools
 import json
@@ -9,6 +11,7 @@ import chaosbench as cb
 import chaosbench.forecasters  # noqa: F401
 import chaosbench.metrics  # noqa: F401
 import chaosbench.systems  # noqa: F401
+from chaosbench.numerics import _rows
 
 FOUNDATION_SYSTEMS = (
     "lorenz63-v1",
@@ -56,3 +59,38 @@ def small_lorenz_dataset(n_train: int = 2000, n_test: int = 4, horizon: int = 51
         seed=seed,
     )
     return cb.make_dataset(spec), facts
+
+
+def make_row(
+    system: str,
+    forecaster: str,
+    seed: int = 0,
+    *,
+    run_id: str,
+    task: str = "rich",
+    protocol_version: int = 1,
+    hyperparameters: dict | None = None,
+    dt: float = 0.01,
+    max_lyapunov: float = 0.9,
+    external: bool = False,
+    stamp: dict | None = None,
+    **result,
+) -> _rows.Row:
+    """A hand-made row, from the factory the runner and external scoring use
+    (:func:`chaosbench.numerics._rows.make_row`). ``result`` holds its status, error,
+    timing, metric and diagnostic columns (``status="ok"`` unless given); write it with
+    ``row.columns()``."""
+    return _rows.make_row(
+        run_id=run_id,
+        system=system,
+        forecaster=forecaster,
+        task=task,
+        seed=seed,
+        protocol_version=protocol_version,
+        hyperparameters=hyperparameters or {},
+        dt=dt,
+        max_lyapunov=max_lyapunov,
+        result={"status": "ok", **result},
+        external=external,
+        stamp=stamp,
+    )

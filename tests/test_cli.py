@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 import pytest
+import reliability_helpers
 
 from chaosbench.cli._cli import main
 from chaosbench.harness import _suite
@@ -58,14 +59,7 @@ def test_unknown_ids_exit_nonzero(capsys):
 
 @pytest.fixture
 def tiny_suite(monkeypatch):
-    protocol = _suite.Protocol(n_test=3, horizon_lyap=5.0, horizon_multiple=64, n_long=1024)
-    suite = _suite.Suite(
-        "tiny",
-        systems=("lorenz63",),
-        forecasters=("persistence", "climatology"),
-        seeds=2,
-        protocol=protocol,
-    )
+    suite = reliability_helpers.tiny_suite()  # the one tiny suite the tests share
     monkeypatch.setitem(_suite.SUITES, "tiny", suite)
     return suite
 

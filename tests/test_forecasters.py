@@ -7,6 +7,7 @@ import pytest
 
 import chaosbench as cb
 from chaosbench import fit_seeds, forecast_windows
+from chaosbench.base import _api
 from helpers import all_forecasters, small_lorenz_dataset
 
 
@@ -22,7 +23,7 @@ def test_conformance(forecaster_id, small):
     in two pieces, vmapped over contexts, continues ``forecast`` and the state is floating
     (or complex: the diagonal SSMs)."""
     data, _ = small
-    cls = cb._api.forecasters.get(forecaster_id)
+    cls = _api.forecasters.get(forecaster_id)
     forecaster = cls(**cls.smoke_hyperparameters)
     train = jnp.asarray(data.normalise(data.train))
     contexts = jnp.asarray(data.normalise(data.contexts))[:2]

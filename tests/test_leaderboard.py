@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from chaosbench.reporting import _leaderboard as lb
+from helpers import make_row
 
 INF = math.inf
 VPT = {
@@ -48,26 +49,21 @@ STAMP = {
 
 def _cell(system, forecaster, seed, vpt, status):
     ok = status == "ok"
-    return {
-        "run_id": f"{system}-{forecaster}-{seed}",
-        "system": f"{system}-v1",
-        "forecaster": f"{forecaster}-v1",
-        "task": "rich",
-        "system_version": 1,
-        "forecaster_version": 1,
-        "error": "" if status != "error" else "RuntimeError: boom",
-        "dt": 0.01,
-        "max_lyapunov": 0.9,
-        "seed": seed,
-        "status": status,
-        "fit_seconds": 2.0 + seed if status != "error" else math.nan,
-        "forecast_seconds": 0.5,
-        "vpt_lyap": float(vpt),
-        "nrmse_h1": 0.1 * (seed + 1) if ok else INF,
-        "d_stsp": float(seed + 1) if ok else INF,
-        "d_h": 0.1 if ok else 1.0,
-        **STAMP,
-    }
+    return make_row(
+        f"{system}-v1",
+        f"{forecaster}-v1",
+        seed,
+        run_id=f"{system}-{forecaster}-{seed}",
+        stamp=STAMP,
+        status=status,
+        error="" if status != "error" else "RuntimeError: boom",
+        fit_seconds=2.0 + seed if status != "error" else math.nan,
+        forecast_seconds=0.5,
+        vpt_lyap=float(vpt),
+        nrmse_h1=0.1 * (seed + 1) if ok else INF,
+        d_stsp=float(seed + 1) if ok else INF,
+        d_h=0.1 if ok else 1.0,
+    ).columns()
 
 
 @pytest.fixture
@@ -105,7 +101,7 @@ def test_by_system_medians_iqr_failures(out):
     assert len(table) == 9 and (table.seeds == 3).all()
     r = _get(table, system="s1-v1", forecaster="a-v1")
     assert (r.vpt_lyap_median, r.vpt_lyap_q25, r.vpt_lyap_q75) == (2.0, 1.5, 2.5)
-    assert r.failures == 0 and r.fit_seconds == 3.0
+    assert r.failures == 0 and r.fit_seconds_median == 3.0
     assert (r.d_stsp_median, r.d_stsp_q25, r.d_stsp_q75) == (2.0, 1.5, 2.5)
     r = _get(table, system="s2-v1", forecaster="c-v1")
     assert (r.vpt_lyap_median, r.vpt_lyap_q25, r.vpt_lyap_q75) == (2.0, 2.0, 5.0)
@@ -115,10 +111,10 @@ def test_by_system_medians_iqr_failures(out):
     assert r.vpt_lyap_median == 0.0
     assert r.d_stsp_median == INF and r.d_stsp_q25 == INF and r.d_stsp_q75 == INF
     assert r.d_h_median == 1.0
-    assert r.fit_seconds == 3.0  # the error row's NaN fit time is ignored: seeds 0 and 2
+    assert r.fit_seconds_median == 3.0  # the error row's NaN fit time is ignored: seeds 0, 2
     r = _get(table, system="s3-v1", forecaster="a-v1")
     assert r.failures == 3 and r.vpt_lyap_median == 0.0 and r.d_stsp_median == INF
-    assert math.isnan(r.fit_seconds)
+    assert math.isnan(r.fit_seconds_median)
 
 
 def test_bootstrap_interval_contains_median_and_is_reproducible(out):
@@ -149,22 +145,22 @@ def test_leaderboard_ranks_win_rates_failures(out):
     assert a.mean_rank == pytest.approx((1.5 + 1 + 3) / 3)
     assert b.mean_rank == pytest.approx((1.5 + 3 + 1) / 3)
     assert c.mean_rank == pytest.approx((3 + 2 + 2) / 3)
-    assert (a.median_vpt_lyap, a.vpt_lyap_q25, a.vpt_lyap_q75) == (2.0, 1.0, 3.0)
-    assert (b.median_vpt_lyap, b.vpt_lyap_q25, b.vpt_lyap_q75) == (2.0, 1.5, 4.0)
-    assert (c.median_vpt_lyap, c.vpt_lyap_q25, c.vpt_lyap_q75) == (2.0, 1.0, 2.0)
+    assert (a.vpt_lyap_median, a.vpt_lyap_q25, a.vpt_lyap_q75) == (2.0, 1.0, 3.0)
+    assert (b.vpt_lyap_median, b.vpt_lyap_q25, b.vpt_lyap_q75) == (2.0, 1.5, 4.0)
+    assert (c.vpt_lyap_median, c.vpt_lyap_q25, c.vpt_lyap_q75) == (2.0, 1.0, 2.0)
     assert (a.failures, b.failures, c.failures) == (3, 0, 2)
     assert (a.systems, a.runs) == (3, 9)
     # d_stsp per-system medians: a 2, 2, inf → 2; c inf, 2, 2 → 2
-    assert a.median_d_stsp == 2.0 and c.median_d_stsp == 2.0
-    assert a.median_d_h == pytest.approx(0.1)
-    assert a.median_fit_seconds == 3.0
+    assert a.d_stsp_median == 2.0 and c.d_stsp_median == 2.0
+    assert a.d_h_median == pytest.approx(0.1)
+    assert a.fit_seconds_median == 3.0
     assert a["win_rate_vs_b-v1"] == 0.5 and b["win_rate_vs_a-v1"] == 0.5
     assert a["win_rate_vs_c-v1"] == pytest.approx(2 / 3)
     assert c["win_rate_vs_a-v1"] == pytest.approx(1 / 3)
     assert b["win_rate_vs_c-v1"] == pytest.approx(2 / 3)
     assert math.isnan(a["win_rate_vs_a-v1"])
     for r in (a, b, c):
-        assert r.vpt_lyap_ci_low <= r.median_vpt_lyap <= r.vpt_lyap_ci_high
+        assert r.vpt_lyap_ci_low <= r.vpt_lyap_median <= r.vpt_lyap_ci_high
     again = lb.leaderboard(lb.by_system(rows), rows)
     pd.testing.assert_frame_equal(board, again)
     # the hierarchical interval stays within the range of all seed values
@@ -209,7 +205,7 @@ def test_write_leaderboard_outputs_carry_the_stamp(out):
     runs = pd.read_csv(paths["runs"])
     assert len(runs) == 27 and (runs.status != "ok").sum() == 5  # failures never dropped
     board = pd.read_csv(paths["leaderboard"])
-    assert board.loc[board.forecaster == "a-v1", "median_d_stsp"].item() == 2.0
+    assert board.loc[board.forecaster == "a-v1", "d_stsp_median"].item() == 2.0
     by_system = pd.read_csv(paths["by_system"])
     assert np.isinf(by_system.d_stsp_median).sum() == 2  # (s1, c) and (s3, a)
     text = paths["markdown"].read_text()
@@ -253,7 +249,7 @@ def test_rows_of_a_superseded_version_are_left_out(out):
 
 
 def test_rows_of_an_older_protocol_are_left_out(out):
-    # the fixture's rows predate the protocol_version column: they count as protocol v1
+    # the fixture's rows are protocol v1 (as rows written before the column count)
     newer = _cell("s1", "a", 0, 9, "ok") | {"run_id": "s1-a-0-v2", "protocol_version": 2}
     (out / "cells" / "s1-a-0-v2.json").write_text(json.dumps(newer))
     with pytest.warns(UserWarning, match="27 rows .* older protocol than v2"):
@@ -265,35 +261,203 @@ def test_rows_of_an_older_protocol_are_left_out(out):
 def test_per_system_winners(out):
     best = lb.winners(lb.by_system(lb.load_rows(out))).set_index("system")
     # VPT medians: s1 a 2, b 2, c 0; s2 a 4, b 1, c 2; s3 a 0, b 6, c 2
-    assert best.loc["s1-v1", "best_vpt_lyap"] == "a-v1; b-v1"  # a tie lists both
-    assert best.loc["s2-v1", "best_vpt_lyap"] == "a-v1"
-    assert (best.loc["s3-v1", "best_vpt_lyap"], best.loc["s3-v1", "best_vpt_lyap_value"]) == (
-        "b-v1",
-        6.0,
-    )
+    assert best.loc["s1-v1", "vpt_lyap_winner"] == "a-v1; b-v1"  # a tie lists both
+    assert best.loc["s2-v1", "vpt_lyap_winner"] == "a-v1"
+    s3 = best.loc["s3-v1"]
+    assert (s3["vpt_lyap_winner"], s3["vpt_lyap_winner_median"]) == ("b-v1", 6.0)
     # D_stsp medians: 2 for every all-ok group; inf for s1 c (two failures) and s3 a
-    assert best.loc["s1-v1", "best_d_stsp"] == "a-v1; b-v1"
-    assert best.loc["s3-v1", "best_d_stsp"] == "b-v1; c-v1"
-    assert best.loc["s2-v1", "best_d_stsp_value"] == 2.0
+    assert best.loc["s1-v1", "d_stsp_winner"] == "a-v1; b-v1"
+    assert best.loc["s3-v1", "d_stsp_winner"] == "b-v1; c-v1"
+    assert best.loc["s2-v1", "d_stsp_winner_median"] == 2.0
+    assert not best["vpt_lyap_winner_external"].any()
+    assert best["vpt_lyap_winner_minus_persistence"].isna().all()  # no persistence here
 
 
-def test_breakdowns_by_dimension_timescale_and_family(out):
+def test_breakdowns_by_dimension_timescale_exponents_and_family(out):
     table = lb.by_system(lb.load_rows(out))
     attributes = pd.DataFrame(
         {
             "system": ["s1-v1", "s2-v1", "s3-v1"],
-            "dimension": [3, 3, 10],
-            "timescale": [0.05, 0.7, 2.0],
+            "observed_dimension": [3, 3, 10],
+            "lyapunov_times_per_period": [0.05, 0.7, 2.0],
+            "positive_exponents": [1, 1, 3],
             "family": ["lorenz_like", "lorenz_like", ""],
         }
     )
     split = lb.breakdowns(table, attributes)
+    assert split["bin"].map(str.isascii).all()
     a = split[split["forecaster"] == "a-v1"].set_index(["breakdown", "bin"])
-    assert a.loc[("dimension", "3"), "median_vpt_lyap"] == 3.0  # s1 2, s2 4
-    assert a.loc[("dimension", "≥7"), "median_vpt_lyap"] == 0.0  # s3: errors
-    assert a.loc[("dimension", "3"), "systems"] == 2
-    assert a.loc[("timescale", "λ·T < 0.1"), "median_vpt_lyap"] == 2.0
-    assert a.loc[("timescale", "0.5 ≤ λ·T < 1"), "median_vpt_lyap"] == 4.0
-    assert a.loc[("timescale", "λ·T ≥ 1"), "failures"] == 3
+    assert a.loc[("observed_dimension", "3"), "vpt_lyap_median"] == 3.0  # s1 2, s2 4
+    assert a.loc[("observed_dimension", "7+"), "vpt_lyap_median"] == 0.0  # s3: errors
+    assert a.loc[("observed_dimension", "3"), "systems"] == 2
+    assert a.loc[("lyapunov_times_per_period", "<0.1"), "vpt_lyap_median"] == 2.0
+    assert a.loc[("lyapunov_times_per_period", "0.5-1"), "vpt_lyap_median"] == 4.0
+    assert a.loc[("lyapunov_times_per_period", "1+"), "failures"] == 3
+    assert a.loc[("positive_exponents", "1"), "systems"] == 2
+    assert a.loc[("positive_exponents", "2+"), "systems"] == 1
     assert a.loc[("family", "lorenz_like"), "systems"] == 2
     assert a.loc[("family", "unknown"), "systems"] == 1
+
+
+def test_diagnostics_are_carried_not_bootstrapped(tmp_path):
+    # the raw λ̂ (`lyap`) is a diagnostic: rows carry it, by_system gives it no statistics,
+    # while every registered metric (λ error among them) keeps its median and interval
+    (tmp_path / "cells").mkdir()
+    for seed, (lyap, vpt) in enumerate([(0.8, 1.0), (0.95, 2.0), (1.1, 3.0)]):
+        row = make_row(
+            "s1-v1",
+            "a-v1",
+            seed,
+            run_id=f"lyap-{seed}",
+            stamp=STAMP,
+            long_run="stable",
+            fit_seconds=1.0,
+            forecast_seconds=0.5,
+            vpt_lyap=vpt,
+            lyap=lyap,
+            lyap_rel_error=abs(lyap - 0.9) / 0.9,
+        )
+        (tmp_path / "cells" / f"lyap-{seed}.json").write_text(json.dumps(row.columns()))
+    rows = lb.load_rows(tmp_path)
+    assert rows["lyap"].tolist() == [0.8, 0.95, 1.1]
+    table = lb.by_system(rows)
+    lyap_statistics = [c for c in table.columns if c.startswith("lyap_") and "rel_error" not in c]
+    assert lyap_statistics == []  # no lyap_median, lyap_ci_low, ...
+    assert "lyap" not in lb.metric_columns(rows)
+    for metric in ("vpt_lyap", "lyap_rel_error"):
+        assert {f"{metric}_median", f"{metric}_ci_low", f"{metric}_ci_high"} <= set(table.columns)
+    assert table["vpt_lyap_median"].item() == 2.0
+
+
+# --------------------------------------------------------------------------- tables that answer
+
+
+def _write(out, rows):
+    (out / "cells").mkdir(parents=True, exist_ok=True)
+    for row in rows:
+        columns = row.columns()
+        (out / "cells" / f"{columns['run_id']}.json").write_text(json.dumps(columns))
+    return out
+
+
+def _scored(system, forecaster, seed, vpt, **more):
+    return make_row(
+        system,
+        forecaster,
+        seed,
+        run_id=f"{system}-{forecaster}-{seed}",
+        stamp=STAMP,
+        long_run="stable",
+        fit_seconds=1.0,
+        forecast_seconds=0.5,
+        vpt_lyap=float(vpt),
+        d_stsp=1.0,
+        d_h=0.1,
+        **more,
+    )
+
+
+# Two 4-D hyperchaotic systems (two positive exponents in the shipped facts), a 4-D system
+# of the `hyperchaotic` family whose facts find one positive exponent, and Lorenz-63.
+# VPT per seed (two seeds); `a` wins overall, `b` on the 4-D hyperchaotic systems.
+QUESTION = {
+    "hyper_lorenz-v1": {"persistence-v1": (0.5, 0.5), "a-v1": (2, 2), "b-v1": (4, 6)},
+    "hyper_xu-v1": {"persistence-v1": (1, 1), "a-v1": (3, 3), "b-v1": (5, 5)},
+    "lorenz_stenflo-v1": {"persistence-v1": (1, 1), "a-v1": (9, 9), "b-v1": (1, 1)},
+    "lorenz63-v1": {"persistence-v1": (1, 1), "a-v1": (9, 9), "b-v1": (1, 1)},
+}
+
+
+def test_the_csvs_alone_say_who_is_best_on_4d_hyperchaos_and_by_how_much(tmp_path):
+    rows = [
+        _scored(system, forecaster, seed, vpt)
+        for system, per in QUESTION.items()
+        for forecaster, values in per.items()
+        for seed, vpt in enumerate(values)
+    ]
+    out = _write(tmp_path, rows)
+    lb.write_leaderboard(out)
+    # a reader's answer, from by_system.csv alone
+    table = pd.read_csv(out / "by_system.csv")
+    assert table["observed_dimension"].dtype == np.int64
+    assert table["positive_exponents"].dtype == np.int64
+    hyper = table[(table.observed_dimension == 4) & (table.positive_exponents >= 2)]
+    assert set(hyper.system) == {"hyper_lorenz-v1", "hyper_xu-v1"}
+    assert set(table.loc[table.family == "hyperchaotic", "system"]) == {
+        "hyper_lorenz-v1",
+        "hyper_xu-v1",
+        "lorenz_stenflo-v1",  # the family's name alone would count it
+    }
+    per_forecaster = hyper.groupby("forecaster")[["vpt_lyap_median"]].median()
+    best = per_forecaster["vpt_lyap_median"].idxmax()
+    assert best == "b-v1" and per_forecaster.loc[best].item() == 5.0  # medians 5 and 5
+    # by how much over persistence: per system 5 - 0.5 and 5 - 1, median 4.25
+    margin = hyper.loc[hyper.forecaster == best, "vpt_lyap_minus_persistence"].median()
+    assert margin == 4.25
+    # the leaderboard (every system) says otherwise: the question needed the attributes
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert board.forecaster.iloc[0] == "a-v1"
+    reference = board.set_index("forecaster")["vpt_lyap_minus_persistence_median"]
+    assert reference["persistence-v1"] == 0.0 and reference["a-v1"] == 5.0  # 1.5 2 8 8
+    # runs.csv carries the same attributes on every row
+    runs = pd.read_csv(out / "runs.csv")
+    lorenz = runs[runs.system == "lorenz63-v1"].iloc[0]
+    assert (lorenz.family, lorenz.observed_dimension, lorenz.positive_exponents) == (
+        "lorenz_like",
+        3,
+        1,
+    )
+    assert lorenz.lyapunov_times_per_period == pytest.approx(
+        table.loc[table.system == "lorenz63-v1", "lyapunov_times_per_period"].iloc[0]
+    )
+    # the breakdowns' bins are ASCII and name by_system.csv's columns
+    split = pd.read_csv(out / "breakdowns.csv")
+    assert set(split.breakdown) <= set(table.columns)
+    assert split["bin"].astype(str).map(str.isascii).all()
+    hyperchaos = split[(split.breakdown == "positive_exponents") & (split.bin == "2+")]
+    assert (
+        hyperchaos.set_index("forecaster").loc["b-v1", "vpt_lyap_minus_persistence_median"] == 4.25
+    )
+
+
+def test_external_rows_are_marked_in_every_table_and_on_the_page(out):
+    # an external forecaster, best on s1 (VPT 9 against 2)
+    _write(
+        out,
+        [
+            _scored(
+                "s1-v1",
+                "ext-v1",
+                seed,
+                9,
+            )
+            for seed in range(2)
+        ],
+    )
+    for seed in range(2):
+        path = out / "cells" / f"s1-v1-ext-v1-{seed}.json"
+        path.write_text(json.dumps(json.loads(path.read_text()) | {"external": True}))
+    paths = lb.write_leaderboard(out)
+    for name in ("runs", "by_system", "leaderboard", "winrate", "breakdowns"):
+        frame = pd.read_csv(paths[name])
+        assert frame["external"].dtype == bool, name
+        assert set(frame.loc[frame.external, "forecaster"]) == {"ext-v1"}, name
+    wins = pd.read_csv(paths["winrate"])
+    assert set(wins.loc[wins.opponent_external, "opponent"]) == {"ext-v1"}
+    best = pd.read_csv(paths["winners"]).set_index("system")
+    assert best.loc["s1-v1", "vpt_lyap_winner"] == "ext-v1"
+    assert best["vpt_lyap_winner_external"].tolist() == [True, False, False]
+    markdown = paths["markdown"].read_text()
+    assert "| `ext-v1` (external) |" in markdown and "| `a-v1` |" in markdown
+    assert "**(external)**" in markdown  # the legend says what it means
+    page = paths["html"].read_text()
+    assert '<tr data-forecaster="ext-v1" class="external">' in page
+    assert '<td data-key="forecaster">ext-v1 (external)</td>' in page
+    assert '<td data-key="forecaster">a-v1</td>' in page
+
+
+def test_persistence_column_is_empty_without_persistence_and_never_an_error(out):
+    frames = lb.tables(lb.load_rows(out))
+    assert frames["by_system"]["vpt_lyap_minus_persistence"].isna().all()
+    assert frames["leaderboard"]["vpt_lyap_minus_persistence_median"].isna().all()
+    assert frames["breakdowns"]["vpt_lyap_minus_persistence_median"].isna().all()

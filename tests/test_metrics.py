@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-import metrics as m
+from chaosbench import metrics as m
+from chaosbench.numerics import _divergence
 
 
 def _facts(dim=2, dt=0.01, lam=1.0, std=1.0):
@@ -68,7 +69,7 @@ def test_binned_kl_hand_case():
     truth = np.array([[0.0], [0.0], [1.0], [1.0]])
     forecast = np.array([[0.0], [0.0], [0.0], [0.0]])
     p = np.array([0.5, 0.5])
-    a = cb._divergence.LAPLACE_ALPHA
+    a = _divergence.LAPLACE_ALPHA
     q = (np.array([4.0, 0.0]) + a) / (4 + 2 * a)
     p = (2 * p * 2 + a) / (4 + 2 * a)  # counts 2, 2 smoothed
     expected = np.sum(p * np.log(p / q))

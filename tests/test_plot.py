@@ -1,6 +1,7 @@
 """`chaosbench plot` on a tiny run writes non-empty, readable PNG figures."""
 
 import pytest
+import reliability_helpers
 from matplotlib.image import imread
 
 from chaosbench.cli._cli import main
@@ -9,14 +10,7 @@ from chaosbench.harness import _suite
 
 @pytest.fixture
 def tiny_suite(monkeypatch):
-    protocol = _suite.Protocol(n_test=3, horizon_lyap=5.0, horizon_multiple=64, n_long=1024)
-    suite = _suite.Suite(
-        "tiny-plot",
-        systems=("lorenz63",),
-        forecasters=("persistence", "climatology"),
-        seeds=1,
-        protocol=protocol,
-    )
+    suite = reliability_helpers.tiny_suite("tiny-plot", seeds=1)  # the shared tiny suite
     monkeypatch.setitem(_suite.SUITES, "tiny-plot", suite)
     return suite
 

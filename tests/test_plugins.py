@@ -37,9 +37,10 @@ def test_plugin_by_path_runs_with_two_jobs(tmp_path):
     assert set(board["forecaster"]) == {ID, "persistence-v1"}
 
 
-def test_plugin_by_entry_point_runs_with_two_jobs(tmp_path):
-    """An installed distribution with a ``chaosbench.plugins`` entry point (a dist-info
-    directory on the path is what ``pip install`` leaves behind)."""
+def install_example(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The example plug-in installed (a copy and a dist-info directory with its
+    ``chaosbench.plugins`` entry point on the path: what ``pip install`` leaves behind);
+    returns the installed package's directory and the environment that sees it."""
     site = tmp_path / "plugin_site"
     shutil.copytree(PACKAGE, site / PACKAGE.name)
     info = site / "chaosbench_example_plugin-0.1.0.dist-info"
@@ -52,9 +53,41 @@ def test_plugin_by_entry_point_runs_with_two_jobs(tmp_path):
     )
     env = subprocess_env(tmp_path)
     env["PYTHONPATH"] = f"{site}:{env['PYTHONPATH']}"
+    return site / PACKAGE.name, env
+
+
+def test_plugin_by_entry_point_runs_with_two_jobs(tmp_path):
+    """An installed distribution with a ``chaosbench.plugins`` entry point."""
+    _, env = install_example(tmp_path)
     assert ID in run(["list", "forecasters"], env).split()
     board = run_and_rank(tmp_path / "out", env)
     assert set(board["forecaster"]) == {ID, "persistence-v1"}
+
+
+def test_an_installed_plugin_also_named_by_plugin_is_the_same_code(tmp_path):
+    """Installed (entry point) and named by ``--plugin`` too: the same file under another
+    module name, or the repository's identical copy of the installed package, is one
+    plug-in, not a duplicate to be given a new version. A copy whose code differs is
+    refused, naming both files and what to do."""
+    installed, env = install_example(tmp_path)
+    for same in (installed / "__init__.py", PACKAGE):
+        listed = run(["list", "forecasters", "--plugin", str(same)], env).split()
+        assert listed.count(ID) == 1, listed
+    changed = tmp_path / "changed" / PACKAGE.name
+    shutil.copytree(PACKAGE, changed)
+    init = changed / "__init__.py"
+    init.write_text(init.read_text().replace("decay: float = 0.99", "decay: float = 0.9"))
+    done = subprocess.run(
+        chaosbench_command("list", "forecasters", "--plugin", str(changed)),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"forecaster id '{ID}' is registered by {installed / '__init__.py'}" in done.stderr
+    assert f"again by {init}, whose code differs" in done.stderr
+    assert "load it once" in done.stderr and "damped_persistence-v2" in done.stderr
 
 
 def test_a_plugin_that_cannot_be_found_says_what_to_do(tmp_path, capsys):

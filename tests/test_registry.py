@@ -1,5 +1,6 @@
 """Registries: versioned ids, aliases, duplicates and unknown ids, malformed entries."""
 
+import importlib.util
 import sys
 import types
 
@@ -27,13 +28,58 @@ def test_duplicate_registration_raises():
         registry.register("widget-v1")(2)
 
 
-def test_unknown_id_lists_close_matches():
+def _import_as(monkeypatch, name: str, path):
+    """Import ``path`` as module ``name``, the way a plug-in loader does (in sys.modules)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_same_code_registered_twice_is_one_entry(tmp_path, monkeypatch):
+    """One plug-in loaded twice (one file under two module names, or an identical copy)
+    registers once; other code under a registered id is refused, naming both files."""
+    source = "class Widget:\n    size = 1\n\n\nclass Gadget:\n    size = 1\n"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, copy = tmp_path / "a" / "widgets.py", tmp_path / "b" / "widgets.py"
+    first.write_text(source)
+    copy.write_text(source)
+    registry = Registry("thing")
+    one = _import_as(monkeypatch, "widgets", first).Widget
+    registry.register("widget-v1")(one)
+    for again in (
+        _import_as(monkeypatch, "pkg.widgets", first),
+        _import_as(monkeypatch, "widgets_copy", copy),
+    ):
+        assert registry.register("widget-v1")(again.Widget) is again.Widget
+    assert registry.get("widget") is one and registry.ids() == ["widget-v1"]
+    # another class of the same file is not the same code
+    with pytest.raises(cb.DuplicateIdError, match="already registered; bump.*widget-v2"):
+        registry.register("widget-v1")(_import_as(monkeypatch, "widgets", first).Gadget)
+    copy.write_text(source.replace("size = 1", "size = 2", 1))
+    with pytest.raises(cb.DuplicateIdError) as info:
+        registry.register("widget-v1")(_import_as(monkeypatch, "widgets_changed", copy).Widget)
+    message = str(info.value)
+    assert f"registered by {first} and again by {copy}, whose code differs" in message
+    assert "load it once" in message and "'widget-v2'" in message
+
+
+def test_unknown_id_shows_close_matches_only():
     with pytest.raises(cb.UnknownIdError) as info:
         cb.get_system("lorenz36")
     message = str(info.value)
-    assert "unknown system 'lorenz36'" in message
-    assert "lorenz63" in message.split("Known")[0]  # a close match, before the full list
-    assert "rossler-v1" in message  # the known names
+    assert "unknown system 'lorenz36'. Did you mean: " in message
+    assert "lorenz63" in message  # a close match
+    assert "rossler-v1" not in message  # not every known id
+    n = len(cb.list_systems())
+    assert f"`chaosbench list systems` lists all {n}" in message
+    with pytest.raises(cb.UnknownIdError) as info:
+        cb.get_forecaster("zzzzzz")
+    assert "Did you mean" not in str(info.value) and "chaosbench list forecasters" in str(
+        info.value
+    )
 
 
 def test_malformed_id_is_refused():

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
+from chaosbench.base import _forecaster
 from chaosbench.numerics._integrate import IntegratorSettings, sample
 from chaosbench.numerics._system_two_trajectory import system_lyapunov_batch
 from chaosbench.numerics._two_trajectory import (
@@ -298,7 +299,7 @@ def test_a_forecaster_with_half_the_state_api_is_refused():
             return context[-1]
 
     with pytest.raises(cb.MalformedForecasterError, match=r"defines start but not advance"):
-        cb._forecaster.check_forecaster("half_state-v1", HalfState)
+        _forecaster.check_forecaster("half_state-v1", HalfState)
 
 
 def test_schedule_for_a_carried_state_has_no_window_to_flush():

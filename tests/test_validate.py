@@ -3,21 +3,37 @@ two-trajectory confirmation table that decides below it.
 
 Hand-made facts and confirmation records test the rule; the committed tables
 (``system_facts.json`` and ``two_trajectory.json``, written by ``make systems`` and
-``benchmarks/two_trajectory_systems.py --record``) are read, never recomputed.
+``chaosbench confirm --record``) are read, never recomputed. The ``confirm`` command runs
+once for real at short settings; its plumbing (where a record goes, and that the check
+then reads it) runs on a stand-in computation. ``check-system`` warns about a vector
+field that the catalogue already has (:func:`twins`).
 """
 
+import contextlib
 import json
+import sys
 
 import pytest
 
 import chaosbench as cb
-from chaosbench.catalogue import _facts
-from chaosbench.catalogue._confirmation import CONFIRMATIONS, read_confirmations
-from chaosbench.catalogue._validate import MIN_LAMBDA_PERIOD, verdict
+from chaosbench.base import _api
+from chaosbench.catalogue import _confirm, _facts
+from chaosbench.catalogue._confirm import ConfirmSettings, confirm
+from chaosbench.catalogue._confirmation import (
+    CONFIRMATIONS,
+    destination,
+    find_record,
+    judge,
+    read_confirmations,
+    user_table,
+)
+from chaosbench.catalogue._validate import MIN_LAMBDA_PERIOD, twins, verdict
+from chaosbench.cli._cli import main
+from chaosbench.harness._plugins import load_plugin
 
 TABLE = json.loads(_facts.TABLE.read_text())
 CONFIRMED = read_confirmations()
-COMMAND = "benchmarks/two_trajectory_systems.py --record --systems"
+COMMAND = "chaosbench confirm --record"
 
 # The systems that passed the old check (λ_max > 3 standard errors) with tangent-space
 # λ_max · period below the floor, and what the two-trajectory confirmation makes of them.
@@ -143,7 +159,7 @@ def test_committed_confirmations_decide_the_borderline_systems(system_id):
     assert chaotic is (system_id in CONFIRMED_CHAOTIC)
 
 
-# Measured (`benchmarks/two_trajectory_systems.py --record`, 2000 periods × 3 starts): the
+# Measured (`chaosbench confirm --record`, 2000 periods × 3 starts): the
 # others' estimates are below 0.01 per period (ca_two_plus_quasiperiodic 0.0006, dequan_li
 # −0.0009, henon_heiles 0.006, kawczynski_strizhak 0.0001, sprott_a 0.002).
 CONFIRMED_CHAOTIC = {"bickley_jet-v2", "nose_hoover-v1", "sprott_more-v1"}
@@ -187,3 +203,171 @@ def test_a_confirmed_lyapunov_exponent_is_part_of_the_run_id():
 
     assert system_identity("sprott_more")["confirmed_lambda"] == pytest.approx(0.235, rel=0.01)
     assert "confirmed_lambda" not in system_identity("lorenz63")
+
+
+# --- `chaosbench confirm`: the confirmation from the command line ---------------------
+
+SLOW_PLUGIN = '''
+import jax.numpy as jnp
+from chaosbench import AbstractSystem, register_system
+
+FAMILY = "test"
+
+
+@register_system("{id}")
+class {name}(AbstractSystem):
+    """A system of a plug-in package outside the repository."""
+
+    sigma: float = 10.0
+    rho: float = {rho}
+    beta: float = 2.667
+    default_initial_condition = (1.0, 2.0, 20.0)
+    citation = "test"
+
+    def vector_field(self, t, y, args):
+        x, yy, z = y
+        return jnp.stack(
+            [self.sigma * (yy - x), x * (self.rho - z) - yy, x * yy - self.beta * z{extra}]
+        )
+'''
+
+
+@contextlib.contextmanager
+def plugin(tmp_path, system_id: str, *, rho: float = 28.0, extra: str = ""):
+    """A plug-in file registering one Lorenz-like system (unregistered afterwards)."""
+    name = "plugin_" + system_id.split("-")[0]
+    path = tmp_path / f"{name}.py"
+    cls = "".join(part.title() for part in name.split("_"))
+    path.write_text(SLOW_PLUGIN.format(id=system_id, name=cls, rho=rho, extra=extra))
+    try:
+        yield str(path)
+    finally:
+        _api.systems._entries.pop(system_id, None)
+        sys.modules.pop(name, None)
+
+
+def test_confirm_computes_and_records_a_short_confirmation(tmp_path, capsys):
+    """One real run at short settings: the record is the computation's, under the
+    system's facts key, and too short to confirm (it can only fail the check)."""
+    table = tmp_path / "two_trajectory.json"
+    options = ["--max-periods", "20", "--burn-periods", "3", "--ics", "2"]
+    assert main(["confirm", "lorenz63-v1", *options, "--record", "--table", str(table)]) == 0
+    out = capsys.readouterr().out
+    assert "| lorenz63-v1 |" in out and "too short to confirm chaos" in out
+    record = read_confirmations(table)["lorenz63-v1"]
+    system = cb.get_system("lorenz63-v1")
+    assert record["key"] == _facts.system_key(system, _facts.FactsSettings())
+    assert record["starts"] == 2 and record["periods"] == pytest.approx(20, rel=0.05)
+    assert "note" in record and not judge(record)[0]
+    assert record["command"] == f"{COMMAND} {' '.join(options[:2])} --lyapunov-times 300 " + (
+        "--ics 2 --burn-periods 3 lorenz63-v1"
+    )
+    again = confirm(system, ConfirmSettings(ics=2, max_periods=20.0, burn_periods=3.0))
+    assert record["lambda_per_start"] == again["per_ic"]  # the same computation, same bits
+    assert 0.5 < record["lambda"] < 1.5  # Lorenz-63's λ_max is 0.906
+
+
+def test_confirm_without_record_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHAOSBENCH_CACHE", str(tmp_path))
+    monkeypatch.setattr(_confirm, "confirm", lambda system, settings: fake_result(system))
+    before = CONFIRMATIONS.read_bytes()
+    assert main(["confirm", "lorenz63-v1"]) == 0
+    assert CONFIRMATIONS.read_bytes() == before and not user_table().exists()
+
+
+def fake_result(system, lam: float = 0.02, half: float = 0.02) -> dict:
+    """A stand-in for :func:`confirm`'s result: chaotic over 2000 periods × 3 starts."""
+    return {
+        "system": system.id,
+        "key": _facts.system_key(system, _facts.FactsSettings()),
+        "d0_relative": 1e-8,
+        "d0": 1e-8,
+        "settings": _confirm.SOLVER,
+        "lambda_quarter_per_ic": [lam] * 3,
+        "lambda_2traj": lam,
+        "spread": 0.0,
+        "per_ic": [lam] * 3,
+        "lambda_quarter": lam,
+        "lambda_half": half,
+        "per_ic_half": [half] * 3,
+        "lambda_period": lam * 2.0,
+        "lambda_table": 0.002,
+        "lambda_table_period": 0.004,
+        "period": 2.0,
+        "t_segment": 2.0,
+        "time": 4000.0,
+        "periods": 2000.0,
+        "max_log_growth": 1.0,
+        "seconds": 0.0,
+    }
+
+
+def test_a_plugin_system_is_confirmed_into_the_user_table_that_the_check_reads(
+    tmp_path, monkeypatch, capsys
+):
+    """An installed user's slow system, from a plug-in outside the repository: `confirm
+    --record` writes the user's table (never the package's), and the check, the runner's
+    λ_max and the run id then read it."""
+    from chaosbench.harness._plan import system_identity
+
+    monkeypatch.setenv("CHAOSBENCH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(_confirm, "confirm", lambda system, settings: fake_result(system))
+    shipped = CONFIRMATIONS.read_bytes()
+    with plugin(tmp_path, "my_slow-v1") as path:
+        main(["list", "systems", "--plugin", path])
+        system = cb.get_system("my_slow-v1")
+        slow = facts(0.002, id="my_slow-v1", key=_facts.system_key(system, _facts.FactsSettings()))
+        before = verdict(slow)
+        assert not before.ok and f"`{COMMAND} my_slow-v1`" in str(before)
+        assert (
+            destination(system)
+            == user_table()
+            == tmp_path / "cache" / "catalogue" / (CONFIRMATIONS.name)
+        )
+        assert main(["confirm", "my_slow-v1", "--record", "--plugin", path]) == 0
+        assert f"recorded in {user_table()}" in capsys.readouterr().out
+        after = verdict(slow)
+        assert after.ok and "confirmed by two trajectories" in after.notes[0]
+        assert after.confirmed_max_lyapunov == 0.02
+        assert system_identity("my_slow-v1")["confirmed_lambda"] == 0.02
+    assert CONFIRMATIONS.read_bytes() == shipped
+
+
+def test_a_current_record_wins_over_a_stale_one_whichever_table_holds_it():
+    current, stale = record(0.02, 0.02), record(0.02, 0.02, key="fedcba9876543210")
+    both = [{"test_slow-v1": stale}, {"test_slow-v1": current}]
+    assert find_record(both, "test_slow-v1", current["key"]) is current
+    assert find_record(both[:1], "test_slow-v1", current["key"]) is stale  # reported stale
+    assert find_record(both, "other-v1", current["key"]) is None
+
+
+def test_records_of_built_in_systems_go_to_the_shipped_table_only_from_a_checkout(monkeypatch):
+    from chaosbench.catalogue import _confirmation
+
+    lorenz = cb.get_system("lorenz63-v1")
+    assert destination(lorenz) == CONFIRMATIONS  # this source checkout
+    monkeypatch.setattr(_confirmation, "in_source_checkout", lambda shipped: False)
+    assert destination(lorenz) == user_table()  # an installed package: the user's table
+
+
+# --- `check-system`: a vector field the catalogue already has -------------------------
+
+
+def test_check_system_warns_about_a_copy_of_lorenz63(tmp_path, monkeypatch, capsys):
+    lorenz = dict(TABLE["lorenz63-v1"])
+    monkeypatch.setattr(_facts, "get_facts", lambda system, recompute=False: lorenz)
+    with plugin(tmp_path, "lorenz_copy-v1") as path:
+        assert main(["check-system", "lorenz_copy", "--plugin", path]) == 0
+        out = capsys.readouterr().out
+        assert "warning: its vector field equals lorenz63-v1's" in out
+        assert twins(cb.get_system("lorenz_copy-v1")) == [("lorenz63-v1", True)]
+
+
+def test_twins_at_other_parameters_and_none_for_a_different_field(tmp_path):
+    with plugin(tmp_path, "lorenz_rho-v1", rho=35.0) as path:
+        load_plugin(path)
+        assert twins(cb.get_system("lorenz_rho-v1")) == [("lorenz63-v1", False)]
+    with plugin(tmp_path, "lorenz_shifted-v1", extra=" + 0.1") as path:
+        load_plugin(path)
+        assert twins(cb.get_system("lorenz_shifted-v1")) == []
+    assert twins(cb.get_system("lorenz63-v1")) == []

@@ -88,7 +88,7 @@ def _md_tables(text):
             for body in lines[i + 2 :]:
                 if not body.startswith("|"):
                     break
-                rows.append([c.strip().strip("`") for c in body.strip("|").split("|")])
+                rows.append([c.strip().replace("`", "") for c in body.strip("|").split("|")])
             tables[task], task = (header, rows), None
     return tables
 
@@ -119,21 +119,22 @@ def test_headline_cells_equal_the_csv_and_the_markdown(built):
         for (forecaster, *cells), (_, r) in zip(rows, csv.iterrows()):
             cell = dict(zip(keys, cells))
             assert cell["forecaster"] == forecaster
-            assert cell["median_vpt_lyap"] == fmt(r["median_vpt_lyap"])
+            assert cell["vpt_lyap_median"] == fmt(r["vpt_lyap_median"])
             assert cell["vpt_lyap_ci"] == (
                 f"{fmt(r['vpt_lyap_ci_low'])} – {fmt(r['vpt_lyap_ci_high'])}"
             )
             assert cell["vpt_lyap_iqr"] == f"{fmt(r['vpt_lyap_q25'])} – {fmt(r['vpt_lyap_q75'])}"
             assert cell["failures"] == f"{r['failures']}/{r['runs']}"
-            for key in ("mean_rank", "median_d_stsp", "median_d_h", "median_fit_seconds"):
+            for key in ("mean_rank", "d_stsp_median", "d_h_median", "fit_seconds_median"):
                 assert cell[key] == fmt(r[key]), key
         # the same text as leaderboard.md, column by column
         header, md_rows = markdown[task]
-        md_column = {"median VPT (t_λ)": "median_vpt_lyap", "95 % CI": "vpt_lyap_ci"}
-        md_column |= {"IQR": "vpt_lyap_iqr", "mean rank": "mean_rank", "D_stsp": "median_d_stsp"}
-        md_column |= {"D_H": "median_d_h", "failures": "failures", "fit s": "median_fit_seconds"}
+        md_column = {"median VPT (t_λ)": "vpt_lyap_median", "95 % CI": "vpt_lyap_ci"}
+        md_column |= {"IQR": "vpt_lyap_iqr", "mean rank": "mean_rank", "D_stsp": "d_stsp_median"}
+        md_column |= {"D_H": "d_h_median", "failures": "failures", "fit s": "fit_seconds_median"}
         md_column |= {"#": "position", "forecaster": "forecaster", "systems": "systems"}
-        md_column |= {"λ error": "median_lyap_rel_error", "long-run blow-ups": "long_run_blow_ups"}
+        md_column |= {"λ error": "lyap_rel_error_median", "long-run blow-ups": "long_run_diverged"}
+        md_column |= {"VPT − persistence": "vpt_lyap_minus_persistence_median"}
         for md_row, (forecaster, *cells) in zip(md_rows, rows):
             cell = dict(zip(keys, cells))
             for name, text in zip(header, md_row):
@@ -145,12 +146,13 @@ def test_hand_computed_medians_and_infinite_scores(built):
     _, _, page, data = built
     keys = [s["key"] for s in data["headline"]]
     cell = {r[0]: dict(zip(keys, r[1:])) for r in page.tables["rich"]}
-    assert cell["a-v1"]["median_vpt_lyap"] == "2"  # per-system medians 2, 6, 2
-    assert cell["c-v1"]["median_vpt_lyap"] == "1"  # 2, 0, 1
+    assert cell["a-v1"]["vpt_lyap_median"] == "2"  # per-system medians 2, 6, 2
+    assert cell["c-v1"]["vpt_lyap_median"] == "1"  # 2, 0, 1
     assert cell["c-v1"]["failures"] == "3/6"
-    assert cell["c-v1"]["median_d_stsp"] == "∞"  # lorenz96: both seeds failed
+    assert cell["c-v1"]["d_stsp_median"] == "∞"  # lorenz96: both seeds failed
+    assert cell["a-v1"]["vpt_lyap_minus_persistence_median"] == "–"  # no persistence here
     limited = {r[0]: dict(zip(keys, r[1:])) for r in page.tables["limited"]}
-    assert limited["c-v1"]["median_vpt_lyap"] == "0.5"  # VPT halved
+    assert limited["c-v1"]["vpt_lyap_median"] == "0.5"  # VPT halved
 
 
 def test_inlined_tables_equal_the_csvs(built):
@@ -190,7 +192,14 @@ def test_system_facts_and_figures(built):
     # λ_max and Δ as the run used them (the rows'), the Lyapunov time from that λ_max
     assert lorenz96["max_lyapunov"] == 0.9 and lorenz96["dt"] == 0.01
     assert lorenz96["lyapunov_time"] == pytest.approx(1 / 0.9)
-    assert lorenz96["timescale"] == pytest.approx(0.9 * lorenz96["period"])
+    assert lorenz96["lyapunov_times_per_period"] == pytest.approx(0.9 * lorenz96["period"])
+    # the bins the page filters by are those of breakdowns.csv
+    split = pd.read_csv(built[1]["breakdowns"])
+    for kind, bin_ in lorenz96["bins"].items():
+        assert bin_ in set(split.loc[split.breakdown == kind, "bin"]), kind
+    assert lorenz96["bins"]["observed_dimension"] == "7+"
+    assert systems["toy-v1"]["bins"]["observed_dimension"] == "unknown"
+    assert set(data["bins"]["observed_dimension"]) == {"3", "7+", "unknown"}
     assert systems["lorenz63-v1"]["figures"] == ["figures/error_growth_lorenz63.png"]
     assert systems["lorenz96-v1"]["figures"] == []
     assert "citation" not in systems["toy-v1"]  # not registered: no registry facts

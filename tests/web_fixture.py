@@ -21,6 +21,8 @@ import json
 import math
 from pathlib import Path
 
+from helpers import make_row
+
 VPT = {
     ("lorenz63-v1", "a"): [1, 3],
     ("lorenz63-v1", "b"): [2, 2],
@@ -52,28 +54,24 @@ PNG = bytes.fromhex(
 def _cell(task, system, forecaster, seed, vpt, status):
     ok = status == "ok"
     scale = 1.0 if task == "rich" else 0.5
-    return {
-        "run_id": f"{task}-{system}-{forecaster}-{seed}",
-        "system": system,
-        "forecaster": f"{forecaster}-v1",
-        "task": task,
-        "system_version": 1,
-        "forecaster_version": 1,
-        "protocol_version": 3,
-        "error": "" if status != "error" else "RuntimeError: boom",
-        "dt": 0.01,
-        "max_lyapunov": 0.9,
-        "seed": seed,
-        "status": status,
-        "fit_seconds": 2.0 + seed if status != "error" else math.nan,
-        "forecast_seconds": 0.5,
-        "vpt_lyap": scale * float(vpt),
-        "nrmse_h1": 0.1 * (seed + 1) if ok else math.inf,
-        "d_stsp": float(seed + 1) if ok else math.inf,
-        "d_h": 0.1 if ok else 1.0,
-        "lyap_rel_error": 0.25 * (seed + 1) if ok else math.inf,
-        **STAMP,
-    }
+    return make_row(
+        system,
+        f"{forecaster}-v1",
+        seed,
+        run_id=f"{task}-{system}-{forecaster}-{seed}",
+        task=task,
+        protocol_version=3,
+        stamp=STAMP,
+        status=status,
+        error="" if status != "error" else "RuntimeError: boom",
+        fit_seconds=2.0 + seed if status != "error" else math.nan,
+        forecast_seconds=0.5,
+        vpt_lyap=scale * float(vpt),
+        nrmse_h1=0.1 * (seed + 1) if ok else math.inf,
+        d_stsp=float(seed + 1) if ok else math.inf,
+        d_h=0.1 if ok else 1.0,
+        lyap_rel_error=0.25 * (seed + 1) if ok else math.inf,
+    ).columns()
 
 
 def write_cells(out: Path) -> Path:

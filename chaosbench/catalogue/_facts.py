@@ -35,6 +35,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..base._cache import atomic_write_text, cache_dir, content_hash
+from ..base._precision import float64
 from ..base._stepped import AbstractSteppedSystem
 from ..base._system import AbstractSystem
 from ..numerics._integrate import IntegratorSettings, advance_batch, sample_batch
@@ -202,8 +203,10 @@ def kaplan_yorke_dimension(spectrum: np.ndarray) -> float:
     return float(k + sums[k - 1] / abs(spectrum[k]))
 
 
+@float64
 def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSettings()) -> dict:
-    """Compute the facts of ``system`` (several seconds to a minute on a CPU).
+    """Compute the facts of ``system`` (several seconds to a minute on a CPU), in float64
+    whatever the caller's JAX configuration.
 
     **Arguments:**
 

@@ -184,7 +184,7 @@ def _csv_text(table: dict[str, Any], reference: dict[str, Any]) -> str:
             {
                 "id": system_id,
                 "aliases": " ".join(aliases),
-                "dimension": entry.get("dimension"),
+                "dimension": _dimension(system_id, entry, known),
                 "max_lyapunov": lam,
                 "max_lyapunov_stderr": entry.get("max_lyapunov_stderr"),
                 "lyapunov_time": entry.get("lyapunov_time"),
@@ -208,7 +208,18 @@ def _csv_text(table: dict[str, Any], reference: dict[str, Any]) -> str:
                 "compute_seconds": entry.get("compute_seconds"),
             }
         )
-    return pd.DataFrame(rows).to_csv(index=False, float_format="%.6g")
+    frame = pd.DataFrame(rows)
+    frame["dimension"] = frame["dimension"].astype("Int64")  # an integer, empty if unknown
+    return frame.to_csv(index=False, float_format="%.6g")
+
+
+def _dimension(system_id: str, entry: dict[str, Any], known: set[str]) -> int | None:
+    """The state dimension: the facts', else (facts that failed) the registered class's."""
+    from ..base import _api
+
+    if entry.get("dimension") is not None:
+        return int(entry["dimension"])
+    return _api.systems.get(system_id)().dimension if system_id in known else None
 
 
 def _merge_rows(old: str, new: str, ids: set[str]) -> str:

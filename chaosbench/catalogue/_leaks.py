@@ -12,10 +12,14 @@ system would be an ``error``: a failure of the system, charged to every forecast
 :func:`chaosbench.numerics._dataset.generate` does and records which fail and where the first
 escapes (its first sample that the solver did not reach or that lies outside
 ``|x| ≤ MAX_ABS``). The records live in ``chaosbench/data/leaks.json``, written by
-``LEAK_COMMAND`` (never by hand), keyed like the confirmations by the system's facts
-key: a record of a system whose code, parameters or initial condition changed since is
-stale and ignored. The chaos check (:func:`chaosbench.catalogue._validate.verdict`) fails a system
-whose current record has an escape (:func:`leak_reason`).
+``LEAK_COMMAND`` (never by hand; :mod:`chaosbench.catalogue._leak_probe`), keyed like the
+confirmations by the system's facts key: a record of a system whose code, parameters or
+initial condition changed since is stale and ignored. As for the confirmations, a user's
+table under ``$CHAOSBENCH_CACHE/catalogue/leaks.json`` is read first and takes the
+records of systems from outside a source checkout
+(:func:`chaosbench.catalogue._confirmation.destination`). The chaos check
+(:func:`chaosbench.catalogue._validate.verdict`) fails a system whose current record has
+an escape (:func:`leak_reason`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import diffrax
 import jax.numpy as jnp
 import numpy as np
 
-from ._confirmation import read_confirmations
+from ._confirmation import find_record, read_confirmations, tables
 
 LEAKS = Path(__file__).parents[1] / "data" / "leaks.json"
 LEAK_COMMAND = "chaosbench leaks --record"
@@ -41,9 +45,10 @@ def read_leaks(path: Path = LEAKS) -> dict[str, Any]:
 
 def leak_reason(facts: dict, leaks: dict[str, Any] | None = None) -> str | None:
     """Why the system of ``facts`` fails for a leak, or ``None`` (no record, a stale
-    record, or a record without escapes)."""
-    table = read_leaks() if leaks is None else leaks
-    record = table.get(facts.get("id", ""))
+    record, or a record without escapes). ``leaks`` by system id; by default the user's
+    table and the shipped one (:func:`chaosbench.catalogue._confirmation.tables`)."""
+    found = tables(LEAKS) if leaks is None else [leaks]
+    record = find_record(found, facts.get("id", ""), facts.get("key"))
     if record is None or record.get("key") != facts.get("key") or not record["escaped"]:
         return None
     return (

@@ -1,8 +1,10 @@
-"""Checks that a system is fit for the benchmark: well-formed, bounded, chaotic.
+"""Checks that a system is fit for the benchmark: well-formed, bounded, chaotic, new.
 
 ``validate_system`` is cheap (one vector-field evaluation) and runs before anything is
 integrated; ``verdict`` judges computed facts and is what ``chaosbench check-system``
-prints and what the runner refuses to run on.
+prints and what the runner refuses to run on. ``twins`` finds the registered systems
+whose vector field is the new one's (the same system under another name), for
+``check-system`` to warn about.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 import jax
 import numpy as np
 
+from ..base._precision import float64
 from ..base._system import AbstractSystem
-from ._confirmation import CONFIRM_COMMAND, judge, read_confirmations
+from ._confirmation import CONFIRM_COMMAND, find_record, judge, tables
 from ._leaks import MAX_ABS, leak_reason
 
 MIN_SIGMAS = 3.0  # λ_max must exceed this many standard errors
@@ -73,6 +76,78 @@ def validate_system(system: AbstractSystem) -> None:
         )
 
 
+TWIN_STATES = 8  # random states at which two vector fields are compared
+TWIN_RTOL = 1e-9  # the same field up to rounding (its terms in another order)
+
+
+@float64
+def twins(system: AbstractSystem, *, seed: int = 0) -> list[tuple[str, bool]]:
+    """The registered systems whose vector field equals ``system``'s: the same equations
+    under another id (a duplicate of the catalogue, e.g. Lorenz-63 registered anew).
+
+    Both fields are evaluated at the same ``TWIN_STATES`` random states of the same
+    dimension (half drawn around each system's initial condition, spread 0.1 · (|x₀| + 1),
+    at random times) and compared to a relative ``TWIN_RTOL``; states where either is not
+    finite are left out, and a pair needs at least half of them to compare. Each other
+    system is compared at its own defaults and, when it has the same parameter names, at
+    ``system``'s parameters (the same equations at other parameters).
+
+    **Returns:**
+
+    ``(id, at_own_parameters)`` for each twin: ``True`` if the fields are equal as both
+    are, ``False`` if only the other system's field at ``system``'s parameters equals it.
+    """
+    from ..base import _api
+
+    y0 = np.asarray(system.initial_condition, dtype=np.float64)
+    if y0.ndim != 1:
+        return []
+    rng = np.random.default_rng(seed)
+    half = TWIN_STATES // 2
+
+    def around(x0: np.ndarray) -> np.ndarray:
+        return x0 + 0.1 * (np.abs(x0) + 1.0) * rng.standard_normal((half, x0.size))
+
+    ours_at = _evaluator(system)
+    found = []
+    for other_id in _api.systems.ids():
+        if other_id == system.id:
+            continue
+        try:
+            other = _api.systems.get(other_id)()
+            x0 = np.asarray(other.initial_condition, dtype=np.float64)
+            if x0.shape != y0.shape:
+                continue
+            ts = rng.uniform(0.0, 10.0, TWIN_STATES)
+            ys = np.concatenate([around(y0), around(x0)])
+            ours = ours_at(ts, ys)
+            if _equal(ours, _evaluator(other)(ts, ys)):
+                found.append((other_id, True))
+                continue
+            names = set(other.parameters)
+            if names and names == set(system.parameters) and other.parameters != system.parameters:
+                moved = type(other)(**{name: getattr(system, name) for name in names})
+                if _equal(ours, _evaluator(moved)(ts, ys)):
+                    found.append((other_id, False))
+        except Exception:  # noqa: BLE001 - a field that cannot be evaluated there is no twin
+            continue
+    return found
+
+
+def _evaluator(system: AbstractSystem):
+    field = jax.vmap(lambda t, y: system.vector_field(t, y, None))
+    return lambda ts, ys: np.asarray(field(ts, ys), dtype=np.float64)
+
+
+def _equal(a: np.ndarray, b: np.ndarray) -> bool:
+    finite = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
+    if finite.sum() < max(1, len(a) // 2):
+        return False
+    a, b = a[finite], b[finite]
+    scale = max(float(np.abs(a).max()), float(np.abs(b).max()), 1e-300)
+    return bool(np.all(np.abs(a - b) <= TWIN_RTOL * (np.abs(a) + np.abs(b) + scale)))
+
+
 @dataclasses.dataclass(frozen=True)
 class Verdict:
     """The chaos check's answer: ``ok``, the ``reasons`` it fails, and ``notes`` on how
@@ -107,9 +182,10 @@ def verdict(
 
     - `facts`: the system's facts (:func:`chaosbench.get_facts`; its ``id`` and ``key``
       find the confirmation).
-    - `confirmations`: the confirmation table by system id (default: the one shipped,
-      ``chaosbench/data/two_trajectory.json``).
-    - `leaks`: the leak table by system id (default: the one shipped,
+    - `confirmations`: the confirmation table by system id (default: the user's table
+      and the one shipped, ``chaosbench/data/two_trajectory.json``; see
+      :func:`chaosbench.catalogue._confirmation.tables`).
+    - `leaks`: the leak table by system id (default: the user's and the shipped
       ``chaosbench/data/leaks.json``): a system one of whose dataset's perturbed starts
       escapes the attractor fails (:mod:`chaosbench.catalogue._leaks`).
 
@@ -150,8 +226,8 @@ def verdict(
         screen = None
     if screen is not None:
         system_id = facts.get("id", "SYSTEM")
-        table = read_confirmations() if confirmations is None else confirmations
-        record = table.get(system_id)
+        found = tables() if confirmations is None else [confirmations]
+        record = find_record(found, system_id, facts.get("key"))
         command = f"`{CONFIRM_COMMAND} {system_id}`"
         if record is not None and record.get("key") == facts.get("key"):
             confirmed, why = judge(record)

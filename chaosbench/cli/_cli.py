@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 from ..harness._plugins import load_plugins
+from ..harness._threads import configure
+from ._cli_catalogue import add_commands as add_catalogue_commands
 from ._cli_systems import check_system, describe, list_ids, write_systems_table
 
 
@@ -184,7 +186,7 @@ def _score(args) -> int:
     from ..harness._external import score_directory
 
     rows = score_directory(
-        Path(args.directory), args.name, Path(args.out), description=args.description
+        Path(args.directory), args.name, Path(args.out), description=args.description, log=print
     )
     print(f"scored {len(rows)} external rows as {rows[0]['forecaster'] if rows else args.name}")
     print(
@@ -256,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("system")
     p.add_argument("--recompute", action="store_true", help="ignore cached facts")
     p.set_defaults(func=check_system)
+
+    add_catalogue_commands(command)  # confirm, leaks
 
     p = command("systems", help="write the table of computed system invariants")
     p.add_argument("--recompute", action="store_true", help="recompute every entry")
@@ -333,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     args.argv = argv
+    configure()  # threads and x64, before anything computes (importing chaosbench sets none)
     try:
         load_plugins(args.plugin)
         return args.func(args)

@@ -74,7 +74,7 @@ def list_ids(args) -> int:
 def check_system(args) -> int:
     from ..base import _api
     from ..catalogue._facts import get_facts
-    from ..catalogue._validate import InvalidSystemError, validate_system, verdict
+    from ..catalogue._validate import InvalidSystemError, twins, validate_system, verdict
 
     system = _api.get_system(args.system)
     print(f"checking {system.id} ({type(system).__name__}, dimension {system.dimension})")
@@ -84,6 +84,17 @@ def check_system(args) -> int:
         print(f"verdict: FAIL: {error}")
         return 1
     print("vector field: well-formed and finite at the initial condition")
+    for other, as_registered in twins(system):
+        if as_registered:
+            print(
+                f"warning: its vector field equals {other}'s at random states: the same "
+                f"system is already in the catalogue as {other}"
+            )
+        else:
+            print(
+                f"note: its vector field is {other}'s at this system's parameters (the same "
+                f"equations as {other}, at other parameters)"
+            )
     facts = get_facts(system, recompute=args.recompute)
     print_table(
         {

@@ -44,12 +44,12 @@ def run_local(
 
 
 def _ray_group(suite: Suite, cells: list[Cell], facts: dict, timeout, plugins: list[str]):
-    """A Ray task: fill the registries in the worker (the driver's plug-ins too), then
-    score one group."""
-    import jax
-
-    jax.config.update("jax_enable_x64", True)
+    """A Ray task: configure the worker (threads, x64) as the CLI configures itself, fill
+    the registries (the driver's plug-ins too), then score one group."""
     from ._plugins import load_plugins
+    from ._threads import configure
+
+    configure()
 
     load_plugins(plugins)
     enable_compilation_cache()

@@ -23,7 +23,7 @@ from ..base._identity import hyperparameters
 from ..numerics._dataset import make_dataset
 from ..numerics._evaluate import score
 from ..numerics._protocol import TASKS
-from ..numerics._rows import failure_result, identity
+from ..numerics._rows import Row, failure_result, make_row
 from ._plan import Cell
 from ._suite import Suite
 
@@ -91,7 +91,7 @@ def failure_status(error: BaseException) -> str:
 
 def execute_group(
     suite: Suite, cells: Sequence[Cell], facts: dict, timeout: float | None = None
-) -> list[dict[str, Any]]:
+) -> list[Row]:
     """Score one (system, task, forecaster) group; one row per cell. Never raises."""
     release_compiled_programs()  # a long run would otherwise exhaust the memory maps
     system_id, task, forecaster_id = cells[0].group
@@ -115,9 +115,8 @@ def execute_group(
     # the group's compile time (dataset generation included), shared among its seeds
     compile_share = (compile_seconds() - compiled_before) / len(cells)
     hyper = hyperparameters(forecaster)
-    rows = []
-    for cell, result in zip(cells, results):
-        row = identity(
+    return [
+        make_row(
             run_id=cell.run_id,
             system=system_id,
             forecaster=forecaster_id,
@@ -127,6 +126,8 @@ def execute_group(
             hyperparameters=hyper,
             dt=dt,
             max_lyapunov=facts["max_lyapunov"],
+            result=result,
+            compile_seconds=compile_share,
         )
-        rows.append({**row, "error": "", "compile_seconds": compile_share, **result})
-    return rows
+        for cell, result in zip(cells, results)
+    ]

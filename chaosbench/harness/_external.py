@@ -2,29 +2,29 @@
 
 A model written in another framework (PyTorch, Julia, …) is scored from its forecasts,
 with the same code as native forecasters (:func:`chaosbench.numerics._evaluate.score_forecasts`).
+The file format is documented for users in CONTRIBUTING.md ("Forecasts from another
+framework"); in short, ``chaosbench export --suite S --out DIR`` writes::
 
-Layout of an export directory (``chaosbench export --suite S --out DIR``)::
-
-    DIR/manifest.json                 suite, protocol, entries (one per system × task)
+    DIR/manifest.json                 format, suite, its hash, systems, tasks, seeds, entries
     DIR/<system>/<task>/data.npz      train, train_z, contexts, contexts_z (float64)
-    DIR/<system>/<task>/manifest.json system, task, protocol_version, spec_hash, dt,
-                                      max_lyapunov, context, horizon, n_long, dimension,
-                                      mean, std, seeds, what to write
-    DIR/<system>/<task>/forecast_seed<K>.npz   written by the forecaster (see below)
+    DIR/<system>/<task>/manifest.json format, system, task, protocol_version, spec_hash, dt,
+                                      max_lyapunov, context, horizon, n_long, n_test,
+                                      dimension, mean, std, seeds, what to write
 
-``data.npz``: ``train`` ``(n_train, dim)`` is the training trajectory in physical units,
-``train_z`` the same z-scored with the training mean and std (the statistics every native
-forecaster sees); ``contexts`` ``(n_test, context, dim)`` are the test windows' contexts,
-physical, and ``contexts_z`` z-scored. The truths are not exported.
+and the forecaster writes, beside each ``data.npz``, one ``forecast_seed<K>.npz`` per
+seed ``K`` (``np.savez``) holding, z-scored with the exported ``mean`` and ``std``:
 
-A forecast file ``forecast_seed<K>.npz`` holds, z-scored with the same statistics:
+- ``windows`` ``(n_test, horizon, dimension)``, floating point: for each context, the
+  next ``horizon`` states;
+- ``long`` ``(n_long, dimension)``, floating point: a free run of ``n_long`` states from
+  ``contexts_z[0]``.
 
-- ``windows`` ``(n_test, horizon, dim)``: for each context, the next ``horizon`` states;
-- ``long`` ``(n_long, dim)``: a free run of ``n_long`` states from ``contexts_z[0]``.
-
-NaN is refused (it says nothing about when a forecast failed); a forecast that blew up
-may write ±inf from that step on, which scores as the native blow-up does. External rows
-have no Lyapunov-exponent score (it needs the model itself) and are marked ``external``.
+``chaosbench score`` checks every file before it writes a row: a missing or damaged
+manifest or archive, missing arrays, a non-floating dtype, a wrong shape or a NaN
+(``±inf`` marks a blow-up and scores as the native one does) is
+:class:`ExternalForecastError`, one line naming the file and the fix. Scoring again under
+the same name replaces the earlier rows (moved to ``OUT/superseded``). External rows have
+no Lyapunov-exponent score (it needs the model itself) and are marked ``external``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +47,16 @@ from ..base._metric import ScoringFacts
 from ..numerics._dataset import make_dataset
 from ..numerics._evaluate import score_forecasts
 from ..numerics._protocol import TASKS
-from ..numerics._rows import identity
+from ..numerics._rows import Row, make_row
 from ._plan import RunOptionsError, system_identity
 from ._runner import check_systems, stamp
-from ._store import check_output_dir, write_rows
+from ._store import check_output_dir, set_aside_replaced, write_rows
 from ._suite import Suite
 
 FORMAT = 1
+ARRAYS = ("windows", "long")  # what a forecast file holds
+TOP_KEYS = ("format", "suite", "systems", "tasks", "suite_hash", "seeds", "entries")
+ENTRY_KEYS = ("format", "spec_hash", "seeds", "dimension", "n_test", "horizon", "n_long")
 
 
 class ExternalForecastError(ValueError):
@@ -104,6 +109,8 @@ def export(suite: Suite, out: Path) -> list[dict[str, Any]]:
             "seeds": suite.seeds,
             "write": {
                 "file": "forecast_seed<K>.npz, K = 0 … seeds − 1",
+                "how": "np.savez(file, windows=..., long=...), floating point (float32 or "
+                "float64), no NaN (±inf from the step where a forecast blew up)",
                 "windows": "(n_test, horizon, dimension), z-scored: the next horizon states "
                 "after each of contexts_z",
                 "long": "(n_long, dimension), z-scored: a free run from contexts_z[0]",
@@ -126,46 +133,89 @@ def export(suite: Suite, out: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def _load_forecast(path: Path, manifest: dict) -> tuple[np.ndarray, np.ndarray]:
-    if not path.exists():
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _read_manifest(path: Path, keys: Sequence[str], fix: str) -> dict:
+    """The JSON object in ``path`` with ``keys``, or :class:`ExternalForecastError`
+    naming the file and ``fix``."""
+    try:
+        manifest = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ExternalForecastError(f"missing manifest {path}; {fix}") from None
+    except (OSError, ValueError) as error:
         raise ExternalForecastError(
-            f"missing forecast file {path}: write windows and long there (see the manifest "
-            f"{path.parent / 'manifest.json'} and chaosbench/_external.py)"
+            f"{path} is not a readable manifest ({_one_line(error)}); {fix}"
+        ) from None
+    missing = [k for k in keys if not isinstance(manifest, dict) or k not in manifest]
+    if missing:
+        raise ExternalForecastError(f"{path} lacks {', '.join(missing)}; {fix}")
+    if manifest["format"] != FORMAT:
+        raise ExternalForecastError(
+            f"{path} is export format {manifest['format']}, this chaosbench reads format "
+            f"{FORMAT}; {fix}"
+        )
+    return manifest
+
+
+def _load_forecast(path: Path, manifest: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The ``windows`` and ``long`` arrays of the forecast file ``path``, as float64, or
+    :class:`ExternalForecastError` naming the file and the fix (never another error)."""
+    write = (
+        f"write it with np.savez({path.name!r}, windows=..., long=...) as "
+        f"{path.parent / 'manifest.json'} says (CONTRIBUTING.md, 'Forecasts from another "
+        "framework')"
+    )
+    if not path.is_file():
+        raise ExternalForecastError(f"missing forecast file {path}: {write}")
+    if not zipfile.is_zipfile(path):
+        raise ExternalForecastError(
+            f"{path} is not an .npz archive (truncated, or not written by np.savez); {write}"
         )
     try:
-        with np.load(path) as npz:
-            arrays = {name: np.asarray(npz[name], dtype=float) for name in ("windows", "long")}
-    except KeyError as error:
-        raise ExternalForecastError(f"{path} lacks the array {error}; it needs windows and long")
-    except (OSError, ValueError) as error:
-        raise ExternalForecastError(f"{path} is not a readable .npz file ({error})") from None
+        with np.load(path, allow_pickle=False) as npz:
+            names = sorted(npz.files)
+            if sorted(set(names) & set(ARRAYS)) != sorted(ARRAYS):
+                raise ExternalForecastError(
+                    f"{path} holds the arrays {names or 'none'}; it needs the arrays "
+                    f"{' and '.join(ARRAYS)}: {write}"
+                )
+            arrays = {name: npz[name] for name in ARRAYS}
+    except ExternalForecastError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any damage to a foreign file is named alike
+        raise ExternalForecastError(
+            f"{path} is a damaged .npz archive ({_one_line(error)}); {write}"
+        ) from None
     dim = manifest["dimension"]
     expected = {
-        "windows": (manifest["n_test"], manifest["horizon"], dim),
-        "long": (manifest["n_long"], dim),
+        "windows": ((manifest["n_test"], manifest["horizon"], dim), "(n_test, horizon, dimension)"),
+        "long": ((manifest["n_long"], dim), "(n_long, dimension)"),
     }
-    for name, shape in expected.items():
-        if arrays[name].shape != shape:
+    for name, (shape, meaning) in expected.items():
+        array = arrays[name]
+        if not np.issubdtype(array.dtype, np.floating):
             raise ExternalForecastError(
-                f"{path}: {name} has shape {arrays[name].shape}, expected {shape}"
+                f"{path}: {name} has dtype {array.dtype}; write floating-point states "
+                "(float32 or float64), z-scored"
             )
-        if np.isnan(arrays[name]).any():
+        if array.shape != shape:
+            raise ExternalForecastError(
+                f"{path}: {name} has shape {array.shape}, expected {meaning} = {shape} "
+                f"(see {path.parent / 'manifest.json'})"
+            )
+        if np.isnan(array).any():
             raise ExternalForecastError(
                 f"{path}: {name} contains NaN; write ±inf from the step where a forecast blew "
                 "up, or finite values"
             )
-    return arrays["windows"], arrays["long"]
+    return tuple(np.asarray(arrays[n], dtype=np.float64) for n in ARRAYS)
 
 
-def score_directory(
-    directory: Path, name: str, out: Path, *, description: str = "", suite: Suite | None = None
-) -> list[dict[str, Any]]:
-    """Score the forecasts under an export ``directory`` as forecaster ``name`` and write
-    their rows under ``out/cells`` (marked ``external``). Every file is checked before
-    any row is written."""
+def _check_name(name: str) -> str:
     from ..base._registry import parse_id
 
-    directory = Path(directory)
     if "-v" not in name:
         name = f"{name}-v1"
     parse_id(name)  # a clear error for a malformed name
@@ -173,21 +223,10 @@ def score_directory(
         raise RunOptionsError(
             f"{name} is a registered forecaster; give external forecasts their own name"
         )
-    try:
-        top = json.loads((directory / "manifest.json").read_text())
-    except (OSError, ValueError) as error:
-        raise RunOptionsError(
-            f"{directory} is not an export directory ({error}); make one with "
-            "`chaosbench export --suite S --out DIR`"
-        ) from None
-    metrics = [_api.metrics.get(m) for m in _api.metrics.ids()]
-    pending = []
-    for entry in top["entries"]:
-        where = directory / entry["path"]
-        manifest = json.loads((where / "manifest.json").read_text())
-        for seed in range(manifest["seeds"]):
-            path = where / f"forecast_seed{seed}.npz"
-            pending.append((entry, manifest, seed, path, *_load_forecast(path, manifest)))
+    return name
+
+
+def _suite_of(directory: Path, top: dict, suite: Suite | None, fix: str) -> Suite:
     from ._suite import SUITES
 
     if suite is None and top["suite"] in SUITES:
@@ -198,19 +237,63 @@ def score_directory(
             seeds=top["seeds"],
         )
     if suite is None or suite.hash != top["suite_hash"]:
-        raise RunOptionsError(
-            f"the export in {directory} was made for suite {top['suite']!r} "
-            f"(hash {top['suite_hash']}), which this chaosbench does not define the same way"
+        raise ExternalForecastError(
+            f"{directory / 'manifest.json'} was made for suite {top['suite']!r} (hash "
+            f"{top['suite_hash']}), which this chaosbench does not define the same way; {fix}"
         )
-    rows = []
+    return suite
+
+
+def score_directory(
+    directory: Path,
+    name: str,
+    out: Path,
+    *,
+    description: str = "",
+    suite: Suite | None = None,
+    log: Callable[[str], None] = lambda message: None,
+) -> list[Row]:
+    """Score the forecasts under an export ``directory`` as forecaster ``name`` and write
+    their rows under ``out/cells`` (marked ``external``).
+
+    Every file is checked before any row is written: a missing or damaged manifest or
+    forecast file raises :class:`ExternalForecastError`, one line naming the file and the
+    fix. Rows that earlier scorings under ``name`` wrote for the same (task, system, seed)
+    from other forecast files are moved to ``out/superseded``, as ``chaosbench run`` does
+    with stale cells (``log`` says how many).
+    """
+    directory = Path(directory)
+    name = _check_name(name)
+    fix = (
+        f"make the export again with `chaosbench export --suite SUITE --out {directory}`, "
+        "then write the forecasts"
+    )
+    if not directory.is_dir():
+        raise ExternalForecastError(f"{directory} is not a directory; {fix}")
+    top = _read_manifest(directory / "manifest.json", TOP_KEYS, fix)
+    fix = fix.replace("--suite SUITE", f"--suite {top['suite']}")
+    entries = top["entries"]
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and {"system", "task", "path"} <= set(e) for e in entries
+    ):
+        raise ExternalForecastError(f"{directory / 'manifest.json'} has damaged entries; {fix}")
+    pending = []
+    for entry in entries:
+        manifest = _read_manifest(directory / entry["path"] / "manifest.json", ENTRY_KEYS, fix)
+        for seed in range(manifest["seeds"]):
+            path = directory / entry["path"] / f"forecast_seed{seed}.npz"
+            pending.append((entry, manifest, seed, path, *_load_forecast(path, manifest)))
+    suite = _suite_of(directory, top, suite, fix)
+    metrics = [_api.metrics.get(m) for m in _api.metrics.ids()]
     hyper = {"external": True, "description": description}
     datasets = {(s, t): (f, d) for s, t, f, d in _datasets(suite)}
+    rows = []
     for entry, manifest, seed, path, windows, long in pending:
         facts, data = datasets[(entry["system"], entry["task"])]
         if data.spec.hash != manifest["spec_hash"]:
-            raise RunOptionsError(
-                f"{directory / entry['path']}: exported from another dataset (spec "
-                f"{manifest['spec_hash']}, now {data.spec.hash}); export again and forecast"
+            raise ExternalForecastError(
+                f"{directory / entry['path'] / 'manifest.json'}: exported from another "
+                f"dataset (spec {manifest['spec_hash']}, now {data.spec.hash}); {fix}"
             )
         scoring = ScoringFacts(
             dt=jnp.asarray(data.spec.dt),
@@ -230,19 +313,29 @@ def score_directory(
                 "package": __version__,
             }
         )
-        row = identity(
-            run_id=run_id,
-            system=entry["system"],
-            forecaster=name,
-            task=entry["task"],
-            seed=seed,
-            protocol_version=suite.protocol.version,
-            hyperparameters=hyper,
-            dt=data.spec.dt,
-            max_lyapunov=facts["max_lyapunov"],
-        )
         result = score_forecasts(data, scoring, windows, long, None, metrics)
-        rows.append({**row, "error": "", "external": True, **result})
-    check_output_dir(Path(out))
-    write_rows(Path(out), rows, stamp(suite))
+        rows.append(
+            make_row(
+                run_id=run_id,
+                system=entry["system"],
+                forecaster=name,
+                task=entry["task"],
+                seed=seed,
+                protocol_version=suite.protocol.version,
+                hyperparameters=hyper,
+                dt=data.spec.dt,
+                max_lyapunov=facts["max_lyapunov"],
+                result=result,
+                external=True,
+            )
+        )
+    out = Path(out)
+    check_output_dir(out)
+    replaced = {(r["task"], r["system"], r["forecaster"], r["seed"]): r["run_id"] for r in rows}
+    if moved := set_aside_replaced(out, replaced):
+        log(
+            f"moved {moved} rows of an earlier scoring of {name} to {out / 'superseded'} "
+            "(these rows replace them)"
+        )
+    write_rows(out, rows, stamp(suite))
     return rows

@@ -27,7 +27,7 @@ from .._version import __version__
 from ..base import _api
 from ..base._cache import content_hash
 from ..base._identity import code_digest, hyperparameters
-from ..catalogue._confirmation import read_confirmations
+from ..catalogue._confirmation import find_record, tables
 from ..catalogue._facts import FactsSettings, system_key
 from ..numerics._protocol import TASKS
 from ._suite import Suite
@@ -74,7 +74,7 @@ def system_identity(system_id: str) -> dict:
     :func:`chaosbench.catalogue._validate.benchmark_facts`)."""
     system = _api.systems.get(system_id)()
     identity = {"system": system_id, "facts_key": system_key(system, FactsSettings())}
-    record = read_confirmations().get(system.id)
+    record = find_record(tables(), system.id, identity["facts_key"])
     if record is not None and record.get("key") == identity["facts_key"]:
         identity["confirmed_lambda"] = record["lambda"]
     return identity

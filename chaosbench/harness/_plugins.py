@@ -12,6 +12,10 @@ Two sources, loaded in this order, each once per process:
    importable module name (``my_models``, ``my_pkg.forecasters``) or the path of a
    ``.py`` file or of a package directory.
 
+A plug-in met twice is loaded once: a file already imported (say by its entry point) is
+not imported again by ``--plugin``, and a byte-identical copy of it (the repository's copy
+of an installed package) registers nothing new (:mod:`chaosbench.base._registry`).
+
 Every process of a run loads the same plug-ins: ``--jobs`` children get the same
 ``--plugin`` arguments, and Ray workers receive the list of :func:`loaded` specs.
 """
@@ -35,14 +39,25 @@ class PluginError(ValueError):
 _loaded: list[str] = []  # the --plugin specs loaded in this process, in order
 
 
+def _imported_from(path: Path) -> str | None:
+    """The name of a module already imported from ``path`` (a ``.py`` file, or a package
+    directory's ``__init__.py``), under any name: an installed plug-in's entry point
+    imports ``my_pkg.models``, ``--plugin my_pkg/models.py`` names the same file."""
+    targets = {path, path / "__init__.py"}
+    names = {t.name for t in targets}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and Path(file).name in names and Path(file).resolve() in targets:
+            return name
+    return None
+
+
 def _import_path(path: Path) -> None:
-    """Import a ``.py`` file or a package directory under its stem as module name."""
+    """Import a ``.py`` file or a package directory under its stem as module name, unless
+    that file is imported already (under whatever name)."""
     path = path.resolve()
     name = path.stem if path.is_file() else path.name
-    if name in sys.modules and Path(getattr(sys.modules[name], "__file__", "") or "").resolve() in (
-        path,
-        path / "__init__.py",
-    ):
+    if _imported_from(path) is not None:
         return
     if path.is_dir():
         init = path / "__init__.py"

@@ -6,7 +6,8 @@ lock file under ``OUT/locks`` so that two runs on one directory never compute it
 A cell that a run's plan replaces — the same (task, system, forecaster, seed) under another
 run id, because the code, a hyperparameter, the data or the protocol changed since it was
 computed — is moved to ``OUT/superseded`` (:func:`set_aside_superseded`), so the tables
-never mix a stale row with its replacement; so are the rows of a system that the chaos
+never mix a stale row with its replacement (re-scored external forecasts replace their
+rows the same way, :func:`set_aside_replaced`); so are the rows of a system that the chaos
 check has come to refuse (:func:`set_aside_left_out`). A cell counts as finished only when its file
 holds a whole row with its run id and a status that is not a failure: failed cells
 (error, timeout, oom) and torn or foreign files are recomputed. :func:`load_rows` reads an
@@ -21,14 +22,14 @@ import os
 import platform
 import threading
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..base._cache import atomic_write_text
-from ..numerics._rows import is_failure, same_result
+from ..numerics._rows import Row, is_failure, same_result
 from ._plan import Cell, RunOptionsError
 
 ID_COLUMNS = ["task", "system", "forecaster", "seed"]  # what a row is a cell of
@@ -114,12 +115,21 @@ def _stored(out: Path):
 def set_aside_superseded(out: Path, cells: Sequence[Cell]) -> int:
     """Move the rows under ``out/cells`` that ``cells`` replace (same task, system,
     forecaster and seed, another run id) to ``out/superseded``; return how many moved."""
-    planned = {(c.task, c.system_id, c.forecaster_id, c.seed): c.run_id for c in cells}
-    ids = set(planned.values())
+    return set_aside_replaced(
+        out, {(c.task, c.system_id, c.forecaster_id, c.seed): c.run_id for c in cells}
+    )
+
+
+def set_aside_replaced(out: Path, replacements: Mapping[tuple, str]) -> int:
+    """Move the rows under ``out/cells`` of each (task, system, forecaster, seed) in
+    ``replacements`` whose run id is not the one given there (the row replacing them) to
+    ``out/superseded``; return how many moved. A run (:func:`set_aside_superseded`) and
+    re-scored external forecasts (``chaosbench score``) replace stale rows this way."""
+    ids = set(replacements.values())
     moved = 0
     for path, row in _stored(out):
-        key = (row.get("task"), row.get("system"), row.get("forecaster"), row.get("seed"))
-        if path.stem not in ids and key in planned:
+        key = tuple(row.get(c) for c in ID_COLUMNS)
+        if path.stem not in ids and key in replacements:
             moved += _move_aside(out, path)
     return moved
 
@@ -135,11 +145,13 @@ def set_aside_left_out(out: Path, system_ids: Collection[str]) -> dict[str, int]
     return moved
 
 
-def write_rows(out: Path, rows: Sequence[dict], stamp: dict) -> None:
-    """Write each row (with the stamp) atomically to ``out/cells/<its run id>.json``."""
+def write_rows(out: Path, rows: Sequence[Row | Mapping], stamp: Mapping[str, str]) -> None:
+    """Write each row (with the stamp) atomically to ``out/cells/<its run id>.json``: its
+    columns (:meth:`chaosbench.numerics._rows.Row.columns`), one JSON object."""
     for row in rows:
-        path = Path(out) / "cells" / f"{row['run_id']}.json"
-        atomic_write_text(path, json.dumps({**row, **stamp}, indent=1, default=float))
+        columns = row.stamped(stamp).columns() if isinstance(row, Row) else {**row, **stamp}
+        path = Path(out) / "cells" / f"{columns['run_id']}.json"
+        atomic_write_text(path, json.dumps(columns, indent=1, default=float))
 
 
 class Lock:

@@ -1,27 +1,58 @@
-"""The thread settings that make results independent of the machine's core count.
+"""How a benchmark process configures itself: fixed CPU thread counts and float64.
 
-``chaosbench/__init__.py`` fixes ``NPROC`` (the size of XLA's CPU thread pool) and
-``OPENBLAS_NUM_THREADS`` before JAX starts its CPU backend. A backend started earlier
-(a script that computed with JAX before importing chaosbench) keeps the thread count it
-started with, and its rows may differ in the last bits from a benchmark run's.
+Importing chaosbench changes nothing in the host program (no environment variables, no
+JAX configuration). A process that computes benchmark rows calls :func:`configure` at
+its entry instead: the CLI's ``main``, every ``--jobs`` child (a ``chaosbench`` process
+itself), every Ray worker before it scores a group, the test suite's ``conftest.py`` and
+the scripts under ``benchmarks/``. A library user who wants rows bit-identical to a
+``chaosbench run`` calls it first thing too; one who only generates data or computes
+facts needs nothing, those functions scope their float64 work themselves
+(:mod:`chaosbench.base._precision`).
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 
+# Rows must be the same bits whatever the machine's core count or the launcher (Ray sets
+# OMP_NUM_THREADS=1 in its workers): XLA's CPU thread pool takes its size from NPROC, and
+# reductions split over that pool (and multithreaded OpenBLAS kernels behind LAPACK calls)
+# round differently with another thread count. Measured on the ESN's fit: 1 core and 2
+# cores gave different bits by default, the same bits with these two settings. Both are
+# read once, when JAX starts its CPU backend (and when OpenBLAS is loaded).
+THREAD_SETTINGS = {"NPROC": "2", "OPENBLAS_NUM_THREADS": "1"}
 
-def check_backend_not_started() -> None:
-    """Warn when JAX's backends were started before chaosbench fixed its thread settings."""
+
+def _backend_started() -> bool:
     try:
         from jax._src import xla_bridge
     except ImportError:  # pragma: no cover - a JAX without this private module
-        return
-    if getattr(xla_bridge, "_backends", None):
+        return False
+    return bool(getattr(xla_bridge, "_backends", None))
+
+
+def configure() -> None:
+    """Configure this process as a benchmark process: fix the CPU thread settings
+    (``NPROC=2``, ``OPENBLAS_NUM_THREADS=1``, inherited by child processes) and switch
+    JAX's x64 mode on globally.
+
+    Call it at the entry of a program, before it computes anything with JAX: a backend
+    started earlier keeps the thread count it started with (a warning says so), and its
+    rows may differ in the last bits from a ``chaosbench run``'s. Calling it again is
+    harmless.
+    """
+    import jax
+
+    unset = {k: v for k, v in THREAD_SETTINGS.items() if os.environ.get(k) != v}
+    if unset and _backend_started():
         warnings.warn(
-            "JAX's backend was started before chaosbench was imported, so chaosbench could "
-            "not fix its CPU thread settings (NPROC, OPENBLAS_NUM_THREADS): results may "
-            "differ in the last bits from a `chaosbench run`. Import chaosbench first.",
+            "JAX's backend was started before chaosbench.configure() was called, so the "
+            f"CPU thread settings ({', '.join(f'{k}={v}' for k, v in unset.items())}) "
+            "cannot take effect in this process: results may differ in the last bits from "
+            "a `chaosbench run`. Call chaosbench.configure() before computing with JAX.",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=2,
         )
+    os.environ.update(THREAD_SETTINGS)
+    jax.config.update("jax_enable_x64", True)

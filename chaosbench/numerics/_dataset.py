@@ -24,6 +24,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..base._cache import atomic_write_bytes, cache_dir, content_hash
+from ..base._precision import float64
 from ._integrate import IntegratorSettings, burn_in_and_sample_batch
 
 FORMAT_VERSION = 2  # 2: burn-in and sampling in one solve (protocol v3)
@@ -153,8 +154,10 @@ def integrate_starts(spec: DatasetSpec, system, ics) -> np.ndarray:
     )
 
 
+@float64
 def generate(spec: DatasetSpec) -> Dataset:
-    """Integrate the dataset of ``spec`` (no cache)."""
+    """Integrate the dataset of ``spec`` (no cache), in float64 whatever the caller's JAX
+    configuration."""
     system = dataset_system(spec)
     _, key_noise = jax.random.split(jax.random.PRNGKey(spec.seed))
     trajs = integrate_starts(spec, system, initial_conditions(spec, system))
@@ -194,6 +197,7 @@ def _path(spec: DatasetSpec) -> Path:
     return cache_dir() / "datasets" / f"{spec.system_id}-{spec.hash}.npz"
 
 
+@float64
 def make_dataset(spec: DatasetSpec, *, use_cache: bool = True) -> Dataset:
     """The dataset of ``spec``: read from the cache if a verified copy exists, else made.
 

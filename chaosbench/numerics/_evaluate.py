@@ -32,6 +32,7 @@ import numpy as np
 
 from ..base._forecaster import AbstractForecaster, has_state
 from ..base._metric import Metric, ScoringFacts
+from ..base._precision import float64
 from ._dataset import Dataset
 from ._rows import DIVERGED, OK, STABLE
 
@@ -42,12 +43,14 @@ class ForecastShapeError(ValueError):
     """A forecaster returned an array of the wrong shape or dtype."""
 
 
+@float64
 def fit_seed(forecaster: AbstractForecaster, train: jax.Array, seed: int):
     """Fit one model for ``seed`` (``jax.random.PRNGKey(seed)``); the compiled program is
     the same for every seed, so the result does not depend on other seeds."""
     return jax.block_until_ready(eqx.filter_jit(forecaster.fit)(jax.random.PRNGKey(seed), train))
 
 
+@float64
 def fit_seeds(forecaster: AbstractForecaster, train: jax.Array, seeds: Sequence[int]):
     """Fit one model per seed; returns a list of fitted states and the wall time."""
     start = time.perf_counter()
@@ -60,6 +63,7 @@ def _forecast_windows(forecaster, fitted, contexts, steps):
     return jax.vmap(forecaster.forecast, in_axes=(None, 0, None))(fitted, contexts, steps)
 
 
+@float64
 def forecast_windows(
     forecaster: AbstractForecaster, fitted: Any, contexts: jax.Array, steps: int
 ) -> jax.Array:
@@ -108,6 +112,7 @@ def _lyapunov_estimate(forecaster, fitted, context, dt: float, max_lyapunov: flo
     return float(forecaster_lyapunov(forecaster, fitted, context, dt=dt, **schedule))
 
 
+@float64
 def score(
     forecaster: AbstractForecaster,
     data: Dataset,
@@ -156,6 +161,7 @@ def score(
     return results
 
 
+@float64
 def score_forecasts(
     data: Dataset,
     scoring: ScoringFacts,

@@ -1,26 +1,38 @@
 """Aggregate raw rows into the leaderboard tables.
 
-- ``runs.csv``: every row, long format (one per system × forecaster × task × seed).
-- ``by_system.csv``: per (task, system, forecaster): seeds, failures, and for each metric
-  the median, the interquartile range and a bootstrap 95 % interval of the median over
-  seeds.
+- ``runs.csv``: every row, long format (one per system × forecaster × task × seed), with
+  the system's attributes (:mod:`chaosbench.reporting._systems`).
+- ``by_system.csv``: per (task, system, forecaster): the system's attributes, seeds,
+  failures, and for each metric the median, the interquartile range and a bootstrap 95 %
+  interval of the median over seeds; the headline's difference from the reference
+  forecaster's (``vpt_lyap_minus_persistence``).
 - ``leaderboard.csv``: per (task, forecaster): median over systems of the per-system
   median VPT with its interquartile range over systems and a hierarchical bootstrap 95 %
-  interval (systems resampled, then seeds within each system), mean rank (rank of the
-  per-system median VPT, 1 = best, ties averaged), medians of D_stsp and D_H over
-  systems, failures (rows not ``ok``), median fit time and the win rate against every
-  other forecaster (``win_rate_vs_<id>``: the fraction of systems where this forecaster's
-  median VPT is higher, ties counting half).
+  interval (systems resampled, then seeds within each system), the median over systems of
+  its difference from persistence, mean rank (rank of the per-system median VPT, 1 =
+  best, ties averaged), medians of the long-term metrics over systems, failures (rows not
+  ``ok``), median fit time and the win rate against every other forecaster
+  (``win_rate_vs_<id>``: the fraction of systems where this forecaster's median VPT is
+  higher, ties counting half).
 - ``winrate.csv``: the same win rates in long format with their counts.
+- ``winners.csv``: per (task, system), the best forecaster by each per-system metric.
+- ``breakdowns.csv``: medians within bins of systems (:mod:`._breakdowns`).
 - ``leaderboard.md``: the leaderboard rendered as Markdown tables with the stamp.
 - ``stamp.json``: what produced the rows (package version, git commit, suite and its
   hash, JAX version, device, Python); every CSV carries the same values as columns.
 
+Column names follow one convention, ``<quantity>_<statistic>``: the quantity as
+``runs.csv`` names it (``vpt_lyap``, ``fit_seconds``), then the statistic over the
+table's group (``_median``, ``_q25``, ``_q75``, ``_ci_low``, ``_ci_high``). Every table
+has an ``external`` column: true for forecasters scored from forecasts made outside
+chaosbench. ``results/README.md`` documents every column.
+
 Which metric plays which part (VPT the headline; D_stsp, D_H, λ error beside it; VPT and
-D_stsp naming per-system winners) is read from the metric registry (``chaosbench.numerics._rows``).
-Failures keep their failure scores (VPT 0, divergences inf); nothing is dropped. The
-bootstrap uses a fixed seed mixed with the group's name, so the output is reproducible
-and a group's interval does not change when other groups are added.
+D_stsp naming per-system winners) is read from the metric registry
+(``chaosbench.numerics._rows``). Failures keep their failure scores (VPT 0, divergences
+inf); nothing is dropped. The bootstrap uses a fixed seed mixed with the group's name, so
+the output is reproducible and a group's interval does not change when other groups are
+added.
 """
 
 from __future__ import annotations
@@ -43,9 +55,15 @@ from ..numerics._rows import (
 )
 from ..numerics._rows import metric_columns as _metric_columns
 from ..numerics._statistics import bootstrap_ci, hierarchical_bootstrap_ci, median, quantile
+from ._breakdowns import breakdowns
 from ._markdown import render_markdown
+from ._systems import ATTRIBUTE_COLUMNS, system_attributes, with_attributes
+from ._web import write_index
 
 FLOAT_FORMAT = "%.6g"
+REFERENCE = "persistence"
+"""The reference forecaster (by its name without the version): each forecaster's headline
+score is also given as its difference from this one's (``vpt_lyap_minus_persistence``)."""
 
 
 def metric_columns(rows: pd.DataFrame) -> list[str]:
@@ -54,12 +72,38 @@ def metric_columns(rows: pd.DataFrame) -> list[str]:
     ]
 
 
+def short_name(forecaster: str) -> str:
+    return forecaster.rsplit("-v", 1)[0]
+
+
+def gain_column() -> str:
+    """``<headline>_minus_<reference>``: the per-system difference column."""
+    return f"{headline_metric().column}_minus_{REFERENCE}"
+
+
+def external_flags(rows: pd.DataFrame) -> pd.Series:
+    """Per row: whether it was scored from forecasts made outside chaosbench (rows written
+    before the column existed, and native rows, are not)."""
+    if "external" not in rows.columns:
+        return pd.Series(False, index=rows.index)
+    return rows["external"].map(lambda v: v is True or v in (1, "true", "True")).astype(bool)
+
+
 # --------------------------------------------------------------------------- tables
 
 
-def by_system(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per (task, system, forecaster): seeds, failures, median fit time, metric statistics."""
+def by_system(rows: pd.DataFrame, attributes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per (task, system, forecaster): the system's attributes, seeds, failures, median
+    fit time, metric statistics and the headline's difference from the reference's.
+
+    **Arguments:**
+
+    - `rows`: the rows (:func:`load_rows`).
+    - `attributes`: per system (:func:`chaosbench.reporting._systems.system_attributes`;
+      by default looked up for the rows' systems).
+    """
     metrics = metric_columns(rows)
+    rows = rows.assign(external=external_flags(rows))
     records = []
     for (task, system, forecaster), group in rows.groupby(
         ["task", "system", "forecaster"], sort=True
@@ -68,10 +112,11 @@ def by_system(rows: pd.DataFrame) -> pd.DataFrame:
             "task": task,
             "system": system,
             "forecaster": forecaster,
+            "external": bool(group["external"].any()),
             "seeds": len(group),
             "failures": int(group["status"].isin(FAILURES).sum()),
             "long_run_diverged": _diverged(group),
-            "fit_seconds": median(group["fit_seconds"]),
+            "fit_seconds_median": median(group["fit_seconds"]),
         }
         for m in metrics:
             values = group[m].to_numpy(dtype=float)
@@ -82,7 +127,29 @@ def by_system(rows: pd.DataFrame) -> pd.DataFrame:
             record[f"{m}_ci_low"] = low
             record[f"{m}_ci_high"] = high
         records.append(record)
-    return pd.DataFrame.from_records(records)
+    table = _with_gain(pd.DataFrame.from_records(records))
+    if attributes is None:
+        attributes = system_attributes(table["system"], rows)
+    return with_attributes(table, attributes, after="forecaster")
+
+
+def _with_gain(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``<headline>_minus_<reference>`` after the headline's columns: the
+    forecaster's median minus the reference forecaster's on the same (task, system); NaN
+    where the reference has no row (or is not in the suite)."""
+    headline = f"{headline_metric().column}_median"
+    gain = gain_column()
+    if headline not in table.columns:
+        return table
+    reference = table[table["forecaster"].map(short_name) == REFERENCE]
+    base = reference.set_index(["task", "system"])[headline]
+    keys = pd.MultiIndex.from_frame(table[["task", "system"]])
+    values = table[headline].to_numpy(dtype=float) - base.reindex(keys).to_numpy(dtype=float)
+    columns = list(table.columns)
+    at = columns.index(f"{headline_metric().column}_ci_high") + 1
+    table = table.copy()
+    table.insert(at, gain, values)
+    return table
 
 
 def _diverged(group: pd.DataFrame) -> int:
@@ -91,9 +158,14 @@ def _diverged(group: pd.DataFrame) -> int:
     return int((group["long_run"] == DIVERGED).sum())
 
 
-def _median_of(group: pd.DataFrame, metric: str) -> float:
-    column = f"{metric}_median"
+def _median_of(group: pd.DataFrame, column: str) -> float:
     return median(group[column]) if column in group.columns else float("nan")
+
+
+def _external_of(table: pd.DataFrame) -> dict[str, bool]:
+    if "external" not in table.columns:
+        return {}
+    return table.groupby("forecaster")["external"].any().astype(bool).to_dict()
 
 
 def win_rates(table: pd.DataFrame) -> pd.DataFrame:
@@ -103,6 +175,7 @@ def win_rates(table: pd.DataFrame) -> pd.DataFrame:
     counts half. Only systems where both forecasters have rows are compared.
     """
     headline = headline_metric().column
+    external = _external_of(table)
     records = []
     for task, per_task in table.groupby("task", sort=True):
         vpt = per_task.pivot(index="system", columns="forecaster", values=f"{headline}_median")
@@ -118,7 +191,9 @@ def win_rates(table: pd.DataFrame) -> pd.DataFrame:
                     {
                         "task": task,
                         "forecaster": a,
+                        "external": external.get(a, False),
                         "opponent": b,
+                        "opponent_external": external.get(b, False),
                         "systems": pairs,
                         "wins": wins,
                         "ties": ties,
@@ -126,7 +201,8 @@ def win_rates(table: pd.DataFrame) -> pd.DataFrame:
                         "win_rate": (wins + 0.5 * ties) / pairs if pairs else np.nan,
                     }
                 )
-    columns = ["task", "forecaster", "opponent", "systems", "wins", "ties", "losses", "win_rate"]
+    columns = ["task", "forecaster", "external", "opponent", "opponent_external", "systems"]
+    columns += ["wins", "ties", "losses", "win_rate"]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -139,6 +215,8 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
     """
     headline = headline_metric().column
     long_term = [m.column for m in long_term_metrics()]
+    gain = gain_column()
+    external = _external_of(table)
     table = table.copy()
     table["rank"] = table.groupby(["task", "system"])[f"{headline}_median"].rank(
         ascending=False, method="average"
@@ -157,18 +235,20 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
         record = {
             "task": task,
             "forecaster": forecaster,
+            "external": external.get(forecaster, False),
             "systems": len(group),
             "runs": int(group["seeds"].sum()),
-            f"median_{headline}": median(vpt),
+            f"{headline}_median": median(vpt),
             f"{headline}_q25": quantile(vpt, 0.25),
             f"{headline}_q75": quantile(vpt, 0.75),
             f"{headline}_ci_low": low,
             f"{headline}_ci_high": high,
+            f"{gain}_median": _median_of(group, gain),
             "mean_rank": float(group["rank"].mean()),
-            **{f"median_{m}": _median_of(group, m) for m in long_term},
-            "long_run_blow_ups": int(group["long_run_diverged"].sum()),
+            **{f"{m}_median": _median_of(group, f"{m}_median") for m in long_term},
+            "long_run_diverged": int(group["long_run_diverged"].sum()),
             "failures": int(group["failures"].sum()),
-            "median_fit_seconds": median(group["fit_seconds"]),
+            "fit_seconds_median": _median_of(group, "fit_seconds_median"),
         }
         mine = wins[(wins["task"] == task) & (wins["forecaster"] == forecaster)]
         rate = dict(zip(mine["opponent"], mine["win_rate"]))
@@ -177,18 +257,22 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
         records.append(record)
     out = pd.DataFrame.from_records(records)
     return out.sort_values(
-        ["task", f"median_{headline}", "mean_rank", "forecaster"],
+        ["task", f"{headline}_median", "mean_rank", "forecaster"],
         ascending=[True, False, True, True],
     ).reset_index(drop=True)
 
 
 def winners(table: pd.DataFrame) -> pd.DataFrame:
-    """Per (task, system): the best forecaster by median VPT (higher) and by median D_stsp
-    (lower), with their values; ties are listed together, joined by ``"; "``."""
+    """Per (task, system): the system's attributes, then for each per-system metric the
+    best forecaster by its median (``<metric>_winner``; ties listed together, joined by
+    ``"; "``), that median, whether a winner is external, and for the headline the
+    winner's difference from the reference."""
     judged = [
         (m.column, np.nanmax if m.direction == "higher" else np.nanmin)
         for m in per_system_metrics()
     ]
+    headline, gain = headline_metric().column, gain_column()
+    external = _external_of(table)
     records = []
     for (task, system), group in table.groupby(["task", "system"], sort=True):
         record = {"task": task, "system": system}
@@ -196,88 +280,22 @@ def winners(table: pd.DataFrame) -> pd.DataFrame:
             column = f"{metric}_median"
             values = group[column].to_numpy(dtype=float) if column in group.columns else []
             finite = np.isfinite(values) if len(values) else np.array([], dtype=bool)
-            if not finite.any():
-                record[f"best_{metric}"], record[f"best_{metric}_value"] = "", float("nan")
-                continue
-            value = best(np.where(finite, values, np.nan))
-            names = group.loc[values == value, "forecaster"]
-            record[f"best_{metric}"] = "; ".join(sorted(names))
-            record[f"best_{metric}_value"] = float(value)
+            names, value = [], float("nan")
+            if finite.any():
+                value = float(best(np.where(finite, values, np.nan)))
+                names = sorted(group.loc[values == value, "forecaster"])
+            record[f"{metric}_winner"] = "; ".join(names)
+            record[f"{metric}_winner_median"] = value
+            record[f"{metric}_winner_external"] = any(external.get(n, False) for n in names)
+            if metric == headline and gain in group.columns:
+                gains = group.loc[group["forecaster"].isin(names), gain]
+                record[f"{metric}_winner_minus_{REFERENCE}"] = median(gains)
         records.append(record)
-    return pd.DataFrame.from_records(records)
-
-
-def _dimension_bin(dimension: float) -> str:
-    if not np.isfinite(dimension):
-        return "unknown"
-    return "3" if dimension <= 3 else ("4–6" if dimension <= 6 else "≥7")
-
-
-TIMESCALE_BINS = (0.1, 0.5, 1.0)  # λ_max · period: bin edges
-
-
-def _timescale_bin(value: float) -> str:
-    if not np.isfinite(value):
-        return "unknown"
-    edges = TIMESCALE_BINS
-    if value < edges[0]:
-        return f"λ·T < {edges[0]:g}"
-    for lo, hi in zip(edges, edges[1:]):
-        if value < hi:
-            return f"{lo:g} ≤ λ·T < {hi:g}"
-    return f"λ·T ≥ {edges[-1]:g}"
-
-
-def system_attributes(system_ids) -> pd.DataFrame:
-    """Per system: observed dimension, λ_max · period, family (from the registry and the
-    facts; unknown when a system is not registered in this process)."""
-    from ..base import _api
-    from ..catalogue._facts import get_facts
-
-    records = []
-    for system_id in sorted(set(system_ids)):
-        record = {"system": system_id, "dimension": np.nan, "timescale": np.nan, "family": ""}
-        if system_id in _api.systems:
-            system = _api.systems.get(system_id)()
-            facts = get_facts(system)
-            record["dimension"] = system.observed_dimension
-            record["timescale"] = facts["max_lyapunov"] * facts["period"]
-            record["family"] = getattr(system, "family", "") or ""
-        records.append(record)
-    return pd.DataFrame.from_records(records)
-
-
-def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
-    """Median over systems of the per-system median VPT (and failures, long-run blow-ups)
-    per (task, breakdown, bin, forecaster), for three breakdowns: observed dimension (3,
-    4–6, ≥ 7), timescale (bins of λ_max · period) and system family."""
-    attrs = attributes.set_index("system")
-    bins = {
-        "dimension": attrs["dimension"].map(_dimension_bin),
-        "timescale": attrs["timescale"].map(_timescale_bin),
-        "family": attrs["family"].replace("", "unknown"),
-    }
-    headline, *others = (m.column for m in per_system_metrics())
-    records = []
-    for kind, of_system in bins.items():
-        frame = table.assign(bin=table["system"].map(of_system))
-        for (task, value, forecaster), group in frame.groupby(
-            ["task", "bin", "forecaster"], sort=True
-        ):
-            records.append(
-                {
-                    "task": task,
-                    "breakdown": kind,
-                    "bin": value,
-                    "forecaster": forecaster,
-                    "systems": len(group),
-                    f"median_{headline}": median(group[f"{headline}_median"]),
-                    **{f"median_{m}": _median_of(group, m) for m in others},
-                    "long_run_blow_ups": int(group["long_run_diverged"].sum()),
-                    "failures": int(group["failures"].sum()),
-                }
-            )
-    return pd.DataFrame.from_records(records)
+    out = pd.DataFrame.from_records(records)
+    if out.empty or not set(ATTRIBUTE_COLUMNS) <= set(table.columns):
+        return out
+    attributes = table.drop_duplicates("system")[["system", *ATTRIBUTE_COLUMNS]]
+    return with_attributes(out, attributes, after="system")
 
 
 # --------------------------------------------------------------------------- stamp & output
@@ -303,36 +321,41 @@ def _with_stamp(frame: pd.DataFrame, stamp: dict[str, str]) -> pd.DataFrame:
     return frame
 
 
+def tables(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every table written from ``rows``, by file name (without ``.csv``)."""
+    attributes = system_attributes(rows["system"], rows)
+    table = by_system(rows, attributes)
+    runs = rows.assign(external=external_flags(rows))
+    return {
+        "runs": with_attributes(runs, attributes, after="max_lyapunov"),
+        "by_system": table,
+        "leaderboard": leaderboard(table, rows),
+        "winrate": win_rates(table),
+        "winners": winners(table),
+        "breakdowns": breakdowns(table, attributes, REFERENCE),
+    }
+
+
 def write_leaderboard(out: Path) -> dict[str, Path]:
     """Write the tables, ``leaderboard.md`` and ``stamp.json`` under ``out``."""
     out = Path(out)
     rows = load_rows(out)
     stamp = collect_stamp(rows)
-    table = by_system(rows)
-    board = leaderboard(table, rows)
-    wins = win_rates(table)
-    best = winners(table)
-    split = breakdowns(table, system_attributes(table["system"]))
+    frames = tables(rows)
     paths = {}
-    for name, frame in (
-        ("runs", rows),
-        ("by_system", table),
-        ("leaderboard", board),
-        ("winrate", wins),
-        ("winners", best),
-        ("breakdowns", split),
-    ):
+    for name, frame in frames.items():
         path = out / f"{name}.csv"
         text = _with_stamp(frame, stamp).to_csv(index=False, float_format=FLOAT_FORMAT)
         atomic_write_text(path, text)
         paths[name] = path
     path = out / "leaderboard.md"
-    atomic_write_text(path, render_markdown(board, stamp, best, split))
+    markdown = render_markdown(
+        frames["leaderboard"], stamp, frames["winners"], frames["breakdowns"], REFERENCE
+    )
+    atomic_write_text(path, markdown)
     paths["markdown"] = path
     path = out / "stamp.json"
     atomic_write_text(path, json.dumps(stamp, indent=1) + "\n")
     paths["stamp"] = path
-    from ._web import write_index  # imported here: _web imports this module
-
     paths["html"] = write_index(out)
     return paths

@@ -17,6 +17,17 @@ import pandas as pd
 
 from ..numerics._rows import headline_metric, long_term_metrics, per_system_metrics
 from ..numerics._statistics import BOOTSTRAP_SAMPLES
+from ._breakdowns import bin_order
+
+EXTERNAL_MARK = " (external)"
+"""Appended to the name of a forecaster scored from forecasts made outside chaosbench, in
+``leaderboard.md`` and on the web page."""
+BREAKDOWN_TITLES = {
+    "observed_dimension": "observed dimension",
+    "lyapunov_times_per_period": "λ_max · period (Lyapunov times per period)",
+    "positive_exponents": "positive Lyapunov exponents",
+    "family": "family",
+}
 
 
 def fmt(value, digits: int = 3) -> str:
@@ -33,6 +44,11 @@ def fmt(value, digits: int = 3) -> str:
 
 def _short(forecaster: str) -> str:
     return forecaster.rsplit("-v", 1)[0]
+
+
+def marked(name: str, external) -> str:
+    """``name`` with :data:`EXTERNAL_MARK` if ``external`` is true."""
+    return name + EXTERNAL_MARK if external is True or external in (1, "true", "True") else name
 
 
 def _md_table(header: Sequence[str], body: Sequence[Sequence[str]], align: str) -> list[str]:
@@ -54,6 +70,7 @@ def render_markdown(
     stamp: dict[str, str],
     best: pd.DataFrame | None = None,
     split: pd.DataFrame | None = None,
+    reference: str = "persistence",
 ) -> str:
     """``leaderboard.md``: per task the ranked table, the win-rate matrix, the per-system
     winners and the breakdowns; then the stamp."""
@@ -65,6 +82,7 @@ def render_markdown(
     lines += [ORDER_SENTENCE, ""]
     headline, long_term = headline_metric(), long_term_metrics()
     h = headline.column
+    gain = f"{h}_minus_{reference}_median"
     judged = per_system_metrics()
     for task, per_task in board.groupby("task", sort=True):
         per_task = per_task.reset_index(drop=True)
@@ -75,6 +93,7 @@ def render_markdown(
             f"median {headline.label}",
             "95 % CI",
             "IQR",
+            f"{headline.short_name} − {reference}",
             "mean rank",
             *(m.short_name for m in long_term),
             "long-run blow-ups",
@@ -83,19 +102,25 @@ def render_markdown(
             "systems",
         ]
         body = []
+        external = (
+            dict(zip(per_task["forecaster"], per_task["external"]))
+            if ("external" in per_task.columns)
+            else {}
+        )
         for i, r in per_task.iterrows():
             body.append(
                 [
                     str(i + 1),
-                    f"`{r['forecaster']}`",
-                    fmt(r[f"median_{h}"]),
+                    marked(f"`{r['forecaster']}`", r.get("external")),
+                    fmt(r[f"{h}_median"]),
                     f"{fmt(r[f'{h}_ci_low'])} – {fmt(r[f'{h}_ci_high'])}",
                     f"{fmt(r[f'{h}_q25'])} – {fmt(r[f'{h}_q75'])}",
+                    fmt(r.get(gain, float("nan"))),
                     fmt(r["mean_rank"]),
-                    *(fmt(r.get(f"median_{m.column}", float("nan"))) for m in long_term),
-                    f"{int(r['long_run_blow_ups'])}/{int(r['runs'])}",
+                    *(fmt(r.get(f"{m.column}_median", float("nan"))) for m in long_term),
+                    f"{int(r['long_run_diverged'])}/{int(r['runs'])}",
                     f"{int(r['failures'])}/{int(r['runs'])}",
-                    fmt(r["median_fit_seconds"]),
+                    fmt(r["fit_seconds_median"]),
                     str(int(r["systems"])),
                 ]
             )
@@ -110,7 +135,7 @@ def render_markdown(
             ]
             body = []
             for _, r in per_task.iterrows():
-                cells = [f"`{_short(r['forecaster'])}`"]
+                cells = [marked(f"`{_short(r['forecaster'])}`", r.get("external"))]
                 for other in names:
                     cells.append(
                         "·" if other == r["forecaster"] else fmt(r[f"win_rate_vs_{other}"], 2)
@@ -128,7 +153,12 @@ def render_markdown(
                 + [
                     cell
                     for m in judged
-                    for cell in (r[f"best_{m.column}"] or "–", fmt(r[f"best_{m.column}_value"]))
+                    for cell in (
+                        marked(
+                            r[f"{m.column}_winner"] or "–", r.get(f"{m.column}_winner_external")
+                        ),
+                        fmt(r[f"{m.column}_winner_median"]),
+                    )
                 ]
                 for _, r in mine.iterrows()
             ]
@@ -139,20 +169,21 @@ def render_markdown(
             lines.append("")
         if split is not None and len(split):
             for kind, per_kind in split[split["task"] == task].groupby("breakdown", sort=False):
-                bins = list(dict.fromkeys(per_kind["bin"]))
+                bins = bin_order(kind, per_kind["bin"])
                 counts = per_kind.groupby("bin")["systems"].max()
+                title = BREAKDOWN_TITLES.get(kind, kind)
                 lines += [
-                    f"Median {headline.short_name} by {kind} (`{task}`; systems per bin in the "
-                    "header).",
+                    f"Median {headline.short_name} by {title} (`{task}`, breakdown `{kind}`; "
+                    "systems per bin in the header).",
                     "",
                 ]
                 header = ["forecaster"] + [f"{b} ({int(counts[b])})" for b in bins]
                 body = []
                 for name in names:
-                    cells = [f"`{_short(name)}`"]
+                    cells = [marked(f"`{_short(name)}`", external.get(name))]
                     for b in bins:
                         hit = per_kind[(per_kind["forecaster"] == name) & (per_kind["bin"] == b)]
-                        cells.append(fmt(hit[f"median_{h}"].iloc[0]) if len(hit) else "–")
+                        cells.append(fmt(hit[f"{h}_median"].iloc[0]) if len(hit) else "–")
                     body.append(cells)
                 lines += _md_table(header, body, "l" + "r" * len(bins))
                 lines.append("")
@@ -169,6 +200,9 @@ def render_markdown(
         "- **95 % CI**: bootstrap interval of that median, resampling systems and seeds "
         f"within systems ({BOOTSTRAP_SAMPLES} replicates, fixed seed).",
         "- **IQR**: 25th – 75th percentile over systems of the per-system median VPT.",
+        f"- **VPT − {reference}**: per system, the median VPT minus {reference}'s on the "
+        "same system (Lyapunov times; 0 for it, empty where it has no rows), median over "
+        "systems.",
         "- **mean rank**: mean over systems of the rank of the per-system median VPT "
         "(1 = best, ties averaged).",
         "- **D_stsp**: state-space divergence of the free run (lower is better; ∞ = "
@@ -181,6 +215,9 @@ def render_markdown(
         "(`long_run = diverged`) / all rows; their short-term scores stand.",
         "- **failures**: rows with status error, timeout or oom / all rows; **fit s**: "
         "median fit seconds.",
+        f"- **{EXTERNAL_MARK.strip()}**: scored from forecasts made outside chaosbench "
+        "(`chaosbench export` / `chaosbench score`) with the same code; its training is not "
+        "the suite's.",
         "- Every column is documented in `results/README.md`.",
         "",
     ]

@@ -111,7 +111,13 @@
   const WINS = records(DATA.winrate);
   const SYSTEMS = DATA.systems;
   const HEAD = DATA.headline;
-  const INTS = new Set([...DATA.leaderboard.ints, "failures", "runs", "systems", "seeds"]);
+  const INTS = new Set([...DATA.leaderboard.ints, "failures", "runs", "systems", "seeds", "long_run_diverged"]);
+  const GAIN = DATA.reference ? "__headline___minus_" + DATA.reference : "";
+  const EXTERNAL = new Set([...BOARD, ...BY].filter((r) => r.external === true).map((r) => r.forecaster));
+  const marked = (name) => (EXTERNAL.has(name) ? name + " (external)" : name);
+  // filters: query parameter → the breakdown (column of by_system.csv) whose bins it picks
+  const FILTERS = [["dim", "observed_dimension"], ["timescale", "lyapunov_times_per_period"],
+    ["exponents", "positive_exponents"], ["family", "family"]];
   const TASKS = [...new Set(BOARD.map((r) => r.task))].sort();
   const ALL_SYSTEMS = Object.keys(SYSTEMS).sort();
   const FAMILIES = [...new Set(ALL_SYSTEMS.map((s) => SYSTEMS[s].family).filter((f) => f))].sort();
@@ -121,32 +127,19 @@
     task: params.get("task") || "",
     dim: params.get("dim") || "",
     timescale: params.get("timescale") || "",
+    exponents: params.get("exponents") || "",
     family: params.get("family") || "",
     system: params.get("system") || "",
     sort: params.get("sort") || "",
     dir: params.get("dir") || "",
   };
 
+  // A system passes when it is in the chosen bin of every filter (the bins of breakdowns.csv).
   function passes(id) {
-    const s = SYSTEMS[id] || {};
-    const d = s.observed_dimension;
-    if (state.dim) {
-      if (typeof d !== "number") return false;
-      if (state.dim === "3" && !(d <= 3)) return false;
-      if (state.dim === "4-6" && !(d >= 4 && d <= 6)) return false;
-      if (state.dim === "7+" && !(d >= 7)) return false;
-    }
-    if (state.timescale) {
-      const t = s.timescale;
-      if (typeof t !== "number") return false;
-      if (state.timescale === "lt0.5" && !(t < 0.5)) return false;
-      if (state.timescale === "0.5-2" && !(t >= 0.5 && t < 2)) return false;
-      if (state.timescale === "2+" && !(t >= 2)) return false;
-    }
-    if (state.family && s.family !== state.family) return false;
-    return true;
+    const bins = (SYSTEMS[id] || {}).bins || {};
+    return FILTERS.every(([key, kind]) => !state[key] || bins[kind] === state[key]);
   }
-  const filtered = () => Boolean(state.dim || state.timescale || state.family);
+  const filtered = () => FILTERS.some(([key]) => Boolean(state[key]));
 
   // Per-forecaster figures of one task recomputed from by_system rows of the chosen systems.
   function aggregate(task, chosen) {
@@ -175,24 +168,25 @@
       const vpt = mine.map((r) => r.__headline___median);
       const ranks = mine.map((r) => rank.get(r)).filter((v) => !Number.isNaN(v));
       const rec = {
-        task, forecaster: f, systems: mine.length,
+        task, forecaster: f, external: EXTERNAL.has(f), systems: mine.length,
         runs: mine.reduce((a, r) => a + r.seeds, 0),
         failures: mine.reduce((a, r) => a + r.failures, 0),
-        median___headline__: median(vpt), __headline___q25: quantile(vpt, 0.25), __headline___q75: quantile(vpt, 0.75),
+        __headline___median: median(vpt), __headline___q25: quantile(vpt, 0.25), __headline___q75: quantile(vpt, 0.75),
         mean_rank: ranks.length ? ranks.reduce((a, b) => a + b, 0) / ranks.length : NaN,
-        median_fit_seconds: median(mine.map((r) => r.fit_seconds)),
       };
       [rec.__headline___ci_low, rec.__headline___ci_high] = bootstrapCI(vpt, task + "|" + f);
+      // leaderboard.csv's X_median is the median over systems of by_system.csv's X_median
+      // (a per-system median over seeds) or, where it has no such column, of its X
       for (const spec of HEAD) {
         for (const c of spec.cols) {
-          if (c in rec || !c.startsWith("median_")) continue;
-          const src = c.slice("median_".length) + "_median";
+          if (c in rec || !c.endsWith("_median")) continue;
+          const src = mine.length && c in mine[0] ? c : c.slice(0, -"_median".length);
           rec[c] = mine.length && src in mine[0] ? median(mine.map((r) => r[src])) : NaN;
         }
       }
       return rec;
     });
-    out.sort((a, b) => cmp(a.mean_rank, b.mean_rank) || cmp(b.median___headline__, a.median___headline__) ||
+    out.sort((a, b) => cmp(a.mean_rank, b.mean_rank) || cmp(b.__headline___median, a.__headline___median) ||
       (a.forecaster < b.forecaster ? -1 : a.forecaster > b.forecaster ? 1 : 0));
     return out;
   }
@@ -226,6 +220,7 @@
   function cellText(spec, rec, position) {
     const c = spec.cols;
     if (spec.key === "position") return String(position);
+    if (spec.kind === "forecaster") return marked(String(rec[c[0]]));
     if (spec.kind === "text") return String(rec[c[0]]);
     if (spec.kind === "range") return fmt(rec[c[0]]) + " – " + fmt(rec[c[1]]);
     if (spec.kind === "failures") return fmt(rec[c[0]], 3, true) + "/" + fmt(rec[c[1]], 3, true);
@@ -248,7 +243,7 @@
     });
   }
   function defaultDir(key) {
-    return ["median___headline__", "__headline___ci", "__headline___iqr", "systems"].includes(key) ? "desc" : "asc";
+    return ["__headline___median", "__headline___ci", "__headline___iqr", GAIN + "_median", "systems"].includes(key) ? "desc" : "asc";
   }
   function headlineTable(task, recs) {
     const table = el("table", { class: "headline sortable", "data-task": task });
@@ -267,7 +262,7 @@
     const body = el("tbody");
     const shown = state.sort ? sortRecords(recs, state.sort, state.dir) : recs;
     for (const rec of shown) {
-      const row = el("tr", { "data-forecaster": rec.forecaster });
+      const row = el("tr", { "data-forecaster": rec.forecaster, class: EXTERNAL.has(rec.forecaster) ? "external" : null });
       for (const spec of HEAD) {
         const td = el("td", { "data-key": spec.key, text: cellText(spec, rec, rec._position) });
         row.append(td);
@@ -321,7 +316,7 @@
       names.forEach((n, i) => head.append(el("th", { class: "col", text: String(i + 1), title: n })));
       const body = el("tbody");
       for (const [i, a] of names.entries()) {
-        const tr = el("tr", {}, el("th", { class: "name", text: i + 1 + " " + short(a), title: a }));
+        const tr = el("tr", {}, el("th", { class: "name", text: i + 1 + " " + short(a) + (EXTERNAL.has(a) ? " (external)" : ""), title: a }));
         for (const b of names) {
           if (a === b) { tr.append(el("td", { class: "diag", text: "·" })); continue; }
           const w = rate.has(a + "\u0000" + b) ? rate.get(a + "\u0000" + b) : NaN;
@@ -348,7 +343,7 @@
     const head = el("tr", {}, el("th", { class: "name", text: "system" }));
     const hasFamily = FAMILIES.length > 0;
     if (hasFamily) head.append(el("th", { class: "name", text: "family" }));
-    for (const h of ["observed dim", "λ_max", "λ_max·period", "forecasters", "figures"]) head.append(el("th", { text: h }));
+    for (const h of ["observed dim", "λ_max", "λ_max·period", "λ > 0", "forecasters", "figures"]) head.append(el("th", { text: h }));
     const body = el("tbody");
     for (const id of ids) {
       const s = SYSTEMS[id];
@@ -356,7 +351,8 @@
       if (hasFamily) tr.append(el("td", { class: "name", text: s.family || "–" }));
       const n = new Set(BY.filter((r) => r.system === id).map((r) => r.forecaster)).size;
       tr.append(el("td", { text: fmt(s.observed_dimension, 3, true) }), el("td", { text: fmt(value(s.max_lyapunov)) }),
-        el("td", { text: fmt(s.timescale) }), el("td", { text: String(n) }), el("td", { text: String((s.figures || []).length) }));
+        el("td", { text: fmt(value(s.lyapunov_times_per_period)) }), el("td", { text: fmt(s.positive_exponents, 3, true) }),
+        el("td", { text: String(n) }), el("td", { text: String((s.figures || []).length) }));
       body.append(tr);
     }
     box.append(el("div", { class: "scroll" }, el("table", { class: "systems" }, el("thead", {}, head), body)));
@@ -379,7 +375,8 @@
     fact("Lyapunov time", fmt(value(s.lyapunov_time)));
     fact("period", fmt(value(s.period)));
     fact("Δ (dt)", fmt(value(s.dt)));
-    fact("λ_max·period", fmt(value(s.timescale)));
+    fact("λ_max·period", fmt(value(s.lyapunov_times_per_period)));
+    fact("positive exponents", fmt(s.positive_exponents, 3, true));
     if (s.kaplan_yorke_dimension !== undefined) fact("Kaplan–Yorke dim", fmt(value(s.kaplan_yorke_dimension)));
     body.append(facts);
     if (s.description) body.append(el("p", { class: "citation", text: s.description }));
@@ -407,7 +404,8 @@
     const metrics = DATA.metrics;
     const cols = [{ key: "forecaster", label: "forecaster" }].concat(
       metrics.map((m) => ({ key: m.key, label: m.label, metric: true })),
-      [{ key: "failures", label: "failures" }, { key: "fit_seconds", label: "fit s" }]);
+      GAIN ? [{ key: GAIN, label: "__headline_name__ − " + DATA.reference }] : [],
+      [{ key: "failures", label: "failures" }, { key: "fit_seconds_median", label: "fit s" }]);
     const get = (r, key) => (key === "forecaster" ? r.forecaster : key in r ? r[key] : r[key + "_median"]);
     const sign = systemSort.dir === "desc" ? -1 : 1;
     const shown = rows.slice().sort((a, b) => {
@@ -430,7 +428,7 @@
     for (const r of shown) {
       const tr = el("tr", { "data-forecaster": r.forecaster });
       for (const c of cols) {
-        if (c.key === "forecaster") tr.append(el("td", { class: "name", "data-key": c.key, text: r.forecaster }));
+        if (c.key === "forecaster") tr.append(el("td", { class: "name", "data-key": c.key, text: marked(r.forecaster) }));
         else if (c.key === "failures") tr.append(el("td", { "data-key": c.key, text: fmt(r.failures, 3, true) + "/" + fmt(r.seeds, 3, true) }));
         else if (c.metric) {
           const lo = r[c.key + "_ci_low"], hi = r[c.key + "_ci_high"];
@@ -452,13 +450,16 @@
     const task = $("f-task");
     option(task, "", "all tasks");
     for (const t of TASKS) option(task, t, t);
-    const fam = $("f-family");
-    for (const f of FAMILIES) option(fam, f, f);
+    for (const [key, kind] of FILTERS) {
+      const select = $("f-" + key);
+      option(select, "", "all");
+      for (const b of (DATA.bins || {})[kind] || []) option(select, b, b);
+    }
     if (!FAMILIES.length) $("family-label").hidden = true;
     $("system-close").addEventListener("click", (ev) => { ev.preventDefault(); state.system = ""; update(); });
     const sys = $("f-system");
     for (const s of ALL_SYSTEMS) option(sys, s, s);
-    for (const [id, key] of [["f-task", "task"], ["f-dim", "dim"], ["f-timescale", "timescale"], ["f-family", "family"], ["f-system", "system"]]) {
+    for (const [id, key] of [["f-task", "task"], ...FILTERS.map(([k]) => ["f-" + k, k]), ["f-system", "system"]]) {
       $(id).value = state[key];
       $(id).addEventListener("change", () => { state[key] = $(id).value; update(); });
     }

@@ -1,0 +1,5 @@
+import sys
+
+from .cli._cli import main
+
+sys.exit(main())

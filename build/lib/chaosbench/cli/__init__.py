@@ -1,0 +1,1 @@
+"""The command line (`chaosbench ...`). May import every layer; nothing imports it."""

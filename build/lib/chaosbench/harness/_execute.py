@@ -1,0 +1,133 @@
+"""Executing one group of cells: dataset, fit, forecast, metrics, rows; failures recorded.
+
+A group is the seeds of one (system, task, forecaster). Whatever happens, every cell of
+the group gets a row: a forecaster that raises is an ``error`` row, one that runs past the
+time limit a ``timeout`` row, one that exhausts memory an ``oom`` row, each scored at the
+metrics' failure values; the run goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import traceback
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import jax
+
+from ..base import _api
+from ..base._cache import release_compiled_programs
+from ..base._identity import hyperparameters
+from ..numerics._dataset import make_dataset
+from ..numerics._evaluate import score
+from ..numerics._protocol import TASKS
+from ..numerics._rows import Row, failure_result, make_row
+from ._plan import Cell
+from ._suite import Suite
+
+# JAX's own compile-time events: tracing to MLIR and the XLA backend compile.
+_COMPILE_EVENTS = (
+    "/jax/core/compile/jaxpr_to_mlir_module_duration",
+    "/jax/core/compile/backend_compile_duration",
+)
+_compile_total = [0.0]
+
+
+def _on_jax_event(event: str, duration: float, **_: Any) -> None:
+    if event in _COMPILE_EVENTS:
+        _compile_total[0] += duration
+
+
+jax.monitoring.register_event_duration_secs_listener(_on_jax_event)
+
+
+def compile_seconds() -> float:
+    """Seconds this process has spent lowering and compiling JAX programs so far."""
+    return _compile_total[0]
+
+
+class CellTimeout(Exception):
+    """A group of cells ran past its time limit."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`CellTimeout` in this thread after ``seconds`` (POSIX main thread).
+
+    The alarm interrupts Python code and fires at the latest when a running compiled
+    computation returns; a computation that never returns needs an external limit.
+    """
+    usable = (
+        seconds
+        and hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def handler(signum, frame):
+        raise CellTimeout(f"ran past the per-cell time limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def failure_status(error: BaseException) -> str:
+    if isinstance(error, CellTimeout):
+        return "timeout"
+    text = f"{type(error).__name__} {error}"
+    if isinstance(error, MemoryError) or "RESOURCE_EXHAUSTED" in text or "Out of memory" in text:
+        return "oom"
+    return "error"
+
+
+def execute_group(
+    suite: Suite, cells: Sequence[Cell], facts: dict, timeout: float | None = None
+) -> list[Row]:
+    """Score one (system, task, forecaster) group; one row per cell. Never raises."""
+    release_compiled_programs()  # a long run would otherwise exhaust the memory maps
+    system_id, task, forecaster_id = cells[0].group
+    metrics = [_api.metrics.get(m) for m in _api.metrics.ids()]
+    forecaster = _api.forecasters.get(forecaster_id)()
+    dt = float("nan")
+    compiled_before = compile_seconds()
+    try:
+        # The dataset is the harness's work (and cached): outside the forecaster's limit.
+        system = _api.systems.get(system_id)()
+        spec = suite.protocol.dataset_spec(system, facts, TASKS[task])
+        data = make_dataset(spec)
+        dt = data.spec.dt
+        with time_limit(timeout * len(cells) if timeout else None):
+            results = score(forecaster, data, facts, [c.seed for c in cells], metrics)
+    except Exception as error:  # noqa: BLE001 - recorded, the run goes on
+        status = failure_status(error)
+        message = f"{type(error).__name__}: {error}".strip().replace("\n", " ")[:2000]
+        results = [failure_result(status, message, metrics, c.seed) for c in cells]
+        results[0]["traceback"] = traceback.format_exc(limit=4)
+    # the group's compile time (dataset generation included), shared among its seeds
+    compile_share = (compile_seconds() - compiled_before) / len(cells)
+    hyper = hyperparameters(forecaster)
+    return [
+        make_row(
+            run_id=cell.run_id,
+            system=system_id,
+            forecaster=forecaster_id,
+            task=task,
+            seed=cell.seed,
+            protocol_version=suite.protocol.version,
+            hyperparameters=hyper,
+            dt=dt,
+            max_lyapunov=facts["max_lyapunov"],
+            result=result,
+            compile_seconds=compile_share,
+        )
+        for cell, result in zip(cells, results)
+    ]

@@ -1,0 +1,196 @@
+"""Score one forecaster on one dataset for several seeds: fit, forecast, metrics.
+
+Forecasters see z-scored data (training mean and std); forecasts are mapped back to
+physical units before scoring. Each seed is fitted and scored on its own, by the same
+compiled programs, so a seed's row does not depend on which other seeds were computed
+with it. ``forecast`` is vmapped over the test windows.
+
+Protocol v4 keeps short-term skill and long-run stability apart:
+
+- **short-term** metrics score the test windows alone. A window whose forecast turns
+  non-finite or leaves the training range by more than ``EXPLODE_FACTOR`` standard
+  deviations has infinite error from that step on (:func:`blow_up_to_inf`), so its valid
+  prediction time ends there at the latest and later horizons score as failures;
+- **long-term** metrics score one long free run. A free run that blows up anywhere is
+  ``long_run = "diverged"`` and its long-term metrics take their failure values; a free
+  run never changes a short-term score;
+- **the forecaster's own largest Lyapunov exponent** is estimated through ``forecast``
+  (Benettin's two trajectories, :func:`chaosbench.numerics._two_trajectory.forecaster_lyapunov`)
+  and stored as ``lyap``; metrics of kind ``"lyapunov"`` score it against λ_max.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..base._forecaster import AbstractForecaster, has_state
+from ..base._metric import Metric, ScoringFacts
+from ..base._precision import float64
+from ._dataset import Dataset
+from ._rows import DIVERGED, OK, STABLE
+
+EXPLODE_FACTOR = 100.0
+
+
+class ForecastShapeError(ValueError):
+    """A forecaster returned an array of the wrong shape or dtype."""
+
+
+@float64
+def fit_seed(forecaster: AbstractForecaster, train: jax.Array, seed: int):
+    """Fit one model for ``seed`` (``jax.random.PRNGKey(seed)``); the compiled program is
+    the same for every seed, so the result does not depend on other seeds."""
+    return jax.block_until_ready(eqx.filter_jit(forecaster.fit)(jax.random.PRNGKey(seed), train))
+
+
+@float64
+def fit_seeds(forecaster: AbstractForecaster, train: jax.Array, seeds: Sequence[int]):
+    """Fit one model per seed; returns a list of fitted states and the wall time."""
+    start = time.perf_counter()
+    fitted = [fit_seed(forecaster, train, s) for s in seeds]
+    return fitted, time.perf_counter() - start
+
+
+@eqx.filter_jit
+def _forecast_windows(forecaster, fitted, contexts, steps):
+    return jax.vmap(forecaster.forecast, in_axes=(None, 0, None))(fitted, contexts, steps)
+
+
+@float64
+def forecast_windows(
+    forecaster: AbstractForecaster, fitted: Any, contexts: jax.Array, steps: int
+) -> jax.Array:
+    """Forecast ``steps`` steps from each of ``contexts`` ``(windows, time, dim)``."""
+    out = _forecast_windows(forecaster, fitted, contexts, int(steps))
+    expected = (contexts.shape[0], int(steps), contexts.shape[2])
+    if tuple(out.shape) != expected:
+        raise ForecastShapeError(
+            f"{forecaster.id or type(forecaster).__name__}.forecast returned shape "
+            f"{tuple(out.shape[1:])} for a context of shape {tuple(contexts.shape[1:])} and "
+            f"steps={steps}; it must return (steps, dim) = {expected[1:]}"
+        )
+    if not jnp.issubdtype(out.dtype, jnp.floating):
+        raise ForecastShapeError(
+            f"{forecaster.id or type(forecaster).__name__}.forecast returned dtype "
+            f"{out.dtype}; it must return floating-point states"
+        )
+    return out
+
+
+def _bad(z: np.ndarray, factor: float) -> np.ndarray:
+    """Per step (last axis reduced): non-finite, or beyond ``factor`` training stds."""
+    with np.errstate(invalid="ignore"):
+        return (~np.isfinite(z) | (np.abs(z) > factor)).any(axis=-1)
+
+
+def diverged(z: np.ndarray, factor: float = EXPLODE_FACTOR) -> bool:
+    """Non-finite, or further than ``factor`` training stds from the training mean."""
+    return bool(_bad(z, factor).any())
+
+
+def blow_up_to_inf(z_windows: np.ndarray, factor: float = EXPLODE_FACTOR) -> np.ndarray:
+    """``z_windows`` ``(windows, steps, dim)`` with every state from a window's first
+    non-finite or exploded step on set to +inf (the error is infinite from there on)."""
+    bad = np.logical_or.accumulate(_bad(z_windows, factor), axis=1)
+    return np.where(bad[..., None], np.inf, z_windows)
+
+
+def _lyapunov_estimate(forecaster, fitted, context, dt: float, max_lyapunov: float) -> float:
+    """λ̂ of the fitted forecaster from one test context, on the schedule set by the
+    system's Lyapunov time (:func:`chaosbench.numerics._two_trajectory.lyapunov_schedule`)."""
+    from ._two_trajectory import forecaster_lyapunov, lyapunov_schedule
+
+    window = 0 if has_state(forecaster) else context.shape[0]  # a carried state: no window
+    schedule = lyapunov_schedule(dt, max_lyapunov, window)
+    return float(forecaster_lyapunov(forecaster, fitted, context, dt=dt, **schedule))
+
+
+@float64
+def score(
+    forecaster: AbstractForecaster,
+    data: Dataset,
+    facts: dict,
+    seeds: Sequence[int],
+    metrics: Sequence[Metric],
+) -> list[dict[str, Any]]:
+    """Fit and score ``forecaster`` on ``data`` for each seed; one result dict per seed.
+
+    Each result has ``seed``, ``status`` (``ok``), ``long_run`` (``stable`` or
+    ``diverged``), ``lyap`` (when a metric of kind ``"lyapunov"`` is registered: the
+    forecaster's own largest exponent, NaN if its runs blew up), the timings and one
+    column per metric.
+    """
+    if data.spec.context < forecaster.min_context:
+        raise ValueError(
+            f"{forecaster.id} needs a context of at least {forecaster.min_context} steps; the "
+            f"dataset provides {data.spec.context}. Lower the forecaster's min_context or "
+            "use a protocol with a longer context"
+        )
+    train = jnp.asarray(data.normalise(data.train))
+    contexts = jnp.asarray(data.normalise(data.contexts))
+    scoring = ScoringFacts(
+        dt=jnp.asarray(data.spec.dt),
+        max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        mean=jnp.asarray(data.mean),
+        std=jnp.asarray(data.std),
+    )
+    results = []
+    for seed in seeds:
+        start = time.perf_counter()
+        fitted = fit_seed(forecaster, train, seed)
+        fit_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        z_windows = np.asarray(forecast_windows(forecaster, fitted, contexts, data.spec.horizon))
+        z_long = np.asarray(forecast_windows(forecaster, fitted, contexts[:1], data.spec.n_long))[0]
+        lyap = None
+        if any(m.kind == "lyapunov" for m in metrics):
+            lyap = _lyapunov_estimate(
+                forecaster, fitted, contexts[0], data.spec.dt, facts["max_lyapunov"]
+            )
+        forecast_seconds = time.perf_counter() - start
+        row = {"seed": seed, "fit_seconds": fit_seconds, "forecast_seconds": forecast_seconds}
+        row.update(score_forecasts(data, scoring, z_windows, z_long, lyap, metrics))
+        results.append(row)
+    return results
+
+
+@float64
+def score_forecasts(
+    data: Dataset,
+    scoring: ScoringFacts,
+    z_windows: np.ndarray,
+    z_long: np.ndarray,
+    lyap: float | None,
+    metrics: Sequence[Metric],
+) -> dict[str, Any]:
+    """Score z-scored forecasts of the test windows ``(windows, horizon, dim)`` and of the
+    long free run ``(n_long, dim)`` (and a Lyapunov estimate, if any): the status, long-run
+    and metric columns of a row. Native and external forecasts are scored here alike."""
+    row: dict[str, Any] = {"status": OK}
+    windows = jnp.asarray(data.denormalise(blow_up_to_inf(np.asarray(z_windows, dtype=float))))
+    truths = jnp.asarray(data.truths)
+    for m in (m for m in metrics if m.kind == "short"):
+        values = np.asarray(jax.vmap(m.fn, in_axes=(0, 0, None))(windows, truths, scoring))
+        row[m.column] = float(np.median(values))
+    long_ok = not diverged(np.asarray(z_long, dtype=float))
+    row["long_run"] = STABLE if long_ok else DIVERGED
+    if long_ok:
+        long_forecast = jnp.asarray(data.denormalise(z_long))
+        long_truth = jnp.asarray(data.long)
+    for m in (m for m in metrics if m.kind == "long"):
+        row[m.column] = float(m.fn(long_forecast, long_truth, scoring)) if long_ok else m.failure
+    if lyap is not None:
+        # −inf is an answer (the forecast ignores its context), NaN is not (a run blew up)
+        usable = long_ok and not np.isnan(lyap)
+        row["lyap"] = float(lyap) if usable else float("nan")
+        for m in (m for m in metrics if m.kind == "lyapunov"):
+            value = m.fn(jnp.asarray(lyap), scoring.max_lyapunov, scoring) if usable else m.failure
+            row[m.column] = float(value)
+    return row

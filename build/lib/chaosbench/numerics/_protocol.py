@@ -1,0 +1,129 @@
+"""The benchmark protocol: how a (system, task) pair becomes a dataset spec.
+
+Protocol v1 (see DESIGN.md): 100 points per dominant period; test windows with a
+500-step context and a horizon of at least 25 Lyapunov times (rounded up to a multiple
+of 512 steps so that systems share compiled programs, and capped at ``max_horizon``);
+a 50,000-step long trajectory for attractor statistics (500 periods: with 10,000 the
+binned D_stsp of two true Lorenz-63 trajectories is 0.62, with 30,000 0.16, with 100,000
+0.08: shorter runs make the metric measure sampling noise); a burn-in
+of 100 periods.
+
+Protocol v2: initial conditions are perturbed by 1e-4 (of ``|x| + 1``) instead of 1e-2.
+The larger kicks pushed starts of Sprott Q and Sprott's jerk system over their basin
+boundary (trajectories to infinity) and took Turchin–Hanski and the cell cycle off their
+attractors, so their datasets were non-finite; at 1e-4 all 18 trajectories of each stay
+finite. Trajectories still separate by a factor ``exp(λ · burn-in)`` before sampling, so
+their independence needs ``λ · 100 periods ≫ ln 10⁴ ≈ 9``, true of all but the ~10
+slowest-chaos systems of the catalogue (``λ · period < 0.1``).
+Also new in v2: the sampling interval resolves the Lyapunov time as well as the period,
+``Δ = min(period, 5 t_λ) / 100`` (:func:`sampling_interval`). For a dozen broadband
+systems the spectral peak is a slow wandering far longer than their Lyapunov time
+(Ikeda's delay system: period 300, t_λ 2.2), and one step of period/100 lasted more than
+a Lyapunov time, so no forecast could be valid for even one step. The default suite's
+systems (λ · period ≤ 2) are unaffected.
+
+Protocol v3: the same protocol as v2, but each trajectory's burn-in and sampled stretch
+are one adaptive solve (dataset format 2), which halves the compiling of a dataset; the
+step sequence differs from v2's two solves, so the trajectories (chaos amplifies the
+1e-10 differences) and results differ from v2's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from ..base._system import AbstractSystem
+from ._dataset import DatasetSpec
+from ._integrate import IntegratorSettings
+
+POINTS_PER_PERIOD = 100
+MAX_PERIOD_LYAPUNOV_TIMES = 5.0
+
+
+def sampling_interval(
+    period: float,
+    max_lyapunov: float,
+    points_per_period: int = POINTS_PER_PERIOD,
+    max_lyapunov_times: float = MAX_PERIOD_LYAPUNOV_TIMES,
+) -> float:
+    """The benchmark's step Δ: ``points_per_period`` points per dominant period, the
+    period counted as at most ``max_lyapunov_times`` Lyapunov times (so every Lyapunov
+    time gets ``points_per_period / max_lyapunov_times`` points or more)."""
+    cap = max_lyapunov_times / max_lyapunov if max_lyapunov > 0 else math.inf
+    return min(period, cap) / points_per_period
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """A data regime: training length and observation noise (fraction of the std)."""
+
+    name: str
+    n_train: int
+    noise: float = 0.0
+
+
+TASKS: dict[str, Task] = {
+    "rich": Task("rich", 10_000),
+    "limited": Task("limited", 1_000),
+    "noisy": Task("noisy", 10_000, noise=0.05),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Protocol:
+    """Protocol constants (versioned: change a value, bump ``version``)."""
+
+    # 2: perturbation 1e-2 → 1e-4; Δ resolves the Lyapunov time too
+    # 3: datasets burn in and sample in one adaptive solve (dataset format 2)
+    # 4: skill and stability scored apart (a window that blows up has infinite error from
+    #    that step on; a diverged free run no longer zeroes short-term scores, it is
+    #    recorded as long_run = diverged); the forecaster's own Lyapunov exponent; each
+    #    seed fitted on its own (rows independent of how seeds were grouped)
+    version: int = 4
+    points_per_period: int = POINTS_PER_PERIOD
+    max_period_lyapunov_times: float = MAX_PERIOD_LYAPUNOV_TIMES
+    n_test: int = 20
+    context: int = 500
+    horizon_lyap: float = 25.0
+    horizon_multiple: int = 512
+    max_horizon: int = 16_384
+    n_long: int = 50_000
+    burn_in_periods: float = 100.0
+    perturbation: float = 1e-4
+    integrator: IntegratorSettings = IntegratorSettings()
+
+    def horizon_steps(self, dt: float, max_lyapunov: float) -> int:
+        steps = math.ceil(self.horizon_lyap / (dt * max_lyapunov))
+        steps = self.horizon_multiple * math.ceil(steps / self.horizon_multiple)
+        return min(steps, self.max_horizon)
+
+    def dataset_spec(
+        self, system: AbstractSystem, facts: dict, task: Task, seed: int = 0
+    ) -> DatasetSpec:
+        dt = sampling_interval(
+            facts["period"],
+            facts["max_lyapunov"],
+            self.points_per_period,
+            self.max_period_lyapunov_times,
+        )
+        return DatasetSpec.create(
+            system.id,
+            system.parameters,
+            dt=dt,
+            n_train=task.n_train,
+            n_test=self.n_test,
+            context=self.context,
+            horizon=self.horizon_steps(dt, facts["max_lyapunov"]),
+            n_long=self.n_long,
+            burn_in=self.burn_in_periods * facts["period"],
+            perturbation=self.perturbation,
+            noise=task.noise,
+            seed=seed,
+            integrator=self.integrator,
+        )
+
+    def as_dict(self) -> dict:
+        out = dataclasses.asdict(self)
+        out["integrator"] = self.integrator.as_dict()
+        return out

@@ -1,0 +1,169 @@
+"""The web page's headline table: its columns and the text of each cell.
+
+One specification serves the page twice: Python renders the unfiltered headline with it
+(:func:`cell_text`, the same rounding as ``leaderboard.md``) and hands it to the script,
+which re-renders and filters the table; the script's self-test compares its cells with
+the Python-rendered ones. A column is a dict: ``key`` (what a ``sort`` query names),
+``label``, ``kind`` and ``cols`` (the ``leaderboard.csv`` columns it shows) and ``title``
+(its tooltip). Kinds: ``"num"`` (rounded as ``leaderboard.md``), ``"range"`` (low –
+high), ``"failures"`` (count/runs), ``"forecaster"`` (the name, marked when external) and
+``"text"``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from ..numerics._rows import STAMP_COLUMNS as STAMP_KEYS
+from ..numerics._rows import headline_metric, long_term_metrics, registered_metrics
+from ._markdown import fmt as _fmt
+from ._markdown import marked
+
+# Values whose rounding the page's script must reproduce exactly (its self-test compares
+# its own formatting of each with ``_fmt``'s): ties, carries, exponents, signs, non-finite.
+FMT_PROBES = (
+    0.0,
+    -0.5,
+    1.0,
+    1.125,
+    1.375,
+    2.5,
+    9.995,
+    9.9996,
+    99950.0,
+    123.0,
+    1000.0,
+    1234.5,
+    0.00012345,
+    1.2345e-05,
+    -0.0009996,
+    3.14159,
+    math.inf,
+    -math.inf,
+    math.nan,
+)
+
+
+def _headline_specs(reference: str) -> list[tuple[str, str, str, tuple[str, ...], str]]:
+    """Headline columns in their order: (key, label, kind, cols, title). The metric
+    columns (the headline's, then the long-term ones) come from the registry."""
+    h = headline_metric()
+    c, name = h.column, h.short_name
+    return [
+        ("position", "#", "text", (), f"position in the CSV's order (by median {name})"),
+        (
+            "forecaster",
+            "forecaster",
+            "forecaster",
+            ("forecaster",),
+            "(external): scored from forecasts made outside chaosbench",
+        ),
+        (
+            f"{c}_median",
+            f"median {h.label}",
+            "num",
+            (f"{c}_median",),
+            f"{h.description}: median over seeds, then over systems",
+        ),
+        (
+            f"{c}_ci",
+            "95 % CI",
+            "range",
+            (f"{c}_ci_low", f"{c}_ci_high"),
+            f"bootstrap interval of the median {name} (systems, then seeds, resampled)",
+        ),
+        (
+            f"{c}_iqr",
+            "IQR",
+            "range",
+            (f"{c}_q25", f"{c}_q75"),
+            f"25th – 75th percentile over systems of the per-system median {name}",
+        ),
+        (
+            f"{c}_minus_{reference}_median",
+            f"{name} − {reference}",
+            "num",
+            (f"{c}_minus_{reference}_median",),
+            f"per system, the median {name} minus {reference}'s; median over systems",
+        ),
+        ("mean_rank", "mean rank", "num", ("mean_rank",), f"mean over systems of the {name} rank"),
+        *(
+            (f"{m.column}_median", m.short_name, "num", (f"{m.column}_median",), m.description)
+            for m in long_term_metrics()
+        ),
+        (
+            "long_run_diverged",
+            "long-run blow-ups",
+            "failures",
+            ("long_run_diverged", "runs"),
+            "rows whose long free run blew up / all rows (their short-term scores stand)",
+        ),
+        (
+            "failures",
+            "failures",
+            "failures",
+            ("failures", "runs"),
+            "rows with status error, timeout or oom / all rows",
+        ),
+        ("fit_seconds_median", "fit s", "num", ("fit_seconds_median",), "median fit seconds"),
+        ("systems", "systems", "num", ("systems",), "systems with rows"),
+    ]
+
+
+def metric_labels() -> dict[str, str]:
+    """Labels of the registered metrics' columns (``"VPT (t_λ)"``); others show their id."""
+    return {m.column: m.label for m in registered_metrics() if m.name}
+
+
+def headline_columns(board: pd.DataFrame, reference: str) -> list[dict[str, Any]]:
+    """The headline's column specs: the known ones present in ``board``, then the rest of
+    its numeric columns (win rates, the stamp and ``external`` excepted)."""
+    specs, used = [], {"task", "external"}
+    for key, label, kind, cols, title in _headline_specs(reference):
+        if all(c in board.columns for c in cols):
+            specs.append({"key": key, "label": label, "kind": kind, "cols": list(cols)})
+            specs[-1]["title"] = title
+            used.update(cols)
+    for column in board.columns:
+        if (
+            column in used
+            or column in STAMP_KEYS
+            or column.startswith("win_rate_vs_")
+            or not pd.api.types.is_numeric_dtype(board[column])
+        ):
+            continue
+        specs.append({"key": column, "label": column, "kind": "num", "cols": [column]})
+        specs[-1]["title"] = ""
+    return specs
+
+
+def metric_names(table: pd.DataFrame) -> list[str]:
+    """Metrics of ``by_system.csv`` (columns ``<m>_median`` beside ``<m>_ci_low``): known
+    ones first, then A–Z."""
+    found = [
+        c[: -len("_median")]
+        for c in table.columns
+        if c.endswith("_median") and f"{c[: -len('_median')]}_ci_low" in table.columns
+    ]
+    order = [headline_metric().column] + [m.column for m in long_term_metrics()]
+    known = [m for m in order if m in found]
+    return known + sorted(m for m in found if m not in known)
+
+
+def cell_text(spec: dict[str, Any], record: dict[str, Any], position: int) -> str:
+    """A headline cell as text, rounded as ``leaderboard.md`` (``_fmt``)."""
+    kind, cols = spec["kind"], spec["cols"]
+    if spec["key"] == "position":
+        return str(position)
+    if kind == "forecaster":
+        return marked(str(record[cols[0]]), record.get("external"))
+    if kind == "text":
+        return str(record[cols[0]])
+    if kind == "range":
+        return f"{_fmt(record[cols[0]])} – {_fmt(record[cols[1]])}"
+    if kind == "failures":
+        return f"{_fmt(record[cols[0]])}/{_fmt(record[cols[1]])}"
+    return _fmt(record[cols[0]])
