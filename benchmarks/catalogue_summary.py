@@ -6,7 +6,8 @@ computation, no hand-copied numbers):
 - one line per forecaster, in the leaderboard's order: median VPT, the long-term columns,
   how many systems it beats persistence on (its median VPT over seeds above persistence's,
   from ``by_system.csv``) and how many of its free runs stayed stable (``runs.csv``);
-- the winner of every breakdown bin (family, observed dimension, timescale) by median VPT
+- the winner of every breakdown bin (family, observed dimension, λ_max · period, positive
+  exponents) by median VPT
   and by median D_stsp (``breakdowns.csv``), with the number of systems in the bin;
 - coverage: systems, cells and the wall time of the sittings (``sessions.csv``).
 
@@ -52,8 +53,8 @@ def forecaster_lines(out: Path, task: str) -> list[str]:
             both = vpt[[name, baseline]].dropna()
             beats = f"{int((both[name] > both[baseline]).sum())}/{len(both)}"
         lines.append(
-            f"| `{name}` | {_fmt(row.median_vpt_lyap)} | {_fmt(row.median_d_stsp)} "
-            f"| {_fmt(row.median_d_h)} | {_fmt(row.median_lyap_rel_error)} "
+            f"| `{name}` | {_fmt(row.vpt_lyap_median)} | {_fmt(row.d_stsp_median)} "
+            f"| {_fmt(row.d_h_median)} | {_fmt(row.lyap_rel_error_median)} "
             f"| {stable}/{len(mine)} | {beats} | {int(row.failures)} |"
         )
     return lines
@@ -67,13 +68,13 @@ def breakdown_lines(out: Path, task: str) -> list[str]:
         "| --- | --- | ---: | --- | --- |",
     ]
     for (kind, name), group in table.groupby(["breakdown", "bin"], sort=True):
-        vpt = group.loc[group.median_vpt_lyap.idxmax()]
-        finite = group[group.median_d_stsp.notna()]
-        stsp = finite.loc[finite.median_d_stsp.idxmin()] if len(finite) else None
-        best_stsp = "–" if stsp is None else f"`{stsp.forecaster}` {_fmt(stsp.median_d_stsp)}"
+        vpt = group.loc[group.vpt_lyap_median.idxmax()]
+        finite = group[group.d_stsp_median.notna()]
+        stsp = finite.loc[finite.d_stsp_median.idxmin()] if len(finite) else None
+        best_stsp = "–" if stsp is None else f"`{stsp.forecaster}` {_fmt(stsp.d_stsp_median)}"
         lines.append(
             f"| {kind} | {name} | {int(group.systems.max())} "
-            f"| `{vpt.forecaster}` {_fmt(vpt.median_vpt_lyap)} | {best_stsp} |"
+            f"| `{vpt.forecaster}` {_fmt(vpt.vpt_lyap_median)} | {best_stsp} |"
         )
     return lines
 

@@ -46,7 +46,7 @@ def cost_tables(out: Path) -> tuple[dict, pd.DataFrame]:
     )
     per["warm_seconds"] = per["fit_seconds"] + per["forecast_seconds"]
     per["cold_seconds"] = per["warm_seconds"] + per["compile_seconds"]
-    per["median_cell_seconds"] = (
+    per["cell_seconds_median"] = (
         runs.assign(t=runs["fit_seconds"] + runs["forecast_seconds"])
         .groupby("forecaster")["t"]
         .median()

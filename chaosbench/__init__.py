@@ -1,4 +1,12 @@
-"""chaosbench: a JAX benchmark suite for forecasting chaotic dynamical systems."""
+"""chaosbench: a JAX benchmark suite for forecasting chaotic dynamical systems.
+
+Importing it changes nothing in the host program: no environment variables, no JAX
+configuration. Its data, facts, fit, forecast and score functions switch float64 on for
+their own work; a program that computes benchmark rows calls :func:`configure` (thread
+settings and global x64, as the ``chaosbench`` command does) and
+:func:`load_plugins` (the registries) at its entry.
+"""
+
 from ._version import __version__ as __version__
 from .base._api import MalformedSystemError as MalformedSystemError
 from .base._api import get_forecaster as get_forecaster

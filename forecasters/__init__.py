@@ -12,6 +12,8 @@ toolkit, one module per piece, so that a model keeps only what makes it itself:
 - `_ssm`: the base of the state-space models; S4D, S5 and Mamba supply only their block.
 - `_teacher_forcing`: (generalized/sparse) teacher forcing and the base of the PLRNN
   family (shPLRNN, AL-RNN).
+- `_gtf`: the generalized-teacher-forcing α (Jacobian spectral norms, the product
+  upper bound rule, annealing).
 
 ``min_context`` (the fewest context rows ``forecast`` accepts) follows one rule: a
 property when it follows from other hyperparameters (the delay span of NG-RC, EDMD and
@@ -24,6 +26,7 @@ from . import _alrnn as _alrnn
 from . import _analogues as _analogues
 from . import _baselines as _baselines
 from . import _esn as _esn
+from . import _esn_tuned as _esn_tuned
 from . import _koopman as _koopman
 from . import _linear as _linear
 from . import _mamba as _mamba

@@ -67,7 +67,9 @@ def _cavity_velocity(x, y, a, b, u1, u2):
     return u, v
 
 
-@register_system("arnold_beltrami_childress-v2", aliases=("ArnoldBeltramiChildress",))
+@register_system(
+    "arnold_beltrami_childress-v2", aliases=("ArnoldBeltramiChildress", "ABCFlow", "ABC")
+)
 class ArnoldBeltramiChildress(AbstractSystem):
     """Arnold–Beltrami–Childress steady Beltrami flow on the 3-torus.
 

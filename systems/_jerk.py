@@ -7,7 +7,7 @@ from chaosbench import AbstractSystem, register_system
 FAMILY = "jerk"
 
 
-@register_system("arneodo-v1", aliases=("Arneodo",))
+@register_system("arneodo-v1", aliases=("Arneodo", "ACT", "ArneodoCoulletTresser"))
 class Arneodo(AbstractSystem):
     """Arneodo–Coullet–Tresser cubic jerk: x''' = −ax − bx' − cx'' + dx³."""
 

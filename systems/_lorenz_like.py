@@ -111,7 +111,7 @@ class LorenzCoupled(AbstractSystem):
         )
 
 
-@register_system("lu_chen-v1", aliases=("LuChen",))
+@register_system("lu_chen-v1", aliases=("LuChen", "ChenCelikovsky"))
 class LuChen(AbstractSystem):
     """Lü–Chen system: ẋ = a(y − x), ẏ = cy − xz, ż = xy − bz."""
 

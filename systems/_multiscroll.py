@@ -187,7 +187,7 @@ class Sakarya(AbstractSystem):
         )
 
 
-@register_system("san_um_srisuchinwong-v1", aliases=("SanUmSrisuchinwong",))
+@register_system("san_um_srisuchinwong-v1", aliases=("SanUmSrisuchinwong", "WimolBanlue"))
 class SanUmSrisuchinwong(AbstractSystem):
     """San-Um–Srisuchinwong two-scroll system: ẋ = y − x, ẏ = −z tanh x, ż = −a + xy + |y|."""
 

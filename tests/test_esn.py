@@ -6,7 +6,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from chaosbench import fit_seeds
-from chaosbench.forecasters._esn import ESN, TunedESN, first_passing
+from chaosbench.forecasters._esn import ESN
+from chaosbench.forecasters._esn_tuned import TunedESN, first_passing
 
 
 def _data(n=1200):

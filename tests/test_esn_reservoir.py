@@ -6,7 +6,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from chaosbench.forecasters._esn import ESN, TunedESN, random_reservoir, reservoir_units
+from chaosbench.forecasters._esn import ESN, random_reservoir, reservoir_units
+from chaosbench.forecasters._esn_tuned import TunedESN
 
 
 def _data(n=700, dim=3):

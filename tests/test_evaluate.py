@@ -146,11 +146,11 @@ def test_a_diverged_free_run_never_lowers_vpt_in_the_tables(tmp_path):
         vpt = group.set_index("forecaster")["vpt_lyap_median"]
         assert vpt["blowing_one-v1"] == vpt["stable_one-v1"] == 3.5
     assert (
-        board.loc["blowing_one-v1", "median_vpt_lyap"]
-        == board.loc["stable_one-v1", "median_vpt_lyap"]
+        board.loc["blowing_one-v1", "vpt_lyap_median"]
+        == board.loc["stable_one-v1", "vpt_lyap_median"]
     )
-    assert board.loc["blowing_one-v1", "long_run_blow_ups"] == 4
-    assert board.loc["stable_one-v1", "long_run_blow_ups"] == 0
+    assert board.loc["blowing_one-v1", "long_run_diverged"] == 4
+    assert board.loc["stable_one-v1", "long_run_diverged"] == 0
     assert board.loc["blowing_one-v1", "failures"] == 0
     markdown = (tmp_path / "leaderboard.md").read_text()
     assert ORDER_SENTENCE in markdown

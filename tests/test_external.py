@@ -80,8 +80,8 @@ def test_export_predict_score_leaderboard(exported, tmp_path, capsys):
     assert json.loads(external["hyperparameters"].iloc[0])["description"] == "numpy NVAR"
     # a model of the right kind beats persistence on the windows
     assert (
-        board.loc["nvar_numpy-v1", "median_vpt_lyap"]
-        > board.loc["persistence-v1", "median_vpt_lyap"]
+        board.loc["nvar_numpy-v1", "vpt_lyap_median"]
+        > board.loc["persistence-v1", "vpt_lyap_median"]
     )
 
 
@@ -201,3 +201,10 @@ def test_scoring_again_replaces_the_earlier_rows(exported, tmp_path, capsys):
     assert len(external) == 2 and external["external"].all()
     assert not set(external["run_id"] + ".json") & first
     assert main(["leaderboard", "--out", str(out)]) == 0
+
+
+@pytest.mark.parametrize("name", ["persistence", "esn-v1", "Not A Name"])
+def test_a_name_that_is_taken_or_malformed_is_refused(exported, tmp_path, capsys, name):
+    assert main(["score", str(exported), "--name", name, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ("registered forecaster" in err or "malformed id" in err)

@@ -15,6 +15,8 @@ Win rates: a vs b: tie, win, loss = 0.5; a vs c: 2/3; b vs c: 2/3.
 
 import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -350,10 +352,7 @@ def _scored(system, forecaster, seed, vpt, **more):
         long_run="stable",
         fit_seconds=1.0,
         forecast_seconds=0.5,
-        vpt_lyap=float(vpt),
-        d_stsp=1.0,
-        d_h=0.1,
-        **more,
+        **({"vpt_lyap": float(vpt), "d_stsp": 1.0, "d_h": 0.1} | more),
     )
 
 
@@ -461,3 +460,108 @@ def test_persistence_column_is_empty_without_persistence_and_never_an_error(out)
     assert frames["by_system"]["vpt_lyap_minus_persistence"].isna().all()
     assert frames["leaderboard"]["vpt_lyap_minus_persistence_median"].isna().all()
     assert frames["breakdowns"]["vpt_lyap_minus_persistence_median"].isna().all()
+
+
+# --------------------------------------------------------------------------- documentation
+
+README = Path(__file__).resolve().parents[1] / "results" / "README.md"
+
+
+def _documented() -> dict[str, list[str]]:
+    """``results/README.md``: per file named in a ``## `` heading, the column names (in
+    backticks) of the first cell of its tables' rows."""
+    sections, current = {}, None
+    for line in README.read_text().splitlines():
+        if line.startswith("## "):
+            files = re.findall(r"[\w.]+\.(?:csv|json)", line)
+            current = sections.setdefault(files[0], []) if files else None
+        elif current is not None and line.startswith("| `"):
+            current += re.findall(r"`([^`]+)`", line.split("|")[1])
+    return sections
+
+
+def _pattern(name: str, metrics: list[str]) -> re.Pattern:
+    """A documented name as a pattern: ``<metric>`` is a registered metric's column,
+    ``<H>`` a horizon, any other ``<...>`` an id."""
+    parts = []
+    for part in re.split(r"(<[^>]+>)", name):
+        if part == "<metric>":
+            parts.append("(" + "|".join(map(re.escape, metrics)) + ")")
+        elif part == "<H>":
+            parts.append(r"[0-9.]+")
+        elif part.startswith("<"):
+            parts.append(r"[\w.-]+")
+        else:
+            parts.append(re.escape(part))
+    return re.compile("".join(parts) + r"\Z")
+
+
+def _every_column_written(tmp_path) -> dict[str, list[str]]:
+    """Every file's columns as the code writes them, from rows with every registered
+    metric, the diagnostics, a failure, persistence and an external forecaster."""
+    import importlib.util
+
+    from chaosbench.catalogue import _facts_table
+    from chaosbench.harness._store import SESSION_COLUMNS
+    from chaosbench.numerics._rows import STAMP_COLUMNS, registered_metrics
+
+    scores = {m.column: 0.5 for m in registered_metrics() if m.column != "vpt_lyap"}
+    rows = [
+        _scored(system, forecaster, seed, vpt, lyap=0.9, **scores)
+        for system, per in QUESTION.items()
+        for forecaster, values in per.items()
+        for seed, vpt in enumerate(values)
+    ]
+    rows.append(_scored("lorenz63-v1", "ext-v1", 0, 3.0, **scores))
+    rows.append(
+        make_row(
+            "lorenz63-v1",
+            "ext-v1",
+            1,
+            run_id="failed",
+            stamp=STAMP,
+            status="error",
+            error="RuntimeError: boom",
+            traceback="Traceback ...",
+            **{m.column: m.failure for m in registered_metrics()},
+        )
+    )
+    paths = lb.write_leaderboard(_write(tmp_path, rows))
+    written = {
+        f"{name}.csv": list(pd.read_csv(paths[name]).columns)
+        for name in lb.tables(lb.load_rows(tmp_path))
+    }
+    written["stamp.json"] = list(json.loads(paths["stamp"].read_text()))
+    written["sessions.csv"] = list(SESSION_COLUMNS)
+    table = _facts_table.read_table()
+    sample = {k: table[k] for k in ("lorenz63-v1", "hyper_lu-v1") if k in table}
+    csv = _facts_table._csv_text(sample, _facts_table.dysts_reference())
+    written["systems.csv"] = csv.splitlines()[0].split(",")
+    perf = Path(__file__).resolve().parents[1] / "benchmarks" / "_perf_io.py"
+    spec = importlib.util.spec_from_file_location("_perf_io", perf)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = README.parent / "perf.csv"
+    written["perf.csv"] = list(module.COLUMNS) + committed.read_text().splitlines()[0].split(",")
+    assert set(STAMP_COLUMNS) <= set(written["runs.csv"])
+    return written
+
+
+def test_results_readme_documents_every_column_of_every_file(tmp_path):
+    from chaosbench.numerics._rows import registered_metrics
+
+    documented = _documented()
+    metrics = [m.column for m in registered_metrics()]
+    for file, columns in _every_column_written(tmp_path).items():
+        assert file in documented, f"results/README.md has no section for {file}"
+        patterns = [_pattern(name, metrics) for name in documented[file]]
+        missing = [c for c in dict.fromkeys(columns) if not any(p.match(c) for p in patterns)]
+        assert not missing, f"results/README.md does not document {file}'s columns {missing}"
+        # and documents no column that the tables no longer write
+        if file not in ("perf.csv",):
+            stale = [
+                n
+                for n, p in zip(documented[file], patterns)
+                if not any(p.match(c) for c in columns)
+            ]
+            assert not stale, f"results/README.md documents {file} columns it lacks: {stale}"

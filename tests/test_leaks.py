@@ -108,3 +108,46 @@ def test_rows_of_a_system_the_check_now_refuses_are_set_aside(tmp_path):
     left = [json.loads(p.read_text())["system"] for p in (tmp_path / "cells").glob("*.json")]
     assert left == ["b-v1"]
     assert len(list((tmp_path / "superseded").glob("*.json"))) == 2
+
+
+class ToyProtocol:
+    """The protocol, reduced to the toy's dataset spec (its starts blow up quickly)."""
+
+    version = 0
+
+    def dataset_spec(self, system, facts, task, seed=0):
+        return spec()
+
+
+def test_the_leaks_command_records_a_leak_that_the_check_then_refuses(
+    tmp_path, monkeypatch, capsys
+):
+    """`chaosbench leaks SYSTEM` probes the dataset's starts for real; with `--record` a
+    system from outside chaosbench's own goes to the user's table, which the check reads."""
+    from chaosbench.catalogue import _leak_probe
+    from chaosbench.catalogue._confirmation import user_table
+    from chaosbench.cli._cli import main
+
+    monkeypatch.setenv("CHAOSBENCH_CACHE", str(tmp_path / "cache"))
+    toy = facts(0.5, id="test_saddle-v1")
+    monkeypatch.setattr(_leak_probe, "get_facts", lambda system: toy)
+    monkeypatch.setattr(_leak_probe, "Protocol", ToyProtocol)
+    shipped = LEAKS.read_bytes()
+    with registered("system", "test_saddle-v1", Saddle):
+        assert main(["leaks", "test_saddle-v1"]) == 0
+        assert "| test_saddle-v1 | 8 |" in capsys.readouterr().out
+        assert not user_table(LEAKS).exists() and verdict(toy).ok  # nothing recorded
+        assert main(["leaks", "test_saddle-v1", "--record"]) == 0
+        assert f"recorded in {user_table(LEAKS)}" in capsys.readouterr().out
+        probed = probe(spec())
+    record = read_leaks(user_table(LEAKS))["test_saddle-v1"]
+    assert record == {**record, **probed, "key": toy["key"], "protocol_version": 0}
+    assert record["command"] == f"{LEAK_COMMAND} test_saddle-v1"
+    judged = verdict(toy)
+    assert not judged.ok and "leave the attractor" in str(judged)
+    assert f"`{LEAK_COMMAND} test_saddle-v1`" in str(judged)
+    assert LEAKS.read_bytes() == shipped
+    table = tmp_path / "leaks.json"
+    with registered("system", "test_saddle-v1", Saddle):
+        assert main(["leaks", "test_saddle-v1", "--record", "--table", str(table)]) == 0
+    assert read_leaks(table)["test_saddle-v1"]["escaped"] == record["escaped"]

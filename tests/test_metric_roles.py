@@ -73,13 +73,13 @@ def test_a_plugin_long_term_metric_gets_its_leaderboard_column_and_name():
         table = lb.by_system(_rows_with_a_toy_score())
         board = lb.leaderboard(table).set_index("forecaster")
         # median over systems of the per-system medians: a (0.1, 0.3), b (0.4, 0.2)
-        assert board.loc["a-v1", "median_toy_spread"] == pytest.approx(0.2)
-        assert board.loc["b-v1", "median_toy_spread"] == pytest.approx(0.3)
+        assert board.loc["a-v1", "toy_spread_median"] == pytest.approx(0.2)
+        assert board.loc["b-v1", "toy_spread_median"] == pytest.approx(0.3)
         # ordered by the headline: median VPT a (1, 3) = 2, b (2, 1) = 1.5
         assert list(board.index) == ["a-v1", "b-v1"]
         markdown = render_markdown(lb.leaderboard(table), {"suite": "toy"})
         header = next(line for line in markdown.splitlines() if line.startswith("| # |"))
-        assert header.split(" | ")[6:10] == ["D_stsp", "D_H", "λ error", "spread"]
+        assert header.split(" | ")[7:11] == ["D_stsp", "D_H", "λ error", "spread"]
     assert "toy_spread" not in [m.column for m in _rows.long_term_metrics()]
 
 

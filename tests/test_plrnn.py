@@ -1,4 +1,5 @@
-"""shPLRNN + generalized teacher forcing (forecasters/_plrnn.py, _teacher_forcing.py)."""
+"""shPLRNN + generalized teacher forcing (forecasters/_plrnn.py, _teacher_forcing.py,
+_gtf.py)."""
 
 import dataclasses
 
@@ -10,6 +11,7 @@ import pytest
 
 import chaosbench as cb
 import chaosbench.forecasters  # noqa: F401 - registers
+from chaosbench.forecasters import _gtf
 from chaosbench.forecasters import _teacher_forcing as forcing
 from chaosbench.forecasters._plrnn import ShPLRNNGTF, ShPLRNNParams, init_shplrnn
 
@@ -24,25 +26,25 @@ def test_gtf_alpha_product_upper_bound_on_hand_built_jacobians():
             jnp.stack([rot(8.0), d(-2.0, 1.0)]),  # norms 8, 2 -> geomean 4 (the max)
         ]
     )
-    np.testing.assert_allclose(forcing.spectral_norms(jac), [[2, 2], [4, 1], [8, 2]], rtol=1e-6)
-    alpha, g = forcing.gtf_alpha(jac)
+    np.testing.assert_allclose(_gtf.spectral_norms(jac), [[2, 2], [4, 1], [8, 2]], rtol=1e-6)
+    alpha, g = _gtf.gtf_alpha(jac)
     assert float(g) == pytest.approx(4.0)
     assert float(alpha) == pytest.approx(0.75)
     # a contracting batch needs no forcing: α = max(0, 1 − 1/G) = 0
-    alpha, g = forcing.gtf_alpha(0.5 * jac[:2] / 4.0)
+    alpha, g = _gtf.gtf_alpha(0.5 * jac[:2] / 4.0)
     assert float(g) < 1 and float(alpha) == 0.0
 
 
 def test_spectral_norms_match_svd_on_random_matrices():
     j = jax.random.normal(jax.random.PRNGKey(0), (50, 3, 3))
     exact = np.linalg.norm(np.asarray(j), 2, axis=(-2, -1))
-    np.testing.assert_allclose(forcing.spectral_norms(j, iterations=200), exact, rtol=1e-3)
+    np.testing.assert_allclose(_gtf.spectral_norms(j, iterations=200), exact, rtol=1e-3)
 
 
 def test_alpha_annealing_rule():
     gamma = 0.9
-    assert float(forcing.anneal_alpha(0.2, 0.5, gamma)) == pytest.approx(0.5)  # larger: taken
-    assert float(forcing.anneal_alpha(0.5, 0.2, gamma)) == pytest.approx(0.9 * 0.5 + 0.1 * 0.2)
+    assert float(_gtf.anneal_alpha(0.2, 0.5, gamma)) == pytest.approx(0.5)  # larger: taken
+    assert float(_gtf.anneal_alpha(0.5, 0.2, gamma)) == pytest.approx(0.9 * 0.5 + 0.1 * 0.2)
 
 
 def _hand_params(clipped=False):
@@ -117,7 +119,7 @@ def test_gtf_bounds_gradients_on_a_chaotic_sequence():
         return float(jnp.sqrt(sum(jnp.sum(g**2) for g in jax.tree_util.tree_leaves(grads))))
 
     states = data[None, :100, :]
-    alpha, g = forcing.gtf_alpha(forcing.batch_jacobians(p.step, states))
+    alpha, g = _gtf.gtf_alpha(_gtf.batch_jacobians(p.step, states))
     assert float(g) == pytest.approx(1.9, rel=1e-6)
     assert float(alpha) == pytest.approx(1 - 1 / 1.9, rel=1e-6)
     free = [grad_norm(0.0, t) for t in (20, 80)]

@@ -5,7 +5,9 @@ run, and the same command twice gives the same rows.
 stamp columns (``chaosbench.harness._runner.same_result``).
 """
 
+import dataclasses
 import json
+import re
 import shutil
 
 import pytest
@@ -96,10 +98,31 @@ def test_merge_refuses_conflicting_or_torn_rows(tmp_path, reference, capsys):
     assert "has no cells/ directory" in capsys.readouterr().err
 
 
-def _done_by_children(text: str) -> int:
-    lines = [line for line in text.splitlines() if line.startswith("suite tiny3: planned")]
-    assert len(lines) == 2, text
-    return sum(int(line.split("done ")[1].split(",")[0]) for line in lines)
+def _jobs_summary(text: str) -> tuple[int, int, int, int]:
+    """(planned, done, skipped, in other runs) from the one summary of a --jobs run."""
+    lines = [line for line in text.splitlines() if line.startswith("suite tiny3")]
+    assert lines == [lines[0]] and lines[0].startswith("suite tiny3, 2 processes: "), text
+    numbers = re.match(
+        r".*planned (\d+), done (\d+), skipped (\d+) \(finished before\), in other runs (\d+)",
+        lines[0],
+    )
+    return tuple(int(n) for n in numbers.groups())
+
+
+def test_summaries_of_jobs_combine_into_one():
+    """Two processes of one plan: the first planned before any row was written."""
+    first = _runner.Summary(planned=6, done=4, skipped=1, locked=2, left_out=0, compile=3.0)
+    second = _runner.Summary(planned=6, done=1, skipped=3, locked=4, left_out=0, compile=1.0)
+    both = _runner.Summary.combine([first, second], elapsed=10.0, messages=["x"])
+    assert (both.planned, both.done, both.skipped, both.locked) == (6, 5, 1, 0)
+    assert both.errors == 1 and both.processes == 2 and both.compile == 4.0
+    assert "in other runs 0, errors 1" in both.line() and "20% of 2 processes" in both.line()
+    # a group held by another run throughout: none of the processes computed it
+    held = _runner.Summary.combine([first, second], 10.0, [])
+    held_out = _runner.Summary.combine(
+        [dataclasses.replace(first, done=3), dataclasses.replace(second, done=0)], 10.0, []
+    )
+    assert held.locked == 0 and held_out.locked == 2
 
 
 def test_jobs_2_equals_the_serial_run(tmp_path, reference, monkeypatch, capfd):
@@ -110,12 +133,12 @@ def test_jobs_2_equals_the_serial_run(tmp_path, reference, monkeypatch, capfd):
         monkeypatch.setenv(key, value)
     out = tmp_path / "out"
     assert run_cli("--jobs", "2", "--out", str(out)) == 0
-    assert _done_by_children(capfd.readouterr().out) == 6
+    assert _jobs_summary(capfd.readouterr().out) == (6, 6, 0, 0)  # one summary, not two
     assert_same_rows(read_rows(out), reference)
     assert run_cli("--jobs", "2", "--out", str(out)) == 0  # finished: nothing to do
-    assert _done_by_children(capfd.readouterr().out) == 0
+    assert _jobs_summary(capfd.readouterr().out) == (6, 0, 6, 0)
     assert run_cli("--jobs", "2", "--out", str(out), "--force") == 0
-    assert _done_by_children(capfd.readouterr().out) == 6  # recomputed once, not twice
+    assert _jobs_summary(capfd.readouterr().out) == (6, 6, 0, 0)  # recomputed once, not twice
     assert_same_rows(read_rows(out), reference)
     # each run logged its wall time and what it left behind, once (by the parent)
     sessions = (out / "sessions.csv").read_text().splitlines()

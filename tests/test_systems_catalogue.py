@@ -1,5 +1,6 @@
 """Every system of the dysts catalogue is registered under its dysts name and matches the
-catalogue's metadata; every system belongs to a declared family.
+catalogue's metadata; the family modules partition the systems, and each family's members
+are what its name says.
 
 The alias list is the vendored catalogue itself (``helpers.dysts_names``): a system added
 to the catalogue copy without a registered class fails here. For each dysts name: the
@@ -12,8 +13,10 @@ table (``test_system_table.py``).
 """
 
 import importlib
+import inspect
 import pkgutil
 import re
+from pathlib import Path
 
 import jax.numpy as jnp
 import numpy as np
@@ -113,11 +116,63 @@ def test_every_family_module_declares_its_family_and_is_named_for_it():
         assert module.__name__ == f"chaosbench.systems._{module.FAMILY}", module.__name__
 
 
-@pytest.mark.parametrize("system_id", all_systems)
-def test_system_family_is_its_modules(system_id):
-    cls = registry.get(system_id)
-    assert cls.family == importlib.import_module(cls.__module__).FAMILY
-    assert re.fullmatch(r"[a-z][a-z0-9_]*", cls.family)
+def _defined_systems(module) -> set[type]:
+    """The concrete system classes defined in ``module`` (bases are named ``Abstract...``)."""
+    return {
+        c
+        for c in vars(module).values()
+        if inspect.isclass(c)
+        and issubclass(c, cb.AbstractSystem)
+        and c.__module__ == module.__name__
+        and not c.__name__.lstrip("_").startswith("Abstract")
+    }
+
+
+def test_family_modules_partition_the_built_in_systems():
+    """The families read from the files: each family module's systems are exactly the
+    registered built-in systems that report its file's name as their family. A system
+    class written in a family module but never registered, a built-in system defined
+    outside the family modules, or a module whose FAMILY names another family fails."""
+    by_file = {
+        Path(module.__file__).stem.removeprefix("_"): _defined_systems(module)
+        for module in _family_modules()
+    }
+    assert all(by_file.values()), {f for f, classes in by_file.items() if not classes}
+    package = "chaosbench.systems"
+    built_in = [i for i in all_systems if registry.get(i).__module__.startswith(package)]
+    by_registry: dict[str, set[type]] = {}
+    for system_id in built_in:
+        cls = registry.get(system_id)
+        by_registry.setdefault(cls.family, set()).add(cls)
+    assert by_registry == by_file
+    assert sum(map(len, by_file.values())) == len(built_in)  # one class per id
+
+
+def test_families_mean_what_they_say():
+    """What a family's name promises, checked on each member's own definition: a jerk
+    system is one third-order equation (3 states); hyperchaos needs two positive
+    exponents, the zero one along the flow and a contracting one (4 states or more); a
+    forced oscillator carries its forcing phase (observed as sin, cos); a delay equation
+    is integrated as one (:class:`AbstractDelaySystem`)."""
+    from chaosbench.systems._delay import AbstractDelaySystem
+
+    promises = {
+        "jerk": lambda s: s.dimension == 3,
+        "hyperchaotic": lambda s: s.dimension >= 4,
+        "forced": lambda s: len(s.phase_indices) > 0,
+        "delay": lambda s: isinstance(s, AbstractDelaySystem),
+    }
+    members = {family: [] for family in promises}
+    for system_id in all_systems:
+        system = cb.get_system(system_id)
+        if system.family in promises:
+            members[system.family].append(system_id)
+            assert promises[system.family](system), (system_id, system.family)
+    assert all(len(ids) >= 4 for ids in members.values()), members
+    # and no system outside the delay family is integrated as a delay equation
+    for system_id in all_systems:
+        if issubclass(registry.get(system_id), AbstractDelaySystem):
+            assert registry.get(system_id).family == "delay", system_id
 
 
 def test_families_agree_with_dysts_flags():

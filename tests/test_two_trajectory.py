@@ -69,7 +69,7 @@ def test_true_lorenz_flow_gives_its_lyapunov_exponent():
     result, _ = _true_flow_estimates("lorenz63-v1", starts=4, total_lyapunov_times=64)
     exponents = np.asarray(result.exponent)
     # Finite-time exponents of Lorenz-63 spread by ≈ 1.3 % over 300 t_λ (facts table and
-    # benchmarks/two_trajectory_systems.py), so ≈ 2.9 % over 64 t_λ for one start and
+    # `chaosbench confirm`), so ≈ 2.9 % over 64 t_λ for one start and
     # ≈ 1.5 % for the mean of four: 5 % is more than 3 standard errors.
     np.testing.assert_allclose(exponents.mean(), LORENZ_LAMBDA, rtol=0.05)
     np.testing.assert_allclose(exponents, LORENZ_LAMBDA, rtol=0.15)

@@ -11,7 +11,9 @@ field that the catalogue already has (:func:`twins`).
 
 import contextlib
 import json
+import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -345,7 +347,12 @@ def test_records_of_built_in_systems_go_to_the_shipped_table_only_from_a_checkou
     from chaosbench.catalogue import _confirmation
 
     lorenz = cb.get_system("lorenz63-v1")
-    assert destination(lorenz) == CONFIRMATIONS  # this source checkout
+    checkout = Path(_confirmation.__file__).resolve().parents[2] / "pyproject.toml"
+    assert _confirmation.in_source_checkout() is (
+        checkout.exists() and os.access(CONFIRMATIONS, os.W_OK)
+    )
+    monkeypatch.setattr(_confirmation, "in_source_checkout", lambda shipped: True)
+    assert destination(lorenz) == CONFIRMATIONS  # a source checkout: the shipped table
     monkeypatch.setattr(_confirmation, "in_source_checkout", lambda shipped: False)
     assert destination(lorenz) == user_table()  # an installed package: the user's table
 

@@ -15,7 +15,7 @@ from web_fixture import write_cells
 
 from chaosbench.base import _api
 from chaosbench.reporting import _leaderboard as lb
-from chaosbench.reporting import _web
+from chaosbench.reporting import _page_data, _web
 from chaosbench.reporting._markdown import fmt
 
 
@@ -172,6 +172,17 @@ def test_inlined_tables_equal_the_csvs(built):
                     assert got == want, (name, column)
     wins = pd.read_csv(paths["winrate"])
     assert [r[-1] for r in data["winrate"]["rows"]] == list(wins["win_rate"])
+    assert set(data["leaderboard"]["ints"]) == {"systems", "runs", "long_run_diverged", "failures"}
+
+
+def test_whole_medians_stay_real_numbers_for_the_script():
+    # pandas reads a column of whole medians (7) as integers; the page must still hand
+    # them over as real numbers, or its script would truncate the medians it recomputes
+    # for a filtered view (and round them as counts); counts stay integers
+    frame = pd.DataFrame({"forecaster": ["a"], "vpt_lyap_median": [7], "systems": [3]})
+    inlined = _page_data._columnar(frame, list(frame.columns))
+    assert inlined["ints"] == ["systems"] and inlined["rows"] == [["a", 7.0, 3]]
+    assert isinstance(inlined["rows"][0][1], float) and isinstance(inlined["rows"][0][2], int)
 
 
 def test_metrics_ordered_and_unknown_ones_kept(built):

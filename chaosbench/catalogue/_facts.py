@@ -99,6 +99,7 @@ def _class_source(cls: type) -> str:
             return cls.__qualname__
 
 
+@float64  # the initial condition is hashed as float64 whatever the caller's JAX mode
 def system_key(system: AbstractSystem, settings: FactsSettings) -> str:
     """Hash of everything that determines ``system``'s facts.
 

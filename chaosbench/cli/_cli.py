@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -65,7 +66,10 @@ def _run(args) -> int:
         raise
     if not child:
         _log_session(args, suite, started, time.time() - started, jobs=1, shard=args.shard)
-    print(f"suite {suite.name}: {summary.line()}")
+    if child and os.environ.get(JOBS_SUMMARY_ENV):  # the parent prints one summary for all
+        summary.write(Path(os.environ[JOBS_SUMMARY_ENV]) / f"{os.getpid()}.json")
+    else:
+        print(f"suite {suite.name}: {summary.line()}")
     if child:
         return 0  # the parent counts the failures once every process has finished
     return _report_failures(summary.messages, args.out)
@@ -100,6 +104,7 @@ def _log_session(args, suite, started: float, wall: float, *, jobs=None, shard=N
 
 
 JOBS_CHILD_ENV = "CHAOSBENCH_JOBS_CHILD"
+JOBS_SUMMARY_ENV = "CHAOSBENCH_JOBS_SUMMARIES"  # where each child leaves its counts
 
 
 def _report_failures(messages: list[str], out: str) -> int:
@@ -120,13 +125,17 @@ def _run_jobs(args) -> int:
     output directory uses), so a slow group never leaves a process idle the way a
     fixed split (``--shard``) can; the rows are the same either way.
     """
-    from ..harness._runner import RUN_STARTED_ENV, failure_messages
+    import tempfile
+
+    from ..harness._runner import RUN_STARTED_ENV, Summary, failure_messages
 
     if args.shard:
         raise ValueError("--jobs runs its own processes; don't combine it with --shard")
     start, started = time.perf_counter(), time.time()
     base = [sys.executable, "-m", "chaosbench"] + _strip(args.argv, "--jobs")
+    summaries = Path(tempfile.mkdtemp(prefix="chaosbench-jobs-"))
     env = {**os.environ, RUN_STARTED_ENV: repr(started), JOBS_CHILD_ENV: "1"}
+    env[JOBS_SUMMARY_ENV] = str(summaries)
     procs = [subprocess.Popen(base + ["--no-progress"], env=env) for _ in range(args.jobs)]
     try:
         codes = [p.wait() for p in procs]
@@ -136,14 +145,22 @@ def _run_jobs(args) -> int:
                 p.terminate()
                 p.wait()
         _log_session(args, _suite_from_args(args), started, time.perf_counter() - start)
+        shutil.rmtree(summaries, ignore_errors=True)
         raise
     wall = time.perf_counter() - start
+    parts = [Summary.read(path) for path in sorted(summaries.glob("*.json"))]
+    shutil.rmtree(summaries, ignore_errors=True)
+    suite = _suite_from_args(args)
     if max(codes) <= 1:  # 2: the children refused the run before computing anything
-        _log_session(args, _suite_from_args(args), started, wall, jobs=args.jobs)
-    print(f"{args.jobs} processes finished: elapsed {wall:.1f} s")
+        _log_session(args, suite, started, wall, jobs=args.jobs)
+    messages = failure_messages(suite, Path(args.out)) if max(codes) <= 1 else []
+    if parts:  # one summary for the whole run (a child that crashed reported nothing)
+        missing = f" ({args.jobs - len(parts)} of them failed)" if len(parts) < args.jobs else ""
+        combined = Summary.combine(parts, wall, messages)
+        print(f"suite {suite.name}, {args.jobs} processes{missing}: {combined.line()}")
     if max(codes) != 0:
         return max(codes)
-    return _report_failures(failure_messages(_suite_from_args(args), Path(args.out)), args.out)
+    return _report_failures(messages, args.out)
 
 
 def _strip(argv: list[str], flag: str) -> list[str]:

@@ -218,10 +218,12 @@ def _check_name(name: str) -> str:
 
     if "-v" not in name:
         name = f"{name}-v1"
-    parse_id(name)  # a clear error for a malformed name
-    if name in _api.forecasters:
+    bare = parse_id(name)[0]  # a clear error for a malformed name
+    taken = [f for f in _api.forecasters.ids() if parse_id(f)[0] == bare]
+    if taken:  # another version would rank as that forecaster's old or new version
         raise RunOptionsError(
-            f"{name} is a registered forecaster; give external forecasts their own name"
+            f"{bare} is the name of a registered forecaster ({', '.join(taken)}); give "
+            "external forecasts their own --name"
         )
     return name
 

@@ -14,6 +14,7 @@ planned cells, old and new, and the command exits non-zero while any remain.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import platform
 import time
@@ -130,6 +131,12 @@ def check_systems(
 
 @dataclasses.dataclass
 class Summary:
+    """What a run did with its planned cells: computed (``done``), found finished
+    (``skipped``), left to another run holding their group's lock (``locked``), left out
+    with their system (``left_out``, a suite over all systems); ``errors`` counts every
+    failed row of the planned cells after the run. ``processes``: how many processes this
+    summary covers (``--jobs N``, :meth:`combine`)."""
+
     planned: int = 0
     done: int = 0
     skipped: int = 0
@@ -138,14 +145,55 @@ class Summary:
     elapsed: float = 0.0
     compile: float = 0.0
     messages: list[str] = dataclasses.field(default_factory=list)
+    left_out: int = 0
+    processes: int = 1
 
     def line(self) -> str:
+        busy = max(self.elapsed * self.processes, 1e-9)
+        compiling = f"compiling {self.compile:.1f} s = {self.compile / busy:.0%}"
+        if self.processes > 1:
+            compiling += f" of {self.processes} processes' time"
         return (
             f"planned {self.planned}, done {self.done}, skipped {self.skipped} "
             f"(finished before), in other runs {self.locked}, errors {self.errors}, "
-            f"elapsed {self.elapsed:.1f} s (compiling {self.compile:.1f} s = "
-            f"{self.compile / max(self.elapsed, 1e-9):.0%})"
+            f"elapsed {self.elapsed:.1f} s ({compiling})"
         )
+
+    @classmethod
+    def combine(cls, parts: Sequence[Summary], elapsed: float, messages: list[str]) -> Summary:
+        """One summary for the processes of one run sharing one plan (``--jobs N``).
+
+        Each cell is computed by one process (the group locks), so ``done`` adds up. The
+        first process to plan saw every cell this run computes as unfinished (no process
+        writes before it has planned), so the fewest ``skipped`` and the most
+        ``left_out`` are the run's; the cells none computed were held by another run.
+        ``elapsed`` is the parent's wall time, ``messages`` the failed rows after the run.
+        """
+        planned = max(p.planned for p in parts)
+        skipped = min(p.skipped for p in parts)
+        left_out = max(p.left_out for p in parts)
+        done = sum(p.done for p in parts)
+        return cls(
+            planned=planned,
+            done=done,
+            skipped=skipped,
+            locked=max(0, planned - skipped - left_out - done),
+            errors=len(messages),
+            elapsed=elapsed,
+            compile=sum(p.compile for p in parts),
+            messages=list(messages),
+            left_out=left_out,
+            processes=len(parts),
+        )
+
+    def write(self, path: Path) -> None:
+        """Save the counts (for the parent of ``--jobs`` children to :meth:`read`)."""
+        fields = {k: v for k, v in dataclasses.asdict(self).items() if k != "messages"}
+        Path(path).write_text(json.dumps(fields))
+
+    @classmethod
+    def read(cls, path: Path) -> Summary:
+        return cls(**json.loads(Path(path).read_text()))
 
 
 def scores(row: dict) -> str:
@@ -239,6 +287,7 @@ def run(
             f"moved {sum(moved.values())} cells of {', '.join(sorted(moved))} (no longer "
             f"passing the check) to {out / 'superseded'}"
         )
+    summary.left_out = sum(c.system_id not in facts for c in todo)
     todo = [c for c in todo if c.system_id in facts]
     groups: dict[tuple[str, str, str], list[Cell]] = {}
     for cell in todo:

@@ -4,9 +4,9 @@ The algorithm of :mod:`chaosbench.numerics._two_trajectory` driven by the system
 both copies integrate as one diffrax ODE (so they share the adaptive steps), with no
 tangent dynamics. It serves vector fields with jumps (``sprott_more-v1``,
 ``stick_slip_oscillator-v2``), where exponents of the linearised flow miss the jump's
-saltation matrix, and the confirmation of borderline chaos checks
-(``benchmarks/two_trajectory_systems.py``). For a field with jumps, keep ``d0`` at least
-100 × the solver's tolerance: each crossing of the jump injects an error of the
+saltation matrix, and the confirmation of borderline chaos checks (``chaosbench
+confirm``, :mod:`chaosbench.catalogue._confirm`). For a field with jumps, keep ``d0`` at
+least 100 × the solver's tolerance: each crossing of the jump injects an error of the
 tolerance's size (at d0 = 1e-8 and rtol 1e-8 the stick-slip oscillator read +0.19; at
 d0 = 1e-6, −0.044).
 """
@@ -73,7 +73,7 @@ def system_lyapunov(
       the field jumps, each crossing of the switching surface puts an error of order the
       tolerance into each copy: at rtol 1e-8 and d0 = 1e-8 that noise alone made
       `stick_slip_oscillator-v2` read λ = +0.19; at d0 = 1e-6 and 1e-4 it reads −0.04
-      and −0.03 (benchmarks/two_trajectory_systems.py).
+      and −0.03 (``chaosbench confirm``).
     - `settings`: integrator settings.
     - `key`: direction of the first perturbation (default key 0).
     - `weights`: `(dim,)` weights of the coordinates in the perturbation and the norm

@@ -130,7 +130,7 @@ def by_system(rows: pd.DataFrame, attributes: pd.DataFrame | None = None) -> pd.
     table = _with_gain(pd.DataFrame.from_records(records))
     if attributes is None:
         attributes = system_attributes(table["system"], rows)
-    return with_attributes(table, attributes, after="forecaster")
+    return with_attributes(table, attributes, after="external")
 
 
 def _with_gain(table: pd.DataFrame) -> pd.DataFrame:
@@ -142,6 +142,7 @@ def _with_gain(table: pd.DataFrame) -> pd.DataFrame:
     if headline not in table.columns:
         return table
     reference = table[table["forecaster"].map(short_name) == REFERENCE]
+    reference = reference.drop_duplicates(["task", "system"])  # one reference per system
     base = reference.set_index(["task", "system"])[headline]
     keys = pd.MultiIndex.from_frame(table[["task", "system"]])
     values = table[headline].to_numpy(dtype=float) - base.reindex(keys).to_numpy(dtype=float)

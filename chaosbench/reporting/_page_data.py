@@ -46,9 +46,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+COUNTS = frozenset(
+    ("systems", "runs", "seeds", "failures", "long_run_diverged", "wins", "ties", "losses")
+)
+"""Columns that count: shown as integers. Any other column is a real number, even where
+every value read back from the CSV happens to be whole (a median of 7 and 7)."""
+
+
 def _columnar(frame: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
-    ints = [c for c in columns if pd.api.types.is_integer_dtype(frame[c])]
-    data = [[_plain(v) for v in row] for row in frame[columns].itertuples(index=False)]
+    integer = [c for c in columns if pd.api.types.is_integer_dtype(frame[c])]
+    ints = [c for c in integer if c in COUNTS]
+    reals = {i for i, c in enumerate(columns) if c in integer and c not in ints}
+    data = [
+        [_plain(float(v) if i in reals and v is not pd.NA else v) for i, v in enumerate(row)]
+        for row in frame[columns].itertuples(index=False)
+    ]
     return {"columns": columns, "ints": ints, "rows": data}
 
 
@@ -144,7 +156,7 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
     metrics = metric_names(table)
     labels = metric_labels()
     table_columns = ["task", "system", "forecaster", "external", "seeds", "failures"]
-    table_columns += ["fit_seconds_median"]
+    table_columns += ["long_run_diverged", "fit_seconds_median"]
     for m in metrics:
         table_columns += [f"{m}_median", f"{m}_ci_low", f"{m}_ci_high"]
     table_columns += [f"{headline_metric().column}_minus_{reference}"] if reference else []

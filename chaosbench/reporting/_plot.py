@@ -37,7 +37,8 @@ from ..numerics._dataset import Dataset, make_dataset
 from ..numerics._evaluate import blow_up_to_inf, fit_seed, forecast_windows
 from ..numerics._protocol import TASKS, Protocol
 from ..numerics._rows import headline_metric
-from ._leaderboard import collect_stamp, load_rows
+from ._leaderboard import collect_stamp, external_flags, load_rows
+from ._markdown import marked
 
 DPI = 120
 
@@ -117,7 +118,9 @@ def vpt_distribution(rows: pd.DataFrame, path: Path, stamp: dict[str, str]) -> P
             if failed.any():
                 ax.scatter(pos + jitter[failed], values[failed], s=18, marker="x", color="tab:red")
         ax.set_xticks(positions)
-        ax.set_xticklabels([_short(f) for f in order], rotation=30, ha="right")
+        external = set(per_task.loc[external_flags(per_task), "forecaster"])
+        labels = [marked(_short(f), f in external) for f in order]
+        ax.set_xticklabels(labels, rotation=30, ha="right")
         ax.set_ylabel(f"{headline.short_name} (Lyapunov times)")
         systems = per_task["system"].nunique()
         _add_fig_title(

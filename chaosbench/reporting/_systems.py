@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..base import _api
+from ..base._precision import float64
 from ..catalogue._facts import stored_facts
 from ..catalogue._validate import MIN_LAMBDA_PERIOD, MIN_SIGMAS
 
@@ -62,6 +63,7 @@ def positive_exponents(facts: dict[str, Any]) -> int | None:
     return count
 
 
+@float64  # a system's facts key is that of its float64 initial condition, whoever calls
 def system_record(system_id: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The registry's data on ``system_id`` and its stored facts (``None`` if none)."""
     record: dict[str, Any] = {}

@@ -112,9 +112,9 @@ def check_page(out: Path, fixture: bool) -> None:
     task = sorted(board["task"].unique())[0]
     selftest(page, "?selftest=1")
     # sorting, checked from the CSV: ascending median VPT, ties in the CSV's order
-    text = selftest(page, f"?selftest=1&task={task}&sort=median_vpt_lyap&dir=asc")
+    text = selftest(page, f"?selftest=1&task={task}&sort=vpt_lyap_median&dir=asc")
     csv = board[board["task"] == task].reset_index(drop=True)
-    want = list(csv.sort_values("median_vpt_lyap", kind="stable")["forecaster"])
+    want = list(csv.sort_values("vpt_lyap_median", kind="stable")["forecaster"])
     check(headline_order(text, task) == want, f"{page.name}: sorted by median VPT ascending")
     text = selftest(page, f"?selftest=1&task={task}&sort=forecaster&dir=desc")
     want = sorted(csv["forecaster"], reverse=True)
@@ -137,7 +137,7 @@ def check_page(out: Path, fixture: bool) -> None:
         body = re.search(rf'data-task="{task}">(.*?)</table>', text, re.S).group(1)
         for _, r in one.iterrows():
             row = re.search(rf'<tr data-forecaster="{r["forecaster"]}">(.*?)</tr>', body, re.S)
-            cell = re.search(r'data-key="median_vpt_lyap">([^<]*)<', row.group(1)).group(1)
+            cell = re.search(r'data-key="vpt_lyap_median">([^<]*)<', row.group(1)).group(1)
             check(
                 cell == fmt(r["vpt_lyap_median"]),
                 f"fixture: filtered {r['forecaster']} VPT {cell}",

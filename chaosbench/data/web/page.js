@@ -171,6 +171,7 @@
         task, forecaster: f, external: EXTERNAL.has(f), systems: mine.length,
         runs: mine.reduce((a, r) => a + r.seeds, 0),
         failures: mine.reduce((a, r) => a + r.failures, 0),
+        long_run_diverged: mine.reduce((a, r) => a + (r.long_run_diverged || 0), 0),
         __headline___median: median(vpt), __headline___q25: quantile(vpt, 0.25), __headline___q75: quantile(vpt, 0.75),
         mean_rank: ranks.length ? ranks.reduce((a, b) => a + b, 0) / ranks.length : NaN,
       };
@@ -517,7 +518,8 @@
     const check = (ok, what) => lines.push((ok ? "ok   " : "FAIL ") + what);
     for (const [v, want] of DATA.fmt_cases || []) check(fmt(value(v)) === want, "fmt(" + v + ") = " + fmt(value(v)) + ", Python " + want);
     const tables = document.querySelectorAll("#headline-tables table.headline");
-    check(tables.length === tasksShown().length, tables.length + " headline tables rendered");
+    const nonEmpty = tasksShown().filter((t) => (filtered() ? aggregate(t, chosenSystems()) : BOARD.filter((r) => r.task === t)).length);
+    check(tables.length === nonEmpty.length, tables.length + " headline tables rendered (tasks with rows: " + nonEmpty.length + ")");
     for (const t of tables) {
       const rows = [...t.tBodies[0].rows];
       const expected = filtered() ? aggregate(t.dataset.task, chosenSystems()).length : BOARD.filter((r) => r.task === t.dataset.task).length;

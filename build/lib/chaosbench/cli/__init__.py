@@ -1,1 +1,0 @@
-"""The command line (`chaosbench ...`). May import every layer; nothing imports it."""
