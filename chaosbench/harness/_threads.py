@@ -43,6 +43,7 @@ def configure() -> None:
     harmless.
     """
     import jax
+    import threadpoolctl  # here, not at import: importing it sets KMP_DUPLICATE_LIB_OK
 
     unset = {k: v for k, v in THREAD_SETTINGS.items() if os.environ.get(k) != v}
     if unset and _backend_started():
@@ -55,4 +56,9 @@ def configure() -> None:
             stacklevel=2,
         )
     os.environ.update(THREAD_SETTINGS)
+    # numpy's OpenBLAS was loaded (by `import numpy`) before this could set the variable:
+    # limit the BLAS libraries already loaded as the variable limits those loaded later.
+    threadpoolctl.threadpool_limits(
+        limits=int(THREAD_SETTINGS["OPENBLAS_NUM_THREADS"]), user_api="blas"
+    )
     jax.config.update("jax_enable_x64", True)
