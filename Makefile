@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# exact versions of everything installed (the numerical stack included): see `make lock`
+LOCK := requirements.lock
 SUITE ?= default
 JOBS ?= 2
 OUT ?= results/$(SUITE)
@@ -10,15 +12,25 @@ OUT ?= results/$(SUITE)
 # ~/.cache/chaosbench: the package's one default (chaosbench.base._cache.cache_dir), the
 # same for make and for the chaosbench command.
 
-.PHONY: install bench bench-smoke test test-browser test-slow lint systems perf perf-systems clean
+.PHONY: install lock bench bench-smoke test test-browser test-slow lint systems perf perf-systems clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# refresh the lock: resolve pyproject.toml's ranges afresh in a scratch environment and
+# write every installed version to $(LOCK); review the diff, then `make test`
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install -q --upgrade pip
+	.lock-venv/bin/python -m pip install -q '.[dev]'
+	{ sed -n '/^#/p' $(LOCK); .lock-venv/bin/python -m pip freeze --exclude chaosbench; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK) && rm -rf .lock-venv
 
 bench: $(STAMP)
 	$(BIN)/chaosbench run --suite $(SUITE) --out $(OUT) --jobs $(JOBS)

@@ -46,6 +46,8 @@ STAMP = {
     "jax_version": "0.0.1",
     "device": "cpu:cpu",
     "python": "3.11",
+    "stack": "python=3.11 numpy=2.4.6",
+    "cpu": "a test CPU (x86_64, AVX2)",
 }
 
 
@@ -565,3 +567,20 @@ def test_results_readme_documents_every_column_of_every_file(tmp_path):
                 if not any(p.match(c) for c in columns)
             ]
             assert not stale, f"results/README.md documents {file} columns it lacks: {stale}"
+
+
+def test_rows_of_two_numerical_stacks_are_not_pooled_unless_asked(out):
+    """A row computed with another numerical stack (here another numpy) is refused, with
+    the fix; --allow-mixed-stack pools it knowingly; one stack throughout passes."""
+    cells = sorted((out / "cells").glob("*.json"))
+    for i, path in enumerate(cells):
+        row = json.loads(path.read_text())
+        row["stack"] = "python=3.11.7 numpy=2.4.6" if i else "python=3.11.7 numpy=1.26.4"
+        path.write_text(json.dumps(row))
+    with pytest.raises(lb.MixedStackError, match="2 numerical stacks.*--allow-mixed-stack"):
+        lb.write_leaderboard(out)
+    assert lb.write_leaderboard(out, allow_mixed_stack=True)["leaderboard"].exists()
+    row = json.loads(cells[0].read_text())
+    row["stack"] = "python=3.11.7 numpy=2.4.6"
+    cells[0].write_text(json.dumps(row))
+    lb.write_leaderboard(out)

@@ -15,6 +15,7 @@ from ..harness._plugins import load_plugins
 from ..harness._threads import configure
 from ._cli_catalogue import add_commands as add_catalogue_commands
 from ._cli_systems import check_system, describe, list_ids, write_systems_table
+from ._cli_verify import add_command as add_verify_command
 
 
 def _suite_from_args(args):
@@ -217,7 +218,7 @@ def _leaderboard(args) -> int:
 
     from ..reporting._leaderboard import write_leaderboard
 
-    paths = write_leaderboard(Path(args.out))
+    paths = write_leaderboard(Path(args.out), allow_mixed_stack=args.allow_mixed_stack)
     for path in paths.values():
         print(f"wrote {path}")
     board = pd.read_csv(paths["leaderboard"], comment="#")
@@ -277,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=check_system)
 
     add_catalogue_commands(command)  # confirm, leaks
+    add_verify_command(command)  # verify
 
     p = command("systems", help="write the table of computed system invariants")
     p.add_argument("--recompute", action="store_true", help="recompute every entry")
@@ -336,6 +338,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("leaderboard", help="aggregate rows under --out into CSV tables")
     p.add_argument("--out", default="results")
+    p.add_argument(
+        "--allow-mixed-stack",
+        action="store_true",
+        help="pool rows computed with different numerical stacks (refused by default)",
+    )
     p.set_defaults(func=_leaderboard)
 
     p = command("plot", help="figures of the rows under --out (refits for some)")

@@ -42,6 +42,7 @@ from ..numerics._rows import headline_metric, is_failure, long_term_metrics, sam
 from ._backends import run_local, run_ray
 from ._execute import compile_seconds
 from ._plan import Cell, RunOptionsError, parse_shard, plan, select_shard
+from ._stack import cpu_description, numerical_stack
 from ._store import (
     Lock,
     cell_path,
@@ -76,7 +77,8 @@ RUN_STARTED_ENV = "CHAOSBENCH_RUN_STARTED"
 
 def stamp(suite: Suite) -> dict[str, str]:
     """What produced a result: package version, git commit (``-dirty`` when the tree has
-    uncommitted changes), suite and its hash, jax, device, Python."""
+    uncommitted changes), suite and its hash, jax, device, Python, the numerical stack
+    and the CPU (:mod:`chaosbench.harness._stack`)."""
     device = jax.devices()[0]
     return {
         "chaosbench_version": __version__,
@@ -86,6 +88,8 @@ def stamp(suite: Suite) -> dict[str, str]:
         "jax_version": jax.__version__,
         "device": f"{device.platform}:{getattr(device, 'device_kind', '')}",
         "python": platform.python_version(),
+        "stack": numerical_stack(),
+        "cpu": cpu_description(),
     }
 
 

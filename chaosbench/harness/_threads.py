@@ -13,6 +13,7 @@ facts needs nothing, those functions scope their float64 work themselves
 from __future__ import annotations
 
 import os
+import platform
 import warnings
 
 # Rows must be the same bits whatever the machine's core count or the launcher (Ray sets
@@ -22,6 +23,15 @@ import warnings
 # cores gave different bits by default, the same bits with these two settings. Both are
 # read once, when JAX starts its CPU backend (and when OpenBLAS is loaded).
 THREAD_SETTINGS = {"NPROC": "2", "OPENBLAS_NUM_THREADS": "1"}
+
+# Rows must also be the same bits on another x86 machine: XLA:CPU compiles for the host's
+# instruction set, so an AVX-512 machine and an AVX2 one round trained float32 models
+# differently (1e-5 relative after training, amplified by chaos; issue 27). Capping the
+# instruction set XLA targets makes every x86-64 machine with AVX2 compile the same code.
+# Measured on this project's AVX-512 machines: `python benchmarks/isa_cap.py` (the bits
+# it changes, that no AVX-512 register is left in XLA's code, and the cost). A cap the
+# user already put in XLA_FLAGS is kept.
+XLA_MAX_ISA = "AVX2"
 
 
 def _backend_started() -> bool:
@@ -34,8 +44,9 @@ def _backend_started() -> bool:
 
 def configure() -> None:
     """Configure this process as a benchmark process: fix the CPU thread settings
-    (``NPROC=2``, ``OPENBLAS_NUM_THREADS=1``, inherited by child processes) and switch
-    JAX's x64 mode on globally.
+    (``NPROC=2``, ``OPENBLAS_NUM_THREADS=1``), cap the instruction set XLA:CPU compiles
+    for on x86 (``--xla_cpu_max_isa=AVX2`` in ``XLA_FLAGS``; all inherited by child
+    processes) and switch JAX's x64 mode on globally.
 
     Call it at the entry of a program, before it computes anything with JAX: a backend
     started earlier keeps the thread count it started with (a warning says so), and its
@@ -45,17 +56,23 @@ def configure() -> None:
     import jax
     import threadpoolctl  # here, not at import: importing it sets KMP_DUPLICATE_LIB_OK
 
+    x86 = platform.machine().lower() in ("x86_64", "amd64")
     unset = {k: v for k, v in THREAD_SETTINGS.items() if os.environ.get(k) != v}
+    if x86 and "--xla_cpu_max_isa" not in os.environ.get("XLA_FLAGS", ""):
+        unset["XLA_FLAGS"] = f"--xla_cpu_max_isa={XLA_MAX_ISA}"
     if unset and _backend_started():
         warnings.warn(
             "JAX's backend was started before chaosbench.configure() was called, so the "
-            f"CPU thread settings ({', '.join(f'{k}={v}' for k, v in unset.items())}) "
+            f"CPU settings ({', '.join(f'{k}={v}' for k, v in unset.items())}) "
             "cannot take effect in this process: results may differ in the last bits from "
             "a `chaosbench run`. Call chaosbench.configure() before computing with JAX.",
             RuntimeWarning,
             stacklevel=2,
         )
     os.environ.update(THREAD_SETTINGS)
+    flags = os.environ.get("XLA_FLAGS", "")
+    if x86 and "--xla_cpu_max_isa" not in flags:
+        os.environ["XLA_FLAGS"] = f"{flags} --xla_cpu_max_isa={XLA_MAX_ISA}".strip()
     # numpy's OpenBLAS was loaded (by `import numpy`) before this could set the variable:
     # limit the BLAS libraries already loaded as the variable limits those loaded later.
     threadpoolctl.threadpool_limits(

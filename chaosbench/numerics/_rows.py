@@ -112,6 +112,8 @@ STAMP_COLUMNS = (
     "jax_version",
     "device",
     "python",
+    "stack",
+    "cpu",
 )
 # Diagnostics every row may carry (a plug-in's scorer may add others): never aggregated.
 DIAGNOSTIC_COLUMNS = ("lyap", "traceback")

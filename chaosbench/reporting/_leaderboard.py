@@ -337,10 +337,33 @@ def tables(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
 
 
-def write_leaderboard(out: Path) -> dict[str, Path]:
-    """Write the tables, ``leaderboard.md`` and ``stamp.json`` under ``out``."""
+class MixedStackError(ValueError):
+    """Rows computed with different numerical stacks, which tables do not pool unasked."""
+
+
+def refuse_mixed_stacks(rows: pd.DataFrame, out: Path) -> None:
+    """Refuse rows whose stamps disagree on the numerical stack (``stack``: Python, the
+    numerical packages, XLA's instruction set; rows written before it was recorded count
+    as ``unrecorded``): their numbers may differ in more than the method."""
+    stacks = rows["stack"].fillna("unrecorded") if "stack" in rows else pd.Series(["unrecorded"])
+    counts = stacks.value_counts()
+    if len(counts) <= 1:
+        return
+    listed = "; ".join(f"{n} rows with {stack}" for stack, n in counts.items())
+    raise MixedStackError(
+        f"the rows under {out} were computed with {len(counts)} numerical stacks ({listed}): "
+        "recompute them with one (`chaosbench run --force` after `make install`), or pool "
+        "them knowingly with `chaosbench leaderboard --allow-mixed-stack`"
+    )
+
+
+def write_leaderboard(out: Path, *, allow_mixed_stack: bool = False) -> dict[str, Path]:
+    """Write the tables, ``leaderboard.md`` and ``stamp.json`` under ``out``; refuse rows
+    of several numerical stacks unless ``allow_mixed_stack``."""
     out = Path(out)
     rows = load_rows(out)
+    if not allow_mixed_stack:
+        refuse_mixed_stacks(rows, out)
     stamp = collect_stamp(rows)
     frames = tables(rows)
     paths = {}

@@ -1,0 +1,361 @@
+"""Does this machine reproduce a results folder? Recompute a sample of its cells and compare.
+
+:func:`verify` reads the committed rows of a results folder (``DIR/cells`` where it holds
+rows, else ``DIR/runs.csv``), draws a deterministic sample of its ``ok`` native rows
+(:func:`sample_rows`), recomputes exactly those cells with this checkout's code into a
+scratch directory (never into ``DIR``) and compares every registered metric:
+
+- A row is matched to today's plan by its run id: the suite named in its stamp is planned
+  with today's code (narrowed to the sampled systems, forecasters, tasks and seeds). A row
+  whose run id is not in that plan was made by other code (another commit, edited
+  hyperparameters, another protocol): it is reported *stale*, with its ``git_commit``.
+- The matched cells are computed group by group as the runner computes them
+  (:func:`~chaosbench.harness._execute.execute_group`: data, fit, forecast, score; the
+  harness fits seeds one at a time, so a seed computed alone gives the bits it gives
+  beside the others) and written to the scratch directory with today's stamp.
+- Each metric agrees *identically* (bit for bit from ``cells/``; NaN equals NaN and ∞
+  equals ∞) or differs by ``|new − committed|``, measured against the seed-to-seed spread
+  of that cell in the committed rows: ``max − min`` over the seeds' finite values of the
+  same (task, system, forecaster, metric). With fewer than two finite seed values or no
+  spread, a difference has no scale and counts as beyond the tolerance.
+
+``runs.csv`` keeps 6 significant digits (:data:`CSV_FLOAT_FORMAT`, the leaderboard's
+format), so when the rows come from it, *identical* means equal to those digits (the new
+value is rounded the same way); only ``cells/`` allows a bit-for-bit check.
+
+The verdict: every row of a forecaster in :data:`EXACT` must agree identically on every
+metric; every other row must lie within :data:`TOLERANCE` seed spreads on every metric; no
+sampled row may be stale or fail to recompute. :attr:`Report.ok` says whether all holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ..base import _api
+from ..base._cache import enable_compilation_cache
+from ..numerics._protocol import TASKS
+from ..numerics._rows import OK, metric_columns
+from ._execute import execute_group
+from ._plan import Cell, RunOptionsError, plan
+from ._runner import check_systems, stamp
+from ._store import read_row, write_rows
+from ._suite import SUITES, Suite
+from ._verify_report import Comparison, Report
+
+# Forecasters whose rows must reproduce bit for bit on another x86 machine with the same
+# stack: closed-form fits (ridge and least-squares readouts, nearest neighbours, constant
+# baselines) in float64, with no stochastic optimiser to amplify a last-bit difference.
+# By name, without version. The others (gradient-trained float32 networks) are checked
+# against TOLERANCE.
+EXACT = frozenset(
+    {
+        "analogues",
+        "climatology",
+        "edmd",
+        "esn",
+        "esn_tuned",
+        "linear_ar",
+        "ngrc",
+        "parroting",
+        "persistence",
+    }
+)
+# A row of a forecaster outside EXACT passes when every metric differs from the committed
+# value by at most TOLERANCE times that cell's seed-to-seed spread (max − min over seeds).
+TOLERANCE = 1.0
+DEFAULT_SAMPLE = 16
+# How runs.csv writes floats (chaosbench.reporting._leaderboard.FLOAT_FORMAT; a test keeps
+# the two equal): rows read from it are compared at this precision.
+CSV_FLOAT_FORMAT = "%.6g"
+KEY = ("task", "system", "forecaster", "seed")
+
+
+def bare(id_: str) -> str:
+    """A versioned id's name (``esn-v2`` → ``esn``)."""
+    return id_.rsplit("-v", 1)[0]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _from_csv(path: Path) -> list[dict]:
+    """The rows of a ``runs.csv``, every column read as text first (run ids and commits
+    are hex strings that a type guess would turn into numbers), then typed."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    metrics = metric_columns(list(frame.columns))
+    rows = []
+    for record in frame.to_dict("records"):
+        record["seed"] = int(record["seed"])
+        record["external"] = record.get("external", "False") == "True"
+        for column in metrics:
+            record[column] = float(record[column]) if record[column] != "" else math.nan
+        rows.append(record)
+    return rows
+
+
+def read_committed(out: Path) -> tuple[list[dict], Path, str | None]:
+    """The rows of the results folder ``out``, where they came from, and the precision
+    they keep (None: every bit, from ``cells/``; else the ``runs.csv`` float format)."""
+    files = sorted((Path(out) / "cells").glob("*.json"))
+    if files:
+        return [read_row(f) for f in files], Path(out) / "cells", None
+    if (Path(out) / "runs.csv").exists():
+        return _from_csv(Path(out) / "runs.csv"), Path(out) / "runs.csv", CSV_FLOAT_FORMAT
+    raise FileNotFoundError(f"no rows under {out}: neither cells/*.json nor runs.csv")
+
+
+def _matches(id_: str, wanted: Sequence[str] | None) -> bool:
+    return not wanted or id_ in wanted or bare(id_) in wanted
+
+
+def sample_rows(
+    rows: Sequence[dict],
+    n: int = DEFAULT_SAMPLE,
+    *,
+    seed: int = 0,
+    systems: Sequence[str] | None = None,
+    forecasters: Sequence[str] | None = None,
+) -> list[dict]:
+    """A deterministic sample of ``n`` of the ``ok`` native rows (``systems`` and
+    ``forecasters`` filter them by id or bare name), spread over forecasters, then systems.
+
+    The forecasters take turns (in an order shuffled by ``seed``); each gives its next row,
+    taken round-robin over its systems (each forecaster's systems and each system's rows
+    shuffled by ``seed``). The same rows and ``seed`` give the same sample anywhere.
+    """
+    if n < 1:
+        raise RunOptionsError(f"--sample must be a positive integer, got {n}")
+    rng = random.Random(seed)
+    pool: dict[str, dict[str, list[dict]]] = {}
+    for row in sorted(rows, key=lambda r: tuple(str(r[k]) for k in KEY)):
+        if row.get("status") != OK or row.get("external"):
+            continue
+        if _matches(row["system"], systems) and _matches(row["forecaster"], forecasters):
+            pool.setdefault(row["forecaster"], {}).setdefault(row["system"], []).append(row)
+    queues = {}
+    for forecaster, by_system in sorted(pool.items()):
+        order = sorted(by_system)
+        rng.shuffle(order)
+        for system in order:
+            rng.shuffle(by_system[system])
+        queue = []
+        while any(by_system.values()):
+            queue += [by_system[s].pop(0) for s in order if by_system[s]]
+        queues[forecaster] = queue
+    turns = sorted(queues)
+    rng.shuffle(turns)
+    picked: list[dict] = []
+    while len(picked) < n and any(queues.values()):
+        picked += [queues[f].pop(0) for f in turns if queues[f]][: n - len(picked)]
+    return picked
+
+
+def seed_spreads(rows: Sequence[dict], metrics: Sequence[str]) -> dict[tuple, float]:
+    """``max − min`` over the seeds' finite values of each (task, system, forecaster,
+    metric) of the ``ok`` native ``rows``; NaN where fewer than two are finite."""
+    values: dict[tuple, list[float]] = {}
+    for row in rows:
+        if row.get("status") != OK or row.get("external"):
+            continue
+        for metric in metrics:
+            value = float(row.get(metric, math.nan))
+            if math.isfinite(value):
+                key = (row["task"], row["system"], row["forecaster"], metric)
+                values.setdefault(key, []).append(value)
+    return {k: max(v) - min(v) if len(v) > 1 else math.nan for k, v in values.items()}
+
+
+# --------------------------------------------------------------------------- recomputing
+
+
+def _suite_of(rows: Sequence[dict], suite: Suite | None) -> Suite:
+    if suite is not None:
+        return suite
+    names = sorted({str(r.get("suite", "")) for r in rows})
+    if len(names) != 1 or names[0] not in SUITES:
+        raise RunOptionsError(
+            f"the rows name the suite(s) {', '.join(names) or 'none'} in their stamp; "
+            f"known suites: {', '.join(SUITES)} (pass --suite NAME to plan with one of them)"
+        )
+    return SUITES[names[0]]
+
+
+def match_plan(rows: Sequence[dict], suite: Suite) -> tuple[Suite, dict[str, Cell]]:
+    """``suite`` narrowed to the sampled systems, forecasters, tasks and seeds (those
+    registered today), and its planned cells by run id."""
+    systems = sorted({r["system"] for r in rows if r["system"] in set(_api.systems.ids())})
+    forecasters = sorted(
+        {r["forecaster"] for r in rows if r["forecaster"] in set(_api.forecasters.ids())}
+    )
+    tasks = sorted({r["task"] for r in rows if r["task"] in TASKS})
+    if not (systems and forecasters and tasks):
+        return suite, {}
+    narrow = dataclasses.replace(
+        suite,
+        systems=tuple(systems),
+        forecasters=tuple(forecasters),
+        tasks=tuple(tasks),
+        seeds=max(int(r["seed"]) for r in rows) + 1,
+    )
+    return narrow, {c.run_id: c for c in plan(narrow)}
+
+
+def recompute(
+    suite: Suite, cells: Sequence[Cell], scratch: Path, log: Callable[[str], None] = print
+) -> tuple[dict[str, dict], dict[str, str]]:
+    """Compute ``cells`` into ``scratch/cells`` as the runner does; return the new rows by
+    run id (read back from their files) and, by run id, why a cell has none."""
+    enable_compilation_cache()
+    facts = check_systems(sorted({c.system_id for c in cells}), strict=False, log=log)
+    groups: dict[tuple, list[Cell]] = {}
+    missing = {}
+    for cell in cells:
+        if cell.system_id in facts:
+            groups.setdefault(cell.group, []).append(cell)
+        else:
+            missing[cell.run_id] = f"system {cell.system_id} no longer passes the chaos check"
+    run_stamp = stamp(suite)
+    for (system, task, forecaster), group in groups.items():
+        log(f"recomputing {system} × {forecaster} ({task}, seeds {[c.seed for c in group]})")
+        write_rows(scratch, execute_group(suite, group, facts[system]), run_stamp)
+    new = {}
+    for group in groups.values():
+        for cell in group:
+            new[cell.run_id] = read_row(Path(scratch) / "cells" / f"{cell.run_id}.json")
+    return new, missing
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def same_value(committed: float, new: float, precision: str | None = None) -> bool:
+    """Equal bit for bit (NaN equals NaN), or to ``precision`` (a %-format) when the
+    committed value was stored with it."""
+    if precision is not None and not math.isnan(new):
+        new = float(precision % new)
+    return committed == new or (math.isnan(committed) and math.isnan(new))
+
+
+def _cell(row: dict) -> dict:
+    """The fields of a :class:`Comparison` that say which row it is."""
+    return {k: row[k] for k in KEY} | {"run_id": row["run_id"]}
+
+
+def _without_values(row: dict, verdict: str, note: str) -> Comparison:
+    """The one comparison of a ``stale`` or ``failed`` row: no metric, no values."""
+    nan = math.nan
+    values = dict(committed=nan, new=nan, difference=nan, spread=nan, relative=nan)
+    return Comparison(**_cell(row), metric="", **values, verdict=verdict, note=note)
+
+
+def compare(
+    committed: dict, new: dict, spreads: dict, metrics: Sequence[str], precision: str | None
+) -> list[Comparison]:
+    """The comparisons of one row's ``metrics`` (see :class:`Comparison`)."""
+    if new.get("status") != OK:
+        note = f"recomputed as {new.get('status')}: {new.get('error', '')}"
+        return [_without_values(committed, "failed", note)]
+    out = []
+    exact = bare(committed["forecaster"]) in EXACT
+    for metric in metrics:
+        c, n = float(committed.get(metric, math.nan)), float(new.get(metric, math.nan))
+        group = (committed["task"], committed["system"], committed["forecaster"], metric)
+        spread = spreads.get(group, math.nan)
+        if same_value(c, n, precision):
+            difference, relative, verdict = 0.0, 0.0, "identical"
+        else:
+            difference = math.inf if math.isnan(n) or math.isnan(c) else abs(n - c)
+            scaled = math.isfinite(spread) and spread > 0 and math.isfinite(difference)
+            relative = difference / spread if scaled else math.inf
+            verdict = "within" if not exact and relative <= TOLERANCE else "beyond"
+        out.append(
+            Comparison(
+                **_cell(committed),
+                metric=metric,
+                committed=c,
+                new=n,
+                difference=difference,
+                spread=spread,
+                relative=relative,
+                verdict=verdict,
+            )
+        )
+    return out
+
+
+def stale(row: dict) -> Comparison:
+    """A sampled row that today's plan does not contain."""
+    commit = row.get("git_commit") or "unknown"
+    note = (
+        f"stale: made by code other than this checkout's (commit {commit}); check out that "
+        f"commit (git checkout {commit.removesuffix('-dirty')}) and verify there, or re-run "
+        "the suite to refresh the rows"
+    )
+    return _without_values(row, "stale", note)
+
+
+def verify(
+    out: Path,
+    *,
+    sample: int = DEFAULT_SAMPLE,
+    systems: Sequence[str] | None = None,
+    forecasters: Sequence[str] | None = None,
+    seed: int = 0,
+    scratch: Path | None = None,
+    suite: Suite | None = None,
+    log: Callable[[str], None] = print,
+) -> Report:
+    """Recompute a sample of the committed cells of ``out`` on this machine and compare.
+
+    **Arguments:**
+
+    - `out`: the results folder (read only).
+    - `sample`: how many rows; `seed` draws them (:func:`sample_rows`); `systems`,
+      `forecasters`: only these (ids or bare names).
+    - `scratch`: where the recomputed rows and ``verify.csv`` go (default: a new
+      temporary directory); never ``out`` or inside it.
+    - `suite`: plan with this suite (default: the one the rows' stamp names, from
+      ``SUITES``).
+
+    **Returns:** the :class:`Report` (also written to ``scratch/verify.csv``).
+    """
+    out = Path(out)
+    rows, source, precision = read_committed(out)
+    picked = sample_rows(rows, sample, seed=seed, systems=systems, forecasters=forecasters)
+    if not picked:
+        raise RunOptionsError(f"no ok native rows under {source} match the filters")
+    scratch = Path(scratch) if scratch else Path(tempfile.mkdtemp(prefix="chaosbench-verify-"))
+    if scratch.resolve() == out.resolve() or out.resolve() in scratch.resolve().parents:
+        raise RunOptionsError(f"--scratch {scratch} is inside the results folder {out}")
+    (scratch / "cells").mkdir(parents=True, exist_ok=True)
+    narrow, planned = match_plan(picked, _suite_of(picked, suite))
+    matched = [r for r in picked if r["run_id"] in planned]
+    log(
+        f"verifying {len(picked)} rows of {source} ({len(matched)} in today's plan of suite "
+        f"{narrow.name}); recomputing them into {scratch}"
+    )
+    new, missing = recompute(narrow, [planned[r["run_id"]] for r in matched], scratch, log)
+    metrics = metric_columns(list(dict.fromkeys(c for row in rows for c in row)))
+    spreads = seed_spreads(rows, metrics)
+    comparisons = []
+    for row in picked:
+        if row["run_id"] not in planned:
+            comparisons.append(stale(row))
+        elif row["run_id"] in missing:
+            comparisons.append(_without_values(row, "failed", missing[row["run_id"]]))
+        else:
+            comparisons += compare(row, new[row["run_id"]], spreads, metrics, precision)
+    report = Report(comparisons, source, precision, scratch, exact=EXACT, tolerance=TOLERANCE)
+    report.write_csv()
+    return report
+
+
+__all__ = ["EXACT", "TOLERANCE", "Comparison", "Report", "sample_rows", "verify"]
