@@ -32,7 +32,7 @@ def test_readme_names_make_install_as_the_set_up_only_step():
     # ... and `make install` is only that: the virtual environment and the package
     recipe = re.search(r"^install:(.*)$", MAKEFILE, re.M)
     assert recipe is not None and recipe.group(1).split() == ["$(STAMP)"]
-    stamp = MAKEFILE.split("$(STAMP): pyproject.toml\n", 1)[1].split("\n\n", 1)[0]
+    stamp = MAKEFILE.split("$(STAMP): pyproject.toml $(LOCK)\n", 1)[1].split("\n\n", 1)[0]
     commands = [line.strip() for line in stamp.splitlines()]
     assert commands and all(re.search(r"venv|pip install|touch", c) for c in commands), commands
     assert "chaosbench" not in " ".join(commands).replace("$(BIN)/python -m pip", "")

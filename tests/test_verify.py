@@ -12,9 +12,11 @@ import reliability_helpers
 
 from chaosbench.cli._cli import main
 from chaosbench.harness import _suite, _verify
+from chaosbench.numerics._rows import registered_metrics
 from chaosbench.reporting._leaderboard import FLOAT_FORMAT
 
 NAME = "tiny-verify"
+same = _verify.same_value  # bit for bit, NaN equal to NaN
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +63,10 @@ def test_a_rerun_agrees_bit_for_bit_and_leaves_the_results_folder_alone(
     assert found.run_id.nunique() == 4
     assert set(found.forecaster) == {"persistence-v1", "linear_ar-v1"}
     assert (found.verdict == "identical").all()
-    assert set(found.metric) == set(_verify.metric_columns(list(found.metric.unique())))
+    committed_rows = reliability_helpers.read_rows(committed)
+    for row in found.itertuples():  # verify.csv keeps every bit
+        assert same(row.committed, committed_rows[row.run_id][row.metric])
+    assert set(found.metric) == {m.column for m in registered_metrics()}
 
 
 def test_rows_read_from_runs_csv_agree_to_the_digits_it_keeps(committed, tmp_path, capsys):
@@ -106,7 +111,8 @@ def test_a_row_not_in_todays_plan_is_stale_and_fails(committed, tmp_path, capsys
     printed = capsys.readouterr().out
     assert (
         "lorenz63-v1 × linear_ar-v1 (limited, seed 1): stale: made by code other than this "
-        "checkout's (commit abc123def456)" in printed
+        "checkout's (commit abc123def456: the code of linear_ar-v1 or of lorenz63-v1 (or its "
+        "facts) differs)" in printed
     )
     assert "git checkout abc123def456" in printed
 
@@ -174,3 +180,14 @@ def test_the_sample_is_deterministic_spread_over_forecasters_and_only_ok_native_
     assert len(_verify.sample_rows(rows, 100)) == 18
     only = _verify.sample_rows(rows, 4, systems=["chen"], forecasters=["s5"])
     assert {(r["system"], r["forecaster"]) for r in only} == {("chen-v1", "s5-v2")}
+
+
+def test_the_report_names_what_differs_in_the_stamp_and_which_suite_is_missing():
+    committed = [{"jax_version": "0.4.30", "device": "cpu:cpu", "git_commit": "abc"}]
+    new = [{"jax_version": "0.10.2", "device": "cpu:cpu", "git_commit": "def", "stack": "s"}]
+    assert _verify.stamp_differences(committed, new) == {
+        "jax_version": ("0.4.30", "0.10.2"),
+        "stack": ("not recorded", "s"),
+    }
+    with pytest.raises(_verify.RunOptionsError, match="--suite NAME"):
+        _verify.suites_of([_row("esn-v2", 0, 1.0, suite="nightly-2019")])

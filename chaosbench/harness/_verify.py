@@ -31,6 +31,7 @@ sampled row may be stale or fail to recompute. :attr:`Report.ok` says whether al
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import random
 import tempfile
@@ -39,8 +40,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._version import __version__
 from ..base import _api
 from ..base._cache import enable_compilation_cache
+from ..base._identity import hyperparameters
 from ..numerics._protocol import TASKS
 from ..numerics._rows import OK, metric_columns
 from ._execute import execute_group
@@ -48,7 +51,7 @@ from ._plan import Cell, RunOptionsError, plan
 from ._runner import check_systems, stamp
 from ._store import read_row, write_rows
 from ._suite import SUITES, Suite
-from ._verify_report import Comparison, Report
+from ._verify_report import Comparison, Report, stamp_differences
 
 # Forecasters whose rows must reproduce bit for bit on another x86 machine with the same
 # stack: closed-form fits (ridge and least-squares readouts, nearest neighbours, constant
@@ -176,16 +179,20 @@ def seed_spreads(rows: Sequence[dict], metrics: Sequence[str]) -> dict[tuple, fl
 # --------------------------------------------------------------------------- recomputing
 
 
-def _suite_of(rows: Sequence[dict], suite: Suite | None) -> Suite:
-    if suite is not None:
-        return suite
-    names = sorted({str(r.get("suite", "")) for r in rows})
-    if len(names) != 1 or names[0] not in SUITES:
+def suites_of(rows: Sequence[dict], suite: Suite | None = None) -> dict[str, list[dict]]:
+    """``rows`` by the suite their stamp names (all under ``suite`` if given); refuses a
+    suite that is not in ``SUITES``."""
+    by_suite: dict[str, list[dict]] = {}
+    for row in rows:
+        name = suite.name if suite is not None else str(row.get("suite") or "")
+        by_suite.setdefault(name, []).append(row)
+    unknown = sorted(set(by_suite) - set(SUITES)) if suite is None else []
+    if unknown:
         raise RunOptionsError(
-            f"the rows name the suite(s) {', '.join(names) or 'none'} in their stamp; "
-            f"known suites: {', '.join(SUITES)} (pass --suite NAME to plan with one of them)"
+            f"the rows name the suite(s) {', '.join(repr(n) for n in unknown)} in their "
+            f"stamp; known suites: {', '.join(SUITES)} (pass --suite NAME to plan with one)"
         )
-    return SUITES[names[0]]
+    return by_suite
 
 
 def match_plan(rows: Sequence[dict], suite: Suite) -> tuple[Suite, dict[str, Cell]]:
@@ -291,13 +298,34 @@ def compare(
     return out
 
 
-def stale(row: dict) -> Comparison:
-    """A sampled row that today's plan does not contain."""
+def _why_stale(row: dict, suite: Suite | None) -> str:
+    """What of a stale row's identity visibly differs from today's (else: code)."""
+    forecaster, system = row["forecaster"], row["system"]
+    if forecaster not in set(_api.forecasters.ids()):
+        return f"{forecaster} is not registered today"
+    if system not in set(_api.systems.ids()):
+        return f"{system} is not registered today"
+    reasons = []
+    if str(row.get("chaosbench_version") or __version__) != __version__:
+        reasons.append(f"chaosbench {row['chaosbench_version']} (today {__version__})")
+    if suite is not None and int(row.get("protocol_version", 0)) != suite.protocol.version:
+        reasons.append(f"protocol v{row['protocol_version']} (today v{suite.protocol.version})")
+    today = json.loads(
+        json.dumps(hyperparameters(_api.forecasters.get(forecaster)()), sort_keys=True)
+    )
+    if json.loads(row.get("hyperparameters") or "{}") != today:
+        reasons.append(f"{forecaster}'s hyperparameters differ from today's")
+    return "; ".join(reasons) or f"the code of {forecaster} or of {system} (or its facts) differs"
+
+
+def stale(row: dict, suite: Suite | None = None) -> Comparison:
+    """A sampled row that today's plan (of ``suite``) does not contain."""
     commit = row.get("git_commit") or "unknown"
     note = (
-        f"stale: made by code other than this checkout's (commit {commit}); check out that "
-        f"commit (git checkout {commit.removesuffix('-dirty')}) and verify there, or re-run "
-        "the suite to refresh the rows"
+        f"stale: made by code other than this checkout's (commit {commit}: "
+        f"{_why_stale(row, suite)}); check out that commit (git checkout "
+        f"{commit.removesuffix('-dirty')}) and verify there, or re-run the suite to "
+        "refresh the rows"
     )
     return _without_values(row, "stale", note)
 
@@ -336,26 +364,33 @@ def verify(
     if scratch.resolve() == out.resolve() or out.resolve() in scratch.resolve().parents:
         raise RunOptionsError(f"--scratch {scratch} is inside the results folder {out}")
     (scratch / "cells").mkdir(parents=True, exist_ok=True)
-    narrow, planned = match_plan(picked, _suite_of(picked, suite))
-    matched = [r for r in picked if r["run_id"] in planned]
-    log(
-        f"verifying {len(picked)} rows of {source} ({len(matched)} in today's plan of suite "
-        f"{narrow.name}); recomputing them into {scratch}"
-    )
-    new, missing = recompute(narrow, [planned[r["run_id"]] for r in matched], scratch, log)
+    planned: dict[str, Cell] = {}
+    new: dict[str, dict] = {}
+    missing: dict[str, str] = {}
+    for name, rows_of_suite in suites_of(picked, suite).items():
+        narrow, cells = match_plan(rows_of_suite, suite or SUITES[name])
+        matched = [cells[r["run_id"]] for r in rows_of_suite if r["run_id"] in cells]
+        commits = ", ".join(sorted({str(r.get("git_commit") or "unknown") for r in rows_of_suite}))
+        log(
+            f"verifying {len(rows_of_suite)} rows of {source} made at commit {commits} "
+            f"({len(matched)} in today's plan of suite {narrow.name}); recomputing them "
+            f"into {scratch}"
+        )
+        found, lacking = recompute(narrow, matched, scratch, log) if matched else ({}, {})
+        planned |= {c.run_id: c for c in matched}
+        new |= found
+        missing |= lacking
     metrics = metric_columns(list(dict.fromkeys(c for row in rows for c in row)))
     spreads = seed_spreads(rows, metrics)
     comparisons = []
     for row in picked:
         if row["run_id"] not in planned:
-            comparisons.append(stale(row))
+            comparisons.append(stale(row, suite or SUITES.get(str(row.get("suite")))))
         elif row["run_id"] in missing:
             comparisons.append(_without_values(row, "failed", missing[row["run_id"]]))
         else:
             comparisons += compare(row, new[row["run_id"]], spreads, metrics, precision)
-    report = Report(comparisons, source, precision, scratch, exact=EXACT, tolerance=TOLERANCE)
+    stamps = stamp_differences([r for r in picked if r["run_id"] in new], list(new.values()))
+    report = Report(comparisons, source, precision, scratch, EXACT, TOLERANCE, stamps)
     report.write_csv()
     return report
-
-
-__all__ = ["EXACT", "TOLERANCE", "Comparison", "Report", "sample_rows", "verify"]

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..numerics._rows import STAMP_COLUMNS
+
 PASSING = ("identical", "within")
 NO_VALUES = ("stale", "failed")  # rows with nothing to compare: one comparison, no metric
+VERDICTS = ("identical", "within", "beyond", "failed", "stale")  # best to worst
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,6 +59,24 @@ class Comparison:
         )
 
 
+# Stamp columns that name the run rather than what computed it: not compared.
+RUN_STAMP = ("git_commit", "suite", "suite_hash")
+
+
+def stamp_differences(committed: Sequence[dict], new: Sequence[dict]) -> dict[str, tuple]:
+    """The stamp columns (versions, numerical stack, device, CPU) whose values in the
+    ``committed`` rows differ from the ``new`` rows': ``{column: (committed, new)}``, each
+    side its distinct values joined by ``"; "`` (``not recorded`` where the committed rows
+    predate the column)."""
+    out = {}
+    for column in (c for c in STAMP_COLUMNS if c not in RUN_STAMP):
+        before = "; ".join(sorted({str(r[column]) for r in committed if r.get(column)}))
+        after = "; ".join(sorted({str(r[column]) for r in new if r.get(column)}))
+        if after and before != after:
+            out[column] = (before or "not recorded", after)
+    return out
+
+
 def _worst(group: pd.DataFrame) -> tuple[float, str]:
     """The largest relative difference of ``group`` and its metric (or "" if none)."""
     compared = group[~group.verdict.isin(NO_VALUES)]
@@ -77,6 +98,8 @@ class Report:
     - `scratch`: where the recomputed rows and ``verify.csv`` are.
     - `exact`: the forecasters (bare names) that must agree identically; `tolerance`:
       the others' allowance, in seed spreads.
+    - `stamps`: how the committed rows' stamp differs from this machine's
+      (:func:`stamp_differences`).
     """
 
     comparisons: Sequence[Comparison]
@@ -85,6 +108,7 @@ class Report:
     scratch: Path
     exact: frozenset[str]
     tolerance: float
+    stamps: dict[str, tuple] = dataclasses.field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -100,25 +124,25 @@ class Report:
         return pd.DataFrame([dataclasses.asdict(c) for c in self.comparisons])
 
     def by_forecaster(self) -> pd.DataFrame:
-        """Per forecaster: rows sampled, rows identical on every metric, stale and failed
-        rows, the worst relative difference (in seed spreads) and its metric, the check it
-        is held to and whether it passes."""
+        """Per forecaster: the check it is held to, rows sampled and how each row came out
+        (its worst metric's verdict: identical, within, beyond, failed, stale), the worst
+        relative difference (in seed spreads) and its metric, whether it passes."""
         out = []
-        for forecaster, group in self.frame().groupby("forecaster", sort=True):
-            rows = group.groupby("run_id").verdict
+        frame = self.frame()
+        frame["rank"] = frame.verdict.map(VERDICTS.index)
+        for forecaster, group in frame.groupby("forecaster", sort=True):
+            rows = group.groupby("run_id")["rank"].max().map(VERDICTS.__getitem__)
             worst, metric = _worst(group)
             exact = forecaster.rsplit("-v", 1)[0] in self.exact
             out.append(
                 {
                     "forecaster": forecaster,
                     "check": "identical" if exact else f"≤ {self.tolerance:g} spread",
-                    "rows": rows.ngroups,
-                    "identical": int(rows.apply(lambda v: (v == "identical").all()).sum()),
-                    "stale": int(rows.apply(lambda v: (v == "stale").any()).sum()),
-                    "failed": int(rows.apply(lambda v: (v == "failed").any()).sum()),
-                    "worst (spreads)": worst,
+                    "rows": len(rows),
+                    **{verdict: int((rows == verdict).sum()) for verdict in VERDICTS},
+                    "worst Δ/spread": worst,
                     "worst metric": metric,
-                    "passes": bool(group.verdict.isin(PASSING).all()),
+                    "passes": bool(rows.isin(PASSING).all()),
                 }
             )
         return pd.DataFrame(out)
@@ -137,7 +161,7 @@ class Report:
                     "metric": metric,
                     "rows": len(group),
                     "identical": int((group.verdict == "identical").sum()),
-                    "worst (spreads)": float(worst),
+                    "worst Δ/spread": float(worst),
                     "worst forecaster": at,
                     "beyond": int((group.verdict == "beyond").sum()),
                 }
@@ -159,7 +183,9 @@ class Report:
     def text(self) -> str:
         """The readable report: what was compared, a table per forecaster and per metric,
         the verdict and the worst cells."""
-        rows = self.frame().run_id.nunique()
+        frame = self.frame()
+        rows = frame.run_id.nunique()
+        compared = frame[~frame.verdict.isin(NO_VALUES)].run_id.nunique()
         how = (
             "bit for bit"
             if self.precision is None
@@ -167,9 +193,17 @@ class Report:
             "allows a bit-for-bit check)"
         )
         parts = [
-            f"{rows} rows of {self.source} recomputed on this machine and compared {how}.",
+            f"{rows} rows of {self.source} sampled; {compared} recomputed on this machine "
+            f"and compared {how}.",
             f"Exact forecasters ({', '.join(sorted(self.exact))}) must agree identically; "
             f"the others within {self.tolerance:g} × the seed-to-seed spread of the cell.",
+            "The committed rows' stamp differs from this machine's:"
+            if self.stamps
+            else "The committed rows' stamp (versions, stack, device, CPU) is this machine's.",
+            *(
+                f"  {column}: committed {before}; here {after}"
+                for column, (before, after) in self.stamps.items()
+            ),
             "",
             _table(self.by_forecaster()),
             "",
@@ -180,14 +214,14 @@ class Report:
             parts.append(f"verified: every sampled row reproduces (details: {self.csv_path})")
         else:
             failing = sum(not c.passes for c in self.comparisons)
-            parts.append(f"NOT verified: {failing} comparisons fail; the worst:")
+            parts.append(f"NOT verified: {failing} comparison(s) fail; the worst:")
             parts += [f"  {c.line()}" for c in self.worst()]
             parts.append(f"details: {self.csv_path}")
         return "\n".join(parts)
 
     def write_csv(self) -> Path:
         """Every comparison to ``scratch/verify.csv`` (floats at full precision)."""
-        self.frame().to_csv(self.csv_path, index=False, float_format="%r")
+        self.frame().to_csv(self.csv_path, index=False)  # floats round-trip
         return self.csv_path
 
 
