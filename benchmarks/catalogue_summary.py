@@ -8,7 +8,8 @@ computation, no hand-copied numbers):
   from ``by_system.csv``) and how many of its free runs stayed stable (``runs.csv``);
 - the winner of every breakdown bin (family, observed dimension, λ_max · period, positive
   exponents) by median VPT
-  and by median D_stsp (``breakdowns.csv``), with the number of systems in the bin;
+  and by median D_stsp (``breakdowns.csv``), with the number of systems in the bin (a
+  bin of fewer than 5 systems names none);
 - coverage: systems, cells and the wall time of the sittings (``sessions.csv``).
 
 Run: ``python benchmarks/catalogue_summary.py --out results/catalogue [--task rich]``
@@ -20,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 BASELINE = "persistence"
+MIN_SYSTEMS = 5  # chaosbench.reporting._breakdowns.MIN_SYSTEMS_FOR_WINNER
 
 
 def _fmt(value: float) -> str:
@@ -68,6 +70,11 @@ def breakdown_lines(out: Path, task: str) -> list[str]:
         "| --- | --- | ---: | --- | --- |",
     ]
     for (kind, name), group in table.groupby(["breakdown", "bin"], sort=True):
+        systems = int(group.systems.max())
+        if systems < MIN_SYSTEMS:  # too few systems to name a winner (breakdowns.csv)
+            none = f"none (n < {MIN_SYSTEMS})"
+            lines.append(f"| {kind} | {name} | {systems} | {none} | {none} |")
+            continue
         vpt = group.loc[group.vpt_lyap_median.idxmax()]
         finite = group[group.d_stsp_median.notna()]
         stsp = finite.loc[finite.d_stsp_median.idxmin()] if len(finite) else None

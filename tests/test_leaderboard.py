@@ -199,7 +199,12 @@ def test_write_leaderboard_outputs_carry_the_stamp(out):
         "html",
         "winners",
         "breakdowns",
+        "pairwise",
+        "ranking",
+        "cd_diagram_rich",
     }
+    assert paths["cd_diagram_rich"] == out / "cd_diagram_rich.png"
+    assert paths["cd_diagram_rich"].read_bytes().startswith(b"\x89PNG")
     assert json.loads(paths["stamp"].read_text()) == STAMP
     for name in ("runs", "by_system", "leaderboard", "winrate"):
         plain = pd.read_csv(paths[name])
@@ -462,6 +467,42 @@ def test_persistence_column_is_empty_without_persistence_and_never_an_error(out)
     assert frames["by_system"]["vpt_lyap_minus_persistence"].isna().all()
     assert frames["leaderboard"]["vpt_lyap_minus_persistence_median"].isna().all()
     assert frames["breakdowns"]["vpt_lyap_minus_persistence_median"].isna().all()
+
+
+def test_paired_statistics_of_the_ranking(out):
+    """Wilcoxon–Holm, Friedman and the neighbour marks on the fixture's medians (s1 a 2,
+    b 2, c 0; s2 a 4, b 1, c 2; s3 a 0, b 6, c 2): three systems are too few for any pair
+    to differ significantly (the smallest two-sided p on n = 3 is 0.25)."""
+    paths = lb.write_leaderboard(out)
+    pairs = pd.read_csv(paths["pairwise"])
+    ab = _get(pairs, forecaster="a-v1", opponent="b-v1")
+    # d = 0, 3, −6: ranks of |d| 1, 2, 3, the zero's split: R⁺ = 2 + 0.5, R⁻ = 3 + 0.5
+    assert (ab["rank_sum_plus"], ab["rank_sum_minus"], ab["wilcoxon_statistic"]) == (2.5, 3.5, 2.5)
+    assert (ab["wins"], ab["ties"], ab["losses"], ab["systems"]) == (1, 1, 1, 3)
+    assert ab["vpt_lyap_minus_opponent_median"] == 0.0
+    assert not pairs["significant"].any() and (pairs["verdict"] == "indistinguishable").all()
+    assert (pairs["p_holm"] >= pairs["p_value"]).all() and len(pairs) == 6
+    ranks = pd.read_csv(paths["ranking"]).set_index("forecaster")
+    # ranks s1 (1.5, 1.5, 3), s2 (1, 3, 2), s3 (3, 1, 2): a 11/6, b 11/6, c 7/3
+    assert ranks["average_rank"].to_dict() == pytest.approx(
+        {"a-v1": 11 / 6, "b-v1": 11 / 6, "c-v1": 7 / 3},
+        rel=1e-5,  # CSVs keep 6 digits
+    )
+    # χ² = 0.5 uncorrected; tie correction 1 − 6 / 72
+    assert ranks["friedman_statistic"].iloc[0] == pytest.approx(0.5 / (1 - 6 / 72), rel=1e-5)
+    cd = 2.343 * math.sqrt(12 / 18)
+    assert ranks["critical_difference"].iloc[0] == pytest.approx(cd, rel=1e-5)
+    board = pd.read_csv(paths["leaderboard"])
+    assert list(board["distinguishable_from_next"].iloc[:2]) == [False, False]
+    assert board["distinguishable_from_next"].isna().iloc[2]
+    assert list(board["verdict_vs_next"].iloc[:2]) == ["indistinguishable"] * 2
+    text = paths["markdown"].read_text()
+    assert "| vs next |" in text and "≈ " in text and "![critical-difference" in text
+    assert "Wilcoxon signed-rank tests (`rich`)" in text and "Friedman over the 3 systems" in text
+    # every breakdown bin of the fixture holds fewer than 5 systems: no winner named
+    split = pd.read_csv(paths["breakdowns"])
+    assert (split["bin_systems"] < 5).all() and not split["bin_winner"].any()
+    assert "| **winner** | none (n < 5) |" in text
 
 
 # --------------------------------------------------------------------------- documentation

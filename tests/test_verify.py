@@ -149,10 +149,11 @@ def test_a_learned_forecaster_passes_within_the_seed_spread_and_fails_beyond():
         (c,) = _verify.compare(old, _row(forecaster, 0, new), spreads, ["d_stsp"], None)
         return c.verdict, c.relative
 
+    tol = _verify.TOLERANCE  # in seed spreads (here 0.4)
     assert verdict(1.0, 1.0) == ("identical", 0.0)
-    assert verdict(1.0, 1.2)[0] == "within"
-    assert verdict(1.0, 1.2)[1] == pytest.approx(0.5)
-    assert verdict(1.0, 1.6)[0] == "beyond"
+    assert verdict(1.0, 1.0 + 0.5 * tol * 0.4)[0] == "within"
+    assert verdict(1.0, 1.0 + 0.5 * tol * 0.4)[1] == pytest.approx(0.5 * tol)
+    assert verdict(1.0, 1.0 + 1.5 * tol * 0.4)[0] == "beyond"
     assert verdict(1.0, math.inf) == ("beyond", math.inf)  # a free run that diverged
     assert verdict(math.nan, math.nan) == ("identical", 0.0)
     assert verdict(math.inf, math.inf) == ("identical", 0.0)

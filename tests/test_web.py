@@ -135,6 +135,9 @@ def test_headline_cells_equal_the_csv_and_the_markdown(built):
         md_column |= {"#": "position", "forecaster": "forecaster", "systems": "systems"}
         md_column |= {"λ error": "lyap_rel_error_median", "long-run blow-ups": "long_run_diverged"}
         md_column |= {"VPT − persistence": "vpt_lyap_minus_persistence_median"}
+        md_column |= {"vs next": "vs_next", "VPT dim 3": "vpt_lyap_dim3_median"}
+        md_column |= {"VPT dim 4-6": "vpt_lyap_dim4to6_median"}
+        md_column |= {"VPT dim 7+": "vpt_lyap_dim7plus_median"}
         for md_row, (forecaster, *cells) in zip(md_rows, rows):
             cell = dict(zip(keys, cells))
             for name, text in zip(header, md_row):

@@ -72,8 +72,9 @@ EXACT = frozenset(
     }
 )
 # A row of a forecaster outside EXACT passes when every metric differs from the committed
-# value by at most TOLERANCE times that cell's seed-to-seed spread (max − min over seeds).
-TOLERANCE = 1.0
+# value by at most TOLERANCE times that cell's seed-to-seed spread (max − min over seeds):
+# the size of what the instruction-set cap removes, measured (README, "Guarantees").
+TOLERANCE = 5.0
 DEFAULT_SAMPLE = 16
 # How runs.csv writes floats (chaosbench.reporting._leaderboard.FLOAT_FORMAT; a test keeps
 # the two equal): rows read from it are compared at this precision.

@@ -11,6 +11,10 @@ Systems are binned four ways, each named by the column of ``by_system.csv`` it b
 
 A system whose value is unknown (not registered, or no stored facts) is in ``unknown``.
 The web page filters by the same bins (:func:`system_bins`, :func:`bin_order`).
+
+Each row carries its bin's size (``bin_systems``) and whether its forecaster wins the bin
+(``bin_winner``: the highest median headline score in it); a bin of fewer than
+:data:`MIN_SYSTEMS_FOR_WINNER` systems names no winner.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from ..numerics._statistics import median
 
 UNKNOWN = "unknown"
 TIMESCALE_EDGES = (0.1, 0.5, 1.0)  # λ_max · period: bin edges
+MIN_SYSTEMS_FOR_WINNER = 5
+"""A breakdown's bin names a winner only when it holds at least this many systems."""
 
 
 def _missing(value: Any) -> bool:
@@ -92,7 +98,8 @@ def system_bins(attributes: pd.DataFrame) -> pd.DataFrame:
 
 
 def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame, reference: str = "") -> pd.DataFrame:
-    """Per (task, breakdown, bin, forecaster): systems, the median over those systems of
+    """Per (task, breakdown, bin, forecaster): systems, the bin's systems and whether the
+    forecaster wins the bin (none below 5 systems), the median over those systems of
     the per-system medians of the per-system metrics, of ``<headline>_minus_<reference>``
     (if ``table`` has it), long-run blow-ups and failures.
 
@@ -110,6 +117,7 @@ def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame, reference: str = "
     records = []
     for kind in BINNERS:
         per_kind = frame.assign(bin=frame["system"].map(bins[kind]).fillna(UNKNOWN))
+        sizes = per_kind.groupby(["task", "bin"])["system"].nunique()
         for (task, value, forecaster), group in per_kind.groupby(
             ["task", "bin", "forecaster"], sort=True
         ):
@@ -120,6 +128,7 @@ def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame, reference: str = "
                 "forecaster": forecaster,
                 "external": bool(group["external"].any()),
                 "systems": len(group),
+                "bin_systems": int(sizes[(task, value)]),
                 f"{headline}_median": median(group[f"{headline}_median"]),
             }
             if gain in group.columns:
@@ -130,4 +139,17 @@ def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame, reference: str = "
             record["long_run_diverged"] = int(group["long_run_diverged"].sum())
             record["failures"] = int(group["failures"].sum())
             records.append(record)
-    return pd.DataFrame.from_records(records)
+    return _with_winners(pd.DataFrame.from_records(records), headline)
+
+
+def _with_winners(split: pd.DataFrame, headline: str) -> pd.DataFrame:
+    """``split`` with ``bin_winner``: true for the forecaster(s) with the highest median
+    ``headline`` in a bin of at least :data:`MIN_SYSTEMS_FOR_WINNER` systems."""
+    if split.empty:
+        return split.assign(bin_winner=pd.Series(dtype=bool))
+    column = f"{headline}_median"
+    best = split.groupby(["task", "breakdown", "bin"])[column].transform("max")
+    winner = (split[column] == best) & (split["bin_systems"] >= MIN_SYSTEMS_FOR_WINNER)
+    at = list(split.columns).index("bin_systems") + 1
+    split.insert(at, "bin_winner", winner.astype(bool))
+    return split

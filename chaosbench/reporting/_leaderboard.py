@@ -17,6 +17,10 @@
 - ``winrate.csv``: the same win rates in long format with their counts.
 - ``winners.csv``: per (task, system), the best forecaster by each per-system metric.
 - ``breakdowns.csv``: medians within bins of systems (:mod:`._breakdowns`).
+- ``pairwise.csv``, ``ranking.csv`` and ``cd_diagram_<task>.png``: the paired tests of the
+  ranking (Wilcoxon–Holm per pair, Friedman, Nemenyi; :mod:`._ranking`,
+  :mod:`._cd_diagram`); ``leaderboard.csv`` marks whether each row is distinguishable
+  from the next and gives the median per observed-dimension bin.
 - ``leaderboard.md``: the leaderboard rendered as Markdown tables with the stamp.
 - ``stamp.json``: what produced the rows (package version, git commit, suite and its
   hash, JAX version, device, Python); every CSV carries the same values as columns.
@@ -56,7 +60,9 @@ from ..numerics._rows import (
 from ..numerics._rows import metric_columns as _metric_columns
 from ..numerics._statistics import bootstrap_ci, hierarchical_bootstrap_ci, median, quantile
 from ._breakdowns import breakdowns
+from ._cd_diagram import write_cd_diagrams
 from ._markdown import render_markdown
+from ._ranking import mark_neighbours, pairwise, ranking, with_dimension_medians
 from ._systems import ATTRIBUTE_COLUMNS, system_attributes, with_attributes
 from ._web import write_index
 
@@ -327,13 +333,17 @@ def tables(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     attributes = system_attributes(rows["system"], rows)
     table = by_system(rows, attributes)
     runs = rows.assign(external=external_flags(rows))
+    pairs = pairwise(table)
+    board = mark_neighbours(with_dimension_medians(leaderboard(table, rows), table), pairs)
     return {
         "runs": with_attributes(runs, attributes, after="max_lyapunov"),
         "by_system": table,
-        "leaderboard": leaderboard(table, rows),
+        "leaderboard": board,
         "winrate": win_rates(table),
         "winners": winners(table),
         "breakdowns": breakdowns(table, attributes, REFERENCE),
+        "pairwise": pairs,
+        "ranking": ranking(table),
     }
 
 
@@ -372,9 +382,11 @@ def write_leaderboard(out: Path, *, allow_mixed_stack: bool = False) -> dict[str
         text = _with_stamp(frame, stamp).to_csv(index=False, float_format=FLOAT_FORMAT)
         atomic_write_text(path, text)
         paths[name] = path
+    paths.update(write_cd_diagrams(out, frames["ranking"], stamp))
     path = out / "leaderboard.md"
+    extra = {"pairs": frames["pairwise"], "ranks": frames["ranking"]}
     markdown = render_markdown(
-        frames["leaderboard"], stamp, frames["winners"], frames["breakdowns"], REFERENCE
+        frames["leaderboard"], stamp, frames["winners"], frames["breakdowns"], REFERENCE, **extra
     )
     atomic_write_text(path, markdown)
     paths["markdown"] = path

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..numerics._rows import headline_metric, long_term_metrics, per_system_metrics
 from ..numerics._statistics import BOOTSTRAP_SAMPLES
-from ._breakdowns import bin_order
+from ._breakdowns import MIN_SYSTEMS_FOR_WINNER, bin_order
 
 EXTERNAL_MARK = " (external)"
 """Appended to the name of a forecaster scored from forecasts made outside chaosbench, in
@@ -51,6 +51,20 @@ def marked(name: str, external) -> str:
     return name + EXTERNAL_MARK if external is True or external in (1, "true", "True") else name
 
 
+NEXT_MARKS = {"better": ">", "worse": "<", "indistinguishable": "≈"}
+"""The mark of a ranked row against the next (``verdict_vs_next``): ``≈`` not
+distinguishable (Holm-corrected Wilcoxon p ≥ 0.05), ``>`` significantly better, ``<``
+significantly worse (the order by median and the paired test disagree)."""
+DIMENSION_LABELS = {"dim3": "3", "dim4to6": "4-6", "dim7plus": "7+"}
+
+
+def next_mark(p_holm, verdict) -> str:
+    """The "vs next" cell: the mark and the Holm-corrected p (``–`` on a last row)."""
+    if not isinstance(verdict, str) or verdict not in NEXT_MARKS:
+        return "–"
+    return f"{NEXT_MARKS[verdict]} {fmt(p_holm, 2)}"
+
+
 def _md_table(header: Sequence[str], body: Sequence[Sequence[str]], align: str) -> list[str]:
     lines = ["| " + " | ".join(header) + " |"]
     lines.append("| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |")
@@ -65,14 +79,89 @@ ORDER_SENTENCE = (
 )
 
 
+def _paired_lines(
+    task: str, names: list[str], pairs: pd.DataFrame, ranks: pd.DataFrame, headline: str
+) -> list[str]:
+    """The paired tests of one task: Friedman with the CD diagram and the average ranks,
+    then the matrix of Holm-corrected Wilcoxon p-values."""
+    lines = []
+    mine = ranks[ranks["task"] == task] if ranks is not None else pd.DataFrame()
+    if len(mine):
+        r = mine.iloc[0]
+        lines += [
+            f"Paired tests (`{task}`; Demšar 2006). Friedman over the {int(r['systems'])} "
+            f"systems where all {int(r['forecasters'])} forecasters have rows: "
+            f"χ² = {fmt(r['friedman_statistic'])}, p = {fmt(r['friedman_p'])} "
+            f"(Iman–Davenport F = {fmt(r['iman_davenport_f'])}, "
+            f"p = {fmt(r['iman_davenport_p'])}); Nemenyi critical difference "
+            f"CD = {fmt(r['critical_difference'])} average ranks (α = 0.05, "
+            f"q = {fmt(r['nemenyi_q'], 4)}). A bar joins forecasters whose average ranks "
+            "differ by less than CD.",
+            "",
+            f"![critical-difference diagram, task {task}](cd_diagram_{task}.png)",
+            "",
+        ]
+        body = [
+            [
+                str(int(x["position"])),
+                marked(f"`{x['forecaster']}`", x.get("external")),
+                fmt(x["average_rank"]),
+            ]
+            for _, x in mine.iterrows()
+        ]
+        lines += _md_table(["#", "forecaster", f"average rank ({headline})"], body, "rlr")
+        lines.append("")
+    mine = pairs[pairs["task"] == task] if pairs is not None else pd.DataFrame()
+    if len(mine) and len(names) > 1:
+        lines += [
+            f"Wilcoxon signed-rank tests (`{task}`): row vs column over the systems both "
+            f"have rows for, p Holm-corrected over the {len(names) * (len(names) - 1) // 2} "
+            "pairs; ▲ row significantly better, ▼ significantly worse (p < 0.05).",
+            "",
+        ]
+        lookup = mine.set_index(["forecaster", "opponent"])
+        marks = {"better": "▲", "worse": "▼"}
+        body = []
+        for a in names:
+            cells = [f"`{_short(a)}`"]
+            for b in names:
+                if a == b or (a, b) not in lookup.index:
+                    cells.append("·")
+                    continue
+                hit = lookup.loc[(a, b)]
+                cells.append(fmt(hit["p_holm"], 2) + marks.get(hit["verdict"], ""))
+            body.append(cells)
+        header = ["row vs column"] + [_short(n) for n in names]
+        lines += _md_table(header, body, "l" + "r" * len(names))
+        lines.append("")
+    return lines
+
+
+def _breakdown_winners(per_kind: pd.DataFrame, bins: list[str], h: str) -> list[str]:
+    """The "winner" row of a breakdown: the bin's best median, none below 5 systems."""
+    cells = ["**winner**"]
+    for b in bins:
+        hit = per_kind[(per_kind["bin"] == b) & per_kind["bin_winner"].astype(bool)]
+        size = int(per_kind.loc[per_kind["bin"] == b, "bin_systems"].max())
+        if size < MIN_SYSTEMS_FOR_WINNER:
+            cells.append(f"none (n < {MIN_SYSTEMS_FOR_WINNER})")
+        else:
+            cells.append(", ".join(f"`{_short(n)}`" for n in sorted(hit["forecaster"])) or "–")
+    return cells
+
+
 def render_markdown(
     board: pd.DataFrame,
     stamp: dict[str, str],
     best: pd.DataFrame | None = None,
     split: pd.DataFrame | None = None,
     reference: str = "persistence",
+    *,
+    pairs: pd.DataFrame | None = None,
+    ranks: pd.DataFrame | None = None,
 ) -> str:
-    """``leaderboard.md``: per task the ranked table, the win-rate matrix, the per-system
+    """``leaderboard.md``: per task the ranked table, the win-rate matrix, the paired
+    tests (``pairs``: ``pairwise.csv``, ``ranks``: ``ranking.csv``), the per-system
     winners and the breakdowns; then the stamp."""
     lines = ["# chaosbench leaderboard", ""]
     lines.append(
@@ -86,13 +175,16 @@ def render_markdown(
     judged = per_system_metrics()
     for task, per_task in board.groupby("task", sort=True):
         per_task = per_task.reset_index(drop=True)
+        dims = [d for d in DIMENSION_LABELS if f"{h}_{d}_median" in per_task.columns]
         lines += [f"## Task `{task}`", ""]
         header = [
             "#",
             "forecaster",
             f"median {headline.label}",
+            *(["vs next"] if "verdict_vs_next" in per_task.columns else []),
             "95 % CI",
             "IQR",
+            *(f"{headline.short_name} dim {DIMENSION_LABELS[d]}" for d in dims),
             f"{headline.short_name} − {reference}",
             "mean rank",
             *(m.short_name for m in long_term),
@@ -113,8 +205,14 @@ def render_markdown(
                     str(i + 1),
                     marked(f"`{r['forecaster']}`", r.get("external")),
                     fmt(r[f"{h}_median"]),
+                    *(
+                        [next_mark(r["p_holm_vs_next"], r["verdict_vs_next"])]
+                        if "verdict_vs_next" in per_task.columns
+                        else []
+                    ),
                     f"{fmt(r[f'{h}_ci_low'])} – {fmt(r[f'{h}_ci_high'])}",
                     f"{fmt(r[f'{h}_q25'])} – {fmt(r[f'{h}_q75'])}",
+                    *(fmt(r[f"{h}_{d}_median"]) for d in dims),
                     fmt(r.get(gain, float("nan"))),
                     fmt(r["mean_rank"]),
                     *(fmt(r.get(f"{m.column}_median", float("nan"))) for m in long_term),
@@ -126,6 +224,15 @@ def render_markdown(
             )
         lines += _md_table(header, body, "rl" + "r" * (len(header) - 2))
         lines.append("")
+        if dims and split is not None and len(split):
+            dim_split = split[
+                (split["task"] == task) & (split["breakdown"] == "observed_dimension")
+            ]
+            sizes = dim_split.groupby("bin")["systems"].max()
+            counted = ", ".join(
+                f"{DIMENSION_LABELS[d]}: {int(sizes.get(DIMENSION_LABELS[d], 0))}" for d in dims
+            )
+            lines += [f"Systems per observed-dimension bin (`{task}`): {counted}.", ""]
         names = list(per_task["forecaster"])
         if len(names) > 1:
             lines += [
@@ -144,6 +251,8 @@ def render_markdown(
             header = ["row vs column"] + [_short(n) for n in names]
             lines += _md_table(header, body, "l" + "r" * len(names))
             lines.append("")
+        if pairs is not None or ranks is not None:
+            lines += _paired_lines(task, names, pairs, ranks, headline.short_name)
         if best is not None and len(best):
             mine = best[best["task"] == task]
             named = " and ".join(f"best median {m.short_name}" for m in judged)
@@ -170,11 +279,13 @@ def render_markdown(
         if split is not None and len(split):
             for kind, per_kind in split[split["task"] == task].groupby("breakdown", sort=False):
                 bins = bin_order(kind, per_kind["bin"])
-                counts = per_kind.groupby("bin")["systems"].max()
+                size = "bin_systems" if "bin_systems" in per_kind.columns else "systems"
+                counts = per_kind.groupby("bin")[size].max()
                 title = BREAKDOWN_TITLES.get(kind, kind)
                 lines += [
                     f"Median {headline.short_name} by {title} (`{task}`, breakdown `{kind}`; "
-                    "systems per bin in the header).",
+                    "systems per bin in the header; a bin of fewer than "
+                    f"{MIN_SYSTEMS_FOR_WINNER} systems names no winner).",
                     "",
                 ]
                 header = ["forecaster"] + [f"{b} ({int(counts[b])})" for b in bins]
@@ -185,6 +296,8 @@ def render_markdown(
                         hit = per_kind[(per_kind["forecaster"] == name) & (per_kind["bin"] == b)]
                         cells.append(fmt(hit[f"{h}_median"].iloc[0]) if len(hit) else "–")
                     body.append(cells)
+                if "bin_winner" in per_kind.columns:
+                    body.append(_breakdown_winners(per_kind, bins, h))
                 lines += _md_table(header, body, "l" + "r" * len(bins))
                 lines.append("")
     lines += ["## Stamp", ""]
@@ -203,8 +316,14 @@ def render_markdown(
         f"- **VPT − {reference}**: per system, the median VPT minus {reference}'s on the "
         "same system (Lyapunov times; 0 for it, empty where it has no rows), median over "
         "systems.",
+        "- **vs next**: the paired test against the next row: ≈ not distinguishable "
+        "(Wilcoxon signed-rank over the systems both have rows for, zero differences "
+        "split, p Holm-corrected over all pairs of the task ≥ 0.05), > significantly "
+        "better, < significantly worse; then that p.",
+        "- **VPT dim 3, 4-6, 7+**: the median VPT over the systems of each observed-dimension bin.",
         "- **mean rank**: mean over systems of the rank of the per-system median VPT "
-        "(1 = best, ties averaged).",
+        "(1 = best, ties averaged); the paired tests' **average rank** is the same over "
+        "the systems where every forecaster has rows.",
         "- **D_stsp**: state-space divergence of the free run (lower is better; ∞ = "
         "failure); **D_H**: power-spectrum Hellinger distance (0–1, lower is better); "
         "medians over systems of per-system medians. A free run that blows up scores "

@@ -7,7 +7,8 @@ the Python-rendered ones. A column is a dict: ``key`` (what a ``sort`` query nam
 ``label``, ``kind`` and ``cols`` (the ``leaderboard.csv`` columns it shows) and ``title``
 (its tooltip). Kinds: ``"num"`` (rounded as ``leaderboard.md``), ``"range"`` (low –
 high), ``"failures"`` (count/runs), ``"forecaster"`` (the name, marked when external) and
-``"text"``.
+``"text"`` and ``"next"`` (the mark against the next row and the Holm-corrected p,
+:func:`chaosbench.reporting._markdown.next_mark`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import pandas as pd
 
 from ..numerics._rows import STAMP_COLUMNS as STAMP_KEYS
 from ..numerics._rows import headline_metric, long_term_metrics, registered_metrics
+from ._markdown import DIMENSION_LABELS, marked, next_mark
 from ._markdown import fmt as _fmt
-from ._markdown import marked
 
 # Values whose rounding the page's script must reproduce exactly (its self-test compares
 # its own formatting of each with ``_fmt``'s): ties, carries, exponents, signs, non-finite.
@@ -69,6 +70,14 @@ def _headline_specs(reference: str) -> list[tuple[str, str, str, tuple[str, ...]
             f"{h.description}: median over seeds, then over systems",
         ),
         (
+            "vs_next",
+            "vs next",
+            "next",
+            ("p_holm_vs_next", "verdict_vs_next", "distinguishable_from_next"),
+            "the paired test against the next row in the CSV's order: ≈ not distinguishable "
+            "(Holm-corrected Wilcoxon p ≥ 0.05), > significantly better, < worse; then p",
+        ),
+        (
             f"{c}_ci",
             "95 % CI",
             "range",
@@ -81,6 +90,16 @@ def _headline_specs(reference: str) -> list[tuple[str, str, str, tuple[str, ...]
             "range",
             (f"{c}_q25", f"{c}_q75"),
             f"25th – 75th percentile over systems of the per-system median {name}",
+        ),
+        *(
+            (
+                f"{c}_{infix}_median",
+                f"{name} dim {label}",
+                "num",
+                (f"{c}_{infix}_median",),
+                f"median {name} over the systems of observed dimension {label}",
+            )
+            for infix, label in DIMENSION_LABELS.items()
         ),
         (
             f"{c}_minus_{reference}_median",
@@ -166,4 +185,6 @@ def cell_text(spec: dict[str, Any], record: dict[str, Any], position: int) -> st
         return f"{_fmt(record[cols[0]])} – {_fmt(record[cols[1]])}"
     if kind == "failures":
         return f"{_fmt(record[cols[0]])}/{_fmt(record[cols[1]])}"
+    if kind == "next":
+        return next_mark(record[cols[0]], record[cols[1]])
     return _fmt(record[cols[0]])

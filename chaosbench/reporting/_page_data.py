@@ -6,11 +6,13 @@ written (``leaderboard.csv``, ``by_system.csv``, ``winrate.csv``, ``runs.csv``,
 specification (:mod:`._page_columns`), per system what the registry and the stored facts
 say (:func:`system_info`: family, dimensions, λ_max and Δ as the run used them, its bin in
 each breakdown, its figures) and the bins the page filters by (the breakdowns' own,
-:mod:`._breakdowns`).
+:mod:`._breakdowns`), and the paired tests (``pairwise.csv``, ``ranking.csv``) with each
+task's critical-difference diagram inlined as a data URI.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
 import json
 import math
@@ -23,6 +25,8 @@ import pandas as pd
 from ..numerics._rows import STAMP_COLUMNS as STAMP_KEYS
 from ..numerics._rows import headline_metric
 from ._breakdowns import BINNERS, bin_order
+from ._cd_diagram import diagram_name
+from ._markdown import DIMENSION_LABELS
 from ._markdown import fmt as _fmt
 from ._page_columns import FMT_PROBES, headline_columns, metric_labels, metric_names
 from ._systems import positive_exponents, system_record
@@ -138,6 +142,30 @@ def _reference(board: pd.DataFrame) -> str:
     return found[0][len(start) : -len(end)] if found else ""
 
 
+PAIR_COLUMNS = ["task", "forecaster", "opponent", "systems", "wins", "ties", "losses"]
+PAIR_COLUMNS += ["p_value", "p_holm", "verdict"]
+
+
+def _paired(out: Path, tasks: list[str]) -> dict[str, Any]:
+    """The paired tests (``pairwise.csv``, ``ranking.csv``) and each task's
+    critical-difference diagram as a data URI (the page stays one file); empty where the
+    folder has none (tables written before they existed)."""
+    found: dict[str, Any] = {"pairwise": None, "ranking": None, "cd_diagrams": {}}
+    for name in ("pairwise", "ranking"):
+        path = out / f"{name}.csv"
+        if path.exists():
+            frame = _read_csv(path)
+            columns = PAIR_COLUMNS if name == "pairwise" else list(frame.columns)
+            columns = [c for c in columns if c in frame.columns and c not in STAMP_KEYS]
+            found[name] = _columnar(frame, columns)
+    for task in tasks:
+        image = out / diagram_name(task)
+        if image.is_file():
+            encoded = base64.b64encode(image.read_bytes()).decode("ascii")
+            found["cd_diagrams"][task] = f"data:image/png;base64,{encoded}"
+    return found
+
+
 def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
     """Everything the page shows, read from the tables under ``out``."""
     out = Path(out)
@@ -180,4 +208,6 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
         "reference": reference,
         "vpt_figure": "figures/vpt_distribution.png" if vpt_figure.is_file() else None,
         "fmt_cases": [[_plain(v), _fmt(v)] for v in FMT_PROBES],
+        "dimension_bins": DIMENSION_LABELS,
+        **_paired(out, sorted({str(t) for t in board["task"]})),
     }

@@ -19,7 +19,11 @@ What it shows:
 - a per-system view: every forecaster's metrics on the system, the system's facts
   (registry and stored facts; λ_max and Δ as the run used them) and its figures where
   ``chaosbench plot`` wrote them (linked by relative path);
-- the win-rate matrix as a heat map, and the stamp.
+- the win-rate matrix as a heat map;
+- the paired tests over all systems (not recomputed by the filters): per task the
+  Friedman test, the critical-difference diagram (``cd_diagram_<task>.png``, inlined as
+  a data URI) and the matrix of Holm-corrected Wilcoxon p-values (``pairwise.csv``);
+- the stamp.
 
 Query parameters select a view (for links and for a headless browser): ``task``,
 ``system``, ``sort`` (a column key), ``dir`` (``asc``/``desc``), ``dim``, ``timescale``,

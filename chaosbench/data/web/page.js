@@ -109,6 +109,9 @@
   const BOARD = records(DATA.leaderboard);
   const BY = records(DATA.by_system);
   const WINS = records(DATA.winrate);
+  const PAIRS = DATA.pairwise ? records(DATA.pairwise) : [];
+  const RANKS = DATA.ranking ? records(DATA.ranking) : [];
+  const DIMS = Object.entries(DATA.dimension_bins || {}); // [column infix, bin label]
   const SYSTEMS = DATA.systems;
   const HEAD = DATA.headline;
   const INTS = new Set([...DATA.leaderboard.ints, "failures", "runs", "systems", "seeds", "long_run_diverged"]);
@@ -176,6 +179,10 @@
         mean_rank: ranks.length ? ranks.reduce((a, b) => a + b, 0) / ranks.length : NaN,
       };
       [rec.__headline___ci_low, rec.__headline___ci_high] = bootstrapCI(vpt, task + "|" + f);
+      for (const [infix, label] of DIMS) { // the median within each observed-dimension bin
+        const inBin = mine.filter((r) => ((SYSTEMS[r.system] || {}).bins || {}).observed_dimension === label);
+        rec["__headline___" + infix + "_median"] = median(inBin.map((r) => r.__headline___median));
+      }
       // leaderboard.csv's X_median is the median over systems of by_system.csv's X_median
       // (a per-system median over seeds) or, where it has no such column, of its X
       for (const spec of HEAD) {
@@ -225,8 +232,13 @@
     if (spec.kind === "text") return String(rec[c[0]]);
     if (spec.kind === "range") return fmt(rec[c[0]]) + " – " + fmt(rec[c[1]]);
     if (spec.kind === "failures") return fmt(rec[c[0]], 3, true) + "/" + fmt(rec[c[1]], 3, true);
+    if (spec.kind === "next") { // chaosbench.reporting._markdown.next_mark
+      const v = rec[c[1]];
+      return typeof v === "string" && v in NEXT_MARKS ? NEXT_MARKS[v] + " " + fmt(rec[c[0]], 2) : "–";
+    }
     return fmt(rec[c[0]], 3, INTS.has(c[0]));
   }
+  const NEXT_MARKS = { better: ">", worse: "<", indistinguishable: "≈" };
   function specFor(key) {
     return HEAD.find((s) => s.key === key) || HEAD.find((s) => s.cols.includes(key));
   }
@@ -328,6 +340,49 @@
       }
       box.append(el("h3", {}, "Task ", el("code", { text: task })));
       box.append(el("div", { class: "scroll" }, el("table", { class: "heat", "data-task": task }, el("thead", {}, head), body)));
+    }
+  }
+
+  // ------------------------------------------------------------------ paired tests
+  function renderPaired() {
+    const box = $("paired-body");
+    box.replaceChildren();
+    const short = (n) => n.replace(/-v\d+$/, "");
+    const marks = { better: "▲", worse: "▼" };
+    for (const task of tasksShown()) {
+      const ranks = RANKS.filter((r) => r.task === task);
+      const pairs = new Map(PAIRS.filter((r) => r.task === task).map((r) => [r.forecaster + "\u0000" + r.opponent, r]));
+      const image = (DATA.cd_diagrams || {})[task];
+      if (!ranks.length && !pairs.size && !image) continue;
+      box.append(el("h3", {}, "Task ", el("code", { text: task })));
+      if (ranks.length) {
+        const r = ranks[0];
+        box.append(el("p", { class: "note", "data-task": task, text: "Friedman over the " + r.systems + " systems where all " +
+          r.forecasters + " forecasters have rows: χ² = " + fmt(r.friedman_statistic) + ", p = " + fmt(r.friedman_p) +
+          " (Iman–Davenport F = " + fmt(r.iman_davenport_f) + ", p = " + fmt(r.iman_davenport_p) + "); Nemenyi CD = " +
+          fmt(r.critical_difference) + " average ranks (α = 0.05)." }));
+      }
+      if (image) {
+        box.append(el("figure", { class: "cd", "data-task": task }, el("img", { src: image, alt: "critical-difference diagram, task " + task }),
+          el("figcaption", { class: "note", text: "cd_diagram_" + task + ".png" })));
+      }
+      const names = BOARD.filter((r) => r.task === task).map((r) => r.forecaster);
+      if (names.length < 2 || !pairs.size) continue;
+      const head = el("tr", {}, el("th", { class: "name", text: "row vs column" }));
+      names.forEach((n, i) => head.append(el("th", { class: "col", text: String(i + 1), title: n })));
+      const body = el("tbody");
+      for (const [i, a] of names.entries()) {
+        const tr = el("tr", {}, el("th", { class: "name", text: i + 1 + " " + short(a) + (EXTERNAL.has(a) ? " (external)" : ""), title: a }));
+        for (const b of names) {
+          const p = pairs.get(a + "\u0000" + b);
+          if (a === b || !p) { tr.append(el("td", { class: "diag", text: "·" })); continue; }
+          tr.append(el("td", { class: p.verdict, text: fmt(p.p_holm, 2) + (marks[p.verdict] || ""),
+            title: short(a) + " vs " + short(b) + ": " + p.systems + " systems, " + p.wins + " wins, " + p.ties + " ties, " +
+              p.losses + " losses; Wilcoxon p = " + fmt(p.p_value) + ", Holm p = " + fmt(p.p_holm) }));
+        }
+        body.append(tr);
+      }
+      box.append(el("div", { class: "scroll" }, el("table", { class: "pairs", "data-task": task }, el("thead", {}, head), body)));
     }
   }
 
@@ -501,6 +556,7 @@
     renderHeadline();
     renderSystemView();
     renderWinrate();
+    renderPaired();
     renderSystems();
     syncURL();
   }
@@ -555,6 +611,16 @@
     for (const t of document.querySelectorAll("#winrate-body table.heat")) {
       const n = t.tBodies[0].rows.length;
       check(t.querySelectorAll("tbody td").length === n * n, "heat map " + t.dataset.task + ": " + n + "×" + n);
+    }
+    for (const t of document.querySelectorAll("#paired-body table.pairs")) {
+      const n = t.tBodies[0].rows.length;
+      const want = BOARD.filter((r) => r.task === t.dataset.task).length;
+      check(n === want && t.querySelectorAll("tbody td").length === n * n, "pairwise matrix " + t.dataset.task + ": " + n + "×" + n);
+    }
+    for (const task of tasksShown()) {
+      if (!(DATA.cd_diagrams || {})[task]) continue;
+      const img = document.querySelector('#paired-body figure.cd[data-task="' + task + '"] img');
+      check(Boolean(img) && img.getAttribute("src") === DATA.cd_diagrams[task], "critical-difference diagram " + task + " inlined");
     }
     const pass = lines.every((l) => l.startsWith("ok"));
     const pre = $("selftest");
