@@ -17,10 +17,12 @@ its own point of the attractor, far from the others along one reference orbit:
 3. a reference orbit from there, integrated in one compiled program (a ``lax.scan`` of
    solves, each advancing to the next start: no Python loop over starts or time, and the
    solver's step budget applies to each leg), that visits the ``n_test + 2`` starts in the
-   order training, test windows 1…n_test, long run. A start lies ``separation`` time units
-   (plus one sampling interval) after the *end* of the previous trajectory's stretch, so
-   no trajectory overlaps another along the orbit, and two consecutive starts are at
-   least ``separation`` apart (:func:`start_times`);
+   order training, test windows 1…n_test, long run. The first start lies ``separation``
+   past the burn-in, every other one ``separation`` (plus one sampling interval) after the
+   *end* of the previous trajectory's stretch, so no trajectory overlaps another along the
+   orbit and two consecutive starts are at least ``separation`` apart; each gap is
+   lengthened by a random fraction of ``jitter`` (one period: a random phase for every
+   start) drawn from the seed (:func:`start_times`);
 4. each start is then sampled on its own (the batched sampler, vmapped over starts and
    their times, one program), so a trajectory is a function of its start alone.
 
@@ -58,7 +60,12 @@ import numpy as np
 
 from ..base._cache import atomic_write_bytes, cache_dir, content_hash
 from ..base._precision import float64
-from ._integrate import IntegratorSettings, reference_orbit_starts, sample_batch_from
+from ._integrate import (
+    IntegratorSettings,
+    burn_in_and_sample_batch,
+    reference_orbit_starts,
+    sample_batch_from,
+)
 
 FORMAT_VERSION = 3  # 2: burn-in and sampling in one solve (protocol v3)
 # 3: starts far apart along one reference orbit (protocol v5)
@@ -84,6 +91,8 @@ class DatasetSpec:
     - `separation`: time along the reference orbit between the end of one trajectory's
       stretch and the next start (see the module docstring; the protocol's choice is
       :meth:`chaosbench.numerics._protocol.Protocol.separation`).
+    - `jitter`: each gap is lengthened by a uniform random fraction of this (the protocol:
+      one dominant period), drawn from the seed (:func:`start_times`).
     - `seed`: PRNG seed for the start and the noise.
     - `integrator`: :class:`IntegratorSettings` as a dict.
     """
@@ -100,6 +109,7 @@ class DatasetSpec:
     noise: float = 0.0
     perturbation: float = 1e-4
     separation: float = 0.0
+    jitter: float = 0.0
     seed: int = 0
     integrator: tuple[tuple[str, Any], ...] = tuple(sorted(IntegratorSettings().as_dict().items()))
 
@@ -111,8 +121,8 @@ class DatasetSpec:
             raise ValueError("DatasetSpec.dt must be positive")
         if self.noise < 0:
             raise ValueError("DatasetSpec.noise must be non-negative")
-        if not self.separation >= 0:
-            raise ValueError("DatasetSpec.separation must be non-negative")
+        if not (self.separation >= 0 and self.jitter >= 0):
+            raise ValueError("DatasetSpec.separation and jitter must be non-negative")
 
     @classmethod
     def create(cls, system_id: str, parameters: dict[str, Any], **kwargs) -> DatasetSpec:
@@ -193,11 +203,21 @@ def trajectory_lengths(spec: DatasetSpec) -> list[int]:
 
 def start_times(spec: DatasetSpec) -> np.ndarray:
     """The times of the ``n_test + 2`` starts along the reference orbit (which begins at
-    0 from :func:`seeded_start`): the first at ``burn_in``, each next one ``separation +
-    n · dt`` after the previous, ``n`` the previous trajectory's number of samples (its
-    stretch ends at ``(n - 1) · dt``)."""
-    legs = [spec.burn_in] + [n * spec.dt + spec.separation for n in trajectory_lengths(spec)[:-1]]
-    return np.cumsum(np.asarray(legs, dtype=np.float64))
+    0 from :func:`seeded_start`).
+
+    The first start is at ``burn_in + separation + u₀ · jitter``; each next one
+    ``n · dt + separation + u_i · jitter`` after the previous, ``n`` the previous
+    trajectory's number of samples (its stretch ends at ``(n - 1) · dt``), the ``u_i``
+    uniform on [0, 1) from ``PRNGKey(seed)`` (folded with 1). The separation before the
+    first start makes the datasets of two seeds (whose seeded starts are only
+    ``perturbation`` apart) as unrelated as two trajectories of one dataset; the jitter
+    (one dominant period, set by the protocol) gives every start a random phase, so that
+    on a nearly periodic attractor, whose phase diffuses slowly, regular gaps do not line
+    the windows up in phase with each other."""
+    key = jax.random.fold_in(jax.random.PRNGKey(spec.seed), 1)
+    u = np.asarray(jax.random.uniform(key, (spec.n_test + 2,), jnp.float64))
+    legs = [spec.burn_in] + [n * spec.dt for n in trajectory_lengths(spec)[:-1]]
+    return np.cumsum(np.asarray(legs, dtype=np.float64) + spec.separation + u * spec.jitter)
 
 
 def initial_conditions(spec: DatasetSpec, system) -> tuple[jnp.ndarray, np.ndarray]:
@@ -227,8 +247,31 @@ def generate(spec: DatasetSpec) -> Dataset:
     """Integrate the dataset of ``spec`` (no cache), in float64 whatever the caller's JAX
     configuration."""
     system = dataset_system(spec)
-    _, key_noise = jax.random.split(jax.random.PRNGKey(spec.seed))
     trajs = integrate_starts(spec, system, initial_conditions(spec, system))
+    return _assemble(spec, system, trajs)
+
+
+@float64
+def generate_v4(spec: DatasetSpec) -> Dataset:
+    """The dataset ``spec`` would have had under dataset format 2 (protocols v3–v4): every
+    trajectory from its own ``perturbation`` of the one initial condition, burned in for
+    ``burn_in`` and sampled in one solve (``separation`` ignored). Kept only to measure
+    what the v5 draw changed (the independence tests, ``benchmarks/dataset_starts.py``);
+    never cached, never scored."""
+    system = dataset_system(spec)
+    base = jnp.asarray(system.initial_condition)
+    key_ic, _ = jax.random.split(jax.random.PRNGKey(spec.seed))
+    scale = spec.perturbation * (jnp.abs(base) + 1.0)
+    ics = base + scale * jax.random.normal(key_ic, (spec.n_test + 2, base.shape[0]), base.dtype)
+    n_max = max(spec.n_train, spec.context + spec.horizon, spec.n_long)
+    settings = IntegratorSettings(**dict(spec.integrator))
+    trajs = burn_in_and_sample_batch(system, ics, 0.0, spec.burn_in, spec.dt, n_max, settings)
+    return _assemble(spec, system, np.asarray(trajs))
+
+
+def _assemble(spec: DatasetSpec, system, trajs: np.ndarray) -> Dataset:
+    """The dataset of ``spec`` from its sampled trajectories (state coordinates)."""
+    _, key_noise = jax.random.split(jax.random.PRNGKey(spec.seed))
     failed = [i for i, t in enumerate(trajs) if not np.isfinite(t).all()]
     if failed:
         raise FloatingPointError(
