@@ -1,15 +1,17 @@
 """Protocol v5's starts are independent, and the per-system check says so.
 
 Measured (seed 0, the protocol's rich-task dataset; distances in training σ, medians
-over all steps of all pairs; ``reference`` = independent draws of the long run):
+over all steps of all pairs; ``reference`` = independent draws of the long run;
+``benchmarks/dataset_starts.py`` prints these):
 
-============  =========  =====================  =====================
-system        reference  v4 train–test / t–t   v5 train–test / t–t
-============  =========  =====================  =====================
-sprott_i      1.25       0.033 / 0.036 (fail)   1.22 / 1.18 (pass)
-nose_hoover   see benchmarks/dataset_starts.py and the v5 note
-bickley_jet   see benchmarks/dataset_starts.py and the v5 note
-============  =========  =====================  =====================
+==============  =========  ======================  ======================
+system          reference  v4 train–test / t–t    v5 train–test / t–t
+==============  =========  ======================  ======================
+lorenz63        1.22       1.175 / 1.234 (pass)    1.172 / 1.202 (pass)
+sprott_i        1.25       0.033 / 0.036 (fail)    1.220 / 1.175 (pass)
+nose_hoover     1.30       0.053 / 0.058 (fail)    1.292 / 1.342 (pass)
+bickley_jet-v2  1.39       0.161 / 0.111 (fail)    1.429 / 1.411 (pass)
+==============  =========  ======================  ======================
 """
 
 import dataclasses

@@ -38,8 +38,9 @@ independent data; the pooled statistics of independent draws equal those of
 ``reference``. The per-pair medians and per-window fractions are kept as diagnostics.
 
 Under the v4 draw (1e-4 perturbations, one burn-in) ``sprott_i``, ``bickley_jet`` and
-``nose_hoover`` fail it (train–test medians 0.01–0.2 against references ≈ 1.3); under v5
-they pass (``tests/test_independence.py``; the figures are in the test's docstring).
+``nose_hoover`` fail it (pooled train–test medians 0.03–0.16 against references
+1.25–1.39); under v5 they pass (1.22–1.43; ``tests/test_independence.py``, whose docstring
+has the figures, and ``benchmarks/dataset_starts.py``).
 :func:`check_system` runs the check on a system's protocol dataset of one seed.
 """
 
