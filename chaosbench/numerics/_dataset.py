@@ -35,9 +35,12 @@ equations, Kuramoto–Sivashinsky) run the same draw with their own fixed-step s
 Phases are integrated unwrapped along the reference orbit and wrapped only when observed.
 In a mixed phase space (a Hamiltonian system such as ``bickley_jet``: chaotic seas beside
 regular islands) the reference orbit from one start keeps every start of a dataset on that
-start's component, so all trajectories of a dataset explore the same chaotic sea (its λ is
-that of the sea the seeded start lies in); seeds start within ``perturbation`` of the same
-initial condition, so in practice they share it too.
+start's component, so all trajectories of a dataset explore the same chaotic sea and none
+sits on a regular island or in another sea; seeds start within ``perturbation`` of the
+same initial condition, so they share that sea too. The facts (λ, which sets the
+separation; the period) are measured from starts near the same initial condition, so they
+describe that sea (``bickley_jet``'s λ̂ is 5.2e-8 from its default start but 1.7–2.0e-7
+from starts 0.05 away: a dataset drawn elsewhere would need its own facts).
 
 ``separation = 0`` lays the stretches end to end (tests only). Format 2 (protocols v3–v4)
 started every trajectory from its own ``1e-4`` perturbation of one initial condition after
