@@ -135,5 +135,7 @@ def test_every_start_of_a_hamiltonian_dataset_lies_on_one_orbit():
     )  # fmt: skip
     starts, times = initial_conditions(short, system)
     settings = cb.IntegratorSettings()
-    reached = cb.advance_batch(system, jnp.asarray(starts[:1]), times[0], times[1] - times[0], settings)
+    reached = cb.advance_batch(
+        system, jnp.asarray(starts[:1]), times[0], times[1] - times[0], settings
+    )
     np.testing.assert_allclose(np.asarray(reached)[0], np.asarray(starts)[1], rtol=1e-5, atol=1e-6)

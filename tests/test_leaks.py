@@ -12,7 +12,6 @@ reference orbit reaches their starts) and one below loses none; ``sakarya-v1``'s
 """
 
 import dataclasses
-
 import json
 
 import numpy as np

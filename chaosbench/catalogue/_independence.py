@@ -174,3 +174,6 @@ def check_system(
     """The independence check of ``system``'s protocol dataset for ``task`` and ``seed``
     (made or read from the dataset cache)."""
     return check_dataset(make_dataset(protocol.dataset_spec(system, facts, TASKS[task], seed)))
+
+
+check_independence = check_dataset  # the public name (``chaosbench.check_independence``)

@@ -4,10 +4,11 @@ from a perturbed start leaves the attractor.
 The facts integrate a few starts for a few hundred periods; a dataset follows one seeded
 start (perturbed by ``perturbation · (|x₀| + 1)``) through a burn-in and a long reference
 orbit, and samples ``n_test + 2`` starts taken far apart along it for up to ``n_long``
-samples each (:mod:`chaosbench.numerics._dataset`). An attractor that leaks (a trajectory that wanders off it
-and escapes to infinity after a long stay, as ``sakarya-v1``'s does: 1 of its 22
-starts, 2,276 time units in) passes the facts and fails only there, so every row of the
-system would be an ``error``: a failure of the system, charged to every forecaster.
+samples each (:mod:`chaosbench.numerics._dataset`). An attractor that leaks (a trajectory
+that wanders off it and escapes to infinity after a long stay, as ``sakarya-v1``'s did
+under protocol v4: 1 of its 22 starts, 2,276 time units in) passes the facts and fails
+only there, so every row of the system would be an ``error``: a failure of the system,
+charged to every forecaster.
 
 :func:`probe` integrates a dataset spec's starts exactly as
 :func:`chaosbench.numerics._dataset.generate` does and records which fail and where the first
