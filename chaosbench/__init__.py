@@ -32,6 +32,7 @@ from .base._system import AbstractSystem as AbstractSystem
 from .catalogue._facts import FactsSettings as FactsSettings
 from .catalogue._facts import get_facts as get_facts
 from .catalogue._facts import kaplan_yorke_dimension as kaplan_yorke_dimension
+from .catalogue._independence import check_independence as check_independence
 from .harness._plugins import load_plugins as load_plugins
 from .harness._suite import SUITES as SUITES
 from .harness._suite import Suite as Suite

@@ -44,12 +44,18 @@ def test_export_writes_the_documented_layout(exported):
     assert [e["path"] for e in top["entries"]] == ["lorenz63-v1/limited"]
     where = exported / "lorenz63-v1" / "limited"
     manifest = json.loads((where / "manifest.json").read_text())
-    with np.load(where / "data.npz") as data:
-        assert data["train"].shape == (1000, 3)
-        assert data["contexts_z"].shape == (manifest["n_test"], manifest["context"], 3)
-        z = (data["train"] - np.asarray(manifest["mean"])) / np.asarray(manifest["std"])
-        np.testing.assert_allclose(data["train_z"], z)
-        np.testing.assert_allclose(data["train_z"].mean(axis=0), 0, atol=1e-12)
+    trains = []
+    for seed, exported_seed in enumerate(manifest["datasets"]):
+        assert exported_seed["seed"] == seed and exported_seed["file"] == f"data_seed{seed}.npz"
+        with np.load(where / exported_seed["file"]) as data:
+            assert data["train"].shape == (1000, 3)
+            assert data["contexts_z"].shape == (manifest["n_test"], manifest["context"], 3)
+            mean, std = np.asarray(exported_seed["mean"]), np.asarray(exported_seed["std"])
+            np.testing.assert_allclose(data["train_z"], (data["train"] - mean) / std)
+            np.testing.assert_allclose(data["train_z"].mean(axis=0), 0, atol=1e-12)
+            trains.append(data["train"])
+    assert len(trains) == SUITES["tiny"].seeds  # a dataset per seed (protocol v5)
+    assert not np.array_equal(trains[0], trains[1])
     assert manifest["protocol_version"] == SUITES["tiny"].protocol.version
     assert manifest["dt"] > 0 and manifest["max_lyapunov"] == pytest.approx(0.902, abs=0.01)
 

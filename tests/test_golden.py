@@ -10,7 +10,8 @@ new results are never mixed, and only then pin the new arrays here.
 Each checksum is the SHA-256 of the float64 arrays (train, test, long, mean, std)
 written with 10 significant digits, so harmless last-bit differences between BLAS/XLA
 builds or CPUs do not trip it; the trajectories are short (a few time units after a
-short burn-in) so such differences cannot grow to the 10th digit.
+short burn-in, and under format 3 a short separation and jitter along the reference
+orbit: about 8 time units in all) so such differences cannot grow to the 10th digit.
 """
 
 import hashlib
@@ -20,12 +21,14 @@ import pytest
 
 import chaosbench as cb
 
-SPEC = dict(n_train=64, n_test=2, context=16, horizon=32, n_long=64, seed=0)
-GOLDEN = {  # re-pinned for Protocol v3 (dataset format 2: one solve)
+SPEC = dict(
+    n_train=64, n_test=2, context=16, horizon=32, n_long=64, seed=0, separation=1.0, jitter=0.5
+)
+GOLDEN = {  # re-pinned for Protocol v5 (dataset format 3: starts along one reference orbit)
     # system: (dt, burn_in, sha256)
-    "lorenz63-v1": (0.01, 2.0, "932233bd923de76ff307d042119ee221ab31bcb085e8b6f2cbe88616c868495a"),
-    "rossler-v1": (0.05, 5.0, "0fa3956125ea0853d8953a7281c19b9c413ef9899d32839be6a41e5460602dda"),
-    "lorenz96-v1": (0.01, 2.0, "6b1f8b72a8175abbcde57323861d44f94f2146da05112c531af283fbb8a3fb4e"),
+    "lorenz63-v1": (0.01, 2.0, "c881696f02b4f27d11577bc63e842246bbfaf3608dc7f414a5d1309be2a698e2"),
+    "rossler-v1": (0.05, 5.0, "567cfe92b903a1b20473afbf49266ba510813a155801be7063e9b97ceff6d158"),
+    "lorenz96-v1": (0.01, 2.0, "1c086981209eae5cc79a8dae3ae0c4c1634c0eb9f2b9a2099379a2d3afc57dc4"),
 }
 
 

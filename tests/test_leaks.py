@@ -4,10 +4,14 @@ set aside by the runner.
 
 The toy system ẋ = x² − 1 has a stable fixed point at −1 and an unstable one at +1:
 started at 1 ± ε, a start above 1 blows up in finite time (at t = ½ ln((x₀+1)/(x₀−1)),
-about 2.3 for ε = 0.02), one below settles at −1. So some of its trajectories escape and
-the others do not, like ``sakarya-v1``'s (3 of 22 after 2,276 time units).
+about 2.3 for ε = 0.02), one below settles at −1. Under protocol v5 a dataset's
+trajectories start along one reference orbit from one seeded start, so a seed whose start
+lies above 1 loses all of them (the first while it is sampled, the others before the
+reference orbit reaches their starts) and one below loses none; ``sakarya-v1``'s leak
+(3 of 22 after 2,276 time units under v4) is the real case.
 """
 
+import dataclasses
 import json
 
 import numpy as np
@@ -19,7 +23,7 @@ import chaosbench as cb
 from chaosbench.catalogue._leaks import LEAK_COMMAND, LEAKS, leak_reason, probe, read_leaks
 from chaosbench.catalogue._validate import verdict
 from chaosbench.harness._store import set_aside_left_out, write_rows
-from chaosbench.numerics._dataset import DatasetSpec, dataset_system, generate, initial_conditions
+from chaosbench.numerics._dataset import DatasetSpec, dataset_system, generate, seeded_start
 from chaosbench.numerics._integrate import IntegratorSettings
 
 FAMILY = "test"  # register_system reads the family of the systems defined here from this
@@ -53,23 +57,25 @@ def spec() -> DatasetSpec:
 
 def test_the_probe_finds_the_starts_that_escape_and_where():
     with registered("system", "test_saddle-v1", Saddle):
-        ics = np.asarray(initial_conditions(spec(), dataset_system(spec())))[:, 0]
+        x0 = float(np.asarray(seeded_start(spec(), dataset_system(spec())))[0])
         record = probe(spec())
         with pytest.raises(FloatingPointError) as error:
             generate(spec())
-    above = [i for i, x in enumerate(ics) if x > 1.0]
-    assert 0 < len(above) < len(ics)  # the toy leaks from some starts only
-    assert record["failed"] == above and record["escaped"] == len(above)
-    assert record["trajectories"] == spec().n_test + 2
-    # The first failed start blows up at ½ ln((x₀+1)/(x₀−1)): the escape is recorded at
-    # the first sample at or after that time (or one that passes |x| = 1e6 just before).
-    x0 = ics[above[0]]
+        calm = probe(dataclasses.replace(spec(), seed=2))
+    n = spec().n_test + 2
+    assert x0 > 1.0  # seed 0's start lies above the unstable point: every trajectory escapes
+    assert record["failed"] == list(range(n)) and record["escaped"] == n
+    assert record["trajectories"] == n
+    assert calm["escaped"] == 0 and calm["escape_time"] is None  # seed 2's start lies below
+    # The training trajectory (sampled from t = burn_in) blows up at ½ ln((x₀+1)/(x₀−1)):
+    # the escape is recorded at the first sample at or after that time (or one that passes
+    # |x| = 1e6 just before).
     blow_up = 0.5 * np.log((x0 + 1) / (x0 - 1))
     assert blow_up - spec().dt <= record["escape_time"] <= blow_up + spec().dt
     assert record["escape_abs"] > 1.0
     message = str(error.value)
-    assert f"{len(above)} of its {len(ics)} trajectories" in message
-    assert str(above) in message and LEAK_COMMAND in message
+    assert f"{n} of its {n} trajectories" in message
+    assert str(list(range(n))) in message and LEAK_COMMAND in message
 
 
 def test_a_recorded_leak_fails_the_check_and_a_stale_one_does_not():

@@ -1,2 +1,3 @@
 """The catalogue's facts: computed invariants, the facts table, the chaos check, the
-two-trajectory confirmations and the leak probe. May import `base` and `numerics`."""
+two-trajectory confirmations, the leak probe and the independence check of datasets. May
+import `base` and `numerics`."""

@@ -1,12 +1,14 @@
 """The leak table: systems whose benchmark datasets cannot be made, because a trajectory
 from a perturbed start leaves the attractor.
 
-The facts integrate a few starts for a few hundred periods; a dataset integrates
-``n_test + 2`` starts, each perturbed by ``perturbation · (|x₀| + 1)``, for a burn-in
-and up to ``n_long`` samples. An attractor that leaks (a trajectory that wanders off it
-and escapes to infinity after a long stay, as ``sakarya-v1``'s does: 1 of its 22
-starts, 2,276 time units in) passes the facts and fails only there, so every row of the
-system would be an ``error``: a failure of the system, charged to every forecaster.
+The facts integrate a few starts for a few hundred periods; a dataset follows one seeded
+start (perturbed by ``perturbation · (|x₀| + 1)``) through a burn-in and a long reference
+orbit, and samples ``n_test + 2`` starts taken far apart along it for up to ``n_long``
+samples each (:mod:`chaosbench.numerics._dataset`). An attractor that leaks (a trajectory
+that wanders off it and escapes to infinity after a long stay, as ``sakarya-v1``'s did
+under protocol v4: 1 of its 22 starts, 2,276 time units in) passes the facts and fails
+only there, so every row of the system would be an ``error``: a failure of the system,
+charged to every forecaster.
 
 :func:`probe` integrates a dataset spec's starts exactly as
 :func:`chaosbench.numerics._dataset.generate` does and records which fail and where the first
@@ -66,10 +68,17 @@ def probe(spec) -> dict[str, Any]:
     come back finite: the solve failed or blew up), ``failed`` (their indices: 0 the
     training trajectory, 1…n_test the test windows, the last the long one),
     ``escape_time`` and ``escape_abs`` of the first failed one (the time of its first
-    sample not reached or beyond ``MAX_ABS``, and the largest |x| before it),
+    sample not reached or beyond ``MAX_ABS``, and the largest |x| before it; a start that
+    the reference orbit never reached is probed on the leg that leads to it, sampled at
+    the dataset's ``dt``),
     ``perturbation``, ``dataset_spec`` (its hash).
     """
-    from ..numerics._dataset import dataset_system, initial_conditions, integrate_starts
+    from ..numerics._dataset import (
+        dataset_system,
+        initial_conditions,
+        integrate_starts,
+        seeded_start,
+    )
     from ..numerics._integrate import IntegratorSettings, _solve
 
     system = dataset_system(spec)
@@ -86,10 +95,19 @@ def probe(spec) -> dict[str, Any]:
         "escape_abs": None,
     }
     if failed:
-        # The same solve, keeping what the solver reached before it failed.
-        ts = spec.burn_in + spec.dt * jnp.arange(trajs.shape[1], dtype=jnp.float64)
+        # The same solve, keeping what the solver reached before it failed: the failed
+        # trajectory's own, or, if its start was never reached, the reference orbit's leg.
+        starts, times = np.asarray(ics[0]), np.asarray(ics[1])
+        k = failed[0]
+        if np.isfinite(starts[k]).all():
+            y0, t0, n = starts[k], times[k], trajs.shape[1]
+        else:
+            y0 = np.asarray(seeded_start(spec, system)) if k == 0 else starts[k - 1]
+            t0 = 0.0 if k == 0 else times[k - 1]
+            n = int(np.ceil((times[k] - t0) / spec.dt)) + 1
+        ts = t0 + spec.dt * jnp.arange(n, dtype=jnp.float64)
         settings = IntegratorSettings(**dict(spec.integrator))
-        sol = _solve(system, ics[failed[0]], 0.0, ts[-1], diffrax.SaveAt(ts=ts), settings)
+        sol = _solve(system, jnp.asarray(y0), ts[0], ts[-1], diffrax.SaveAt(ts=ts), settings)
         size = np.abs(np.asarray(sol.ys)).max(axis=1)  # inf or NaN where not reached
         k = int(np.argmin(size <= MAX_ABS))  # the first sample not reached or beyond
         record["escape_time"] = float(ts[k])

@@ -194,7 +194,8 @@ def _export(args) -> int:
     entries = export(suite, Path(args.out))
     print(
         f"exported {len(entries)} (system, task) entries of suite {suite.name} to {args.out}; "
-        f"write forecast_seed<K>.npz beside each data.npz (see {args.out}/manifest.json), then "
+        f"write forecast_seed<K>.npz beside each data_seed<K>.npz (see {args.out}/manifest.json), "
+        f"then "
         f"`chaosbench score {args.out} --name NAME`"
     )
     return 0

@@ -1,6 +1,9 @@
 """Executing one group of cells: dataset, fit, forecast, metrics, rows; failures recorded.
 
-A group is the seeds of one (system, task, forecaster). Whatever happens, every cell of
+A group is the seeds of one (system, task, forecaster); each seed draws its own dataset
+(dataset seed = the cell's seed, protocol v5) and is fitted on its own, so a row is the same
+whether its seed ran alone or in a group (the datasets of a group share compiled programs:
+same shapes). Whatever happens, every cell of
 the group gets a row: a forecaster that raises is an ``error`` row, one that runs past the
 time limit a ``timeout`` row, one that exhausts memory an ``oom`` row, each scored at the
 metrics' failure values; the run goes on.
@@ -11,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -99,19 +103,30 @@ def execute_group(
     forecaster = _api.forecasters.get(forecaster_id)()
     dt = float("nan")
     compiled_before = compile_seconds()
-    try:
-        # The dataset is the harness's work (and cached): outside the forecaster's limit.
-        system = _api.systems.get(system_id)()
-        spec = suite.protocol.dataset_spec(system, facts, TASKS[task])
-        data = make_dataset(spec)
-        dt = data.spec.dt
-        with time_limit(timeout * len(cells) if timeout else None):
-            results = score(forecaster, data, facts, [c.seed for c in cells], metrics)
-    except Exception as error:  # noqa: BLE001 - recorded, the run goes on
-        status = failure_status(error)
-        message = f"{type(error).__name__}: {error}".strip().replace("\n", " ")[:2000]
-        results = [failure_result(status, message, metrics, c.seed) for c in cells]
-        results[0]["traceback"] = traceback.format_exc(limit=4)
+    results = []
+    # the group's time limit, as before v5: the seeds together get len(cells) × timeout
+    budget = timeout * len(cells) if timeout else None
+    for cell in cells:  # seed s draws its own dataset (protocol v5): one cell at a time
+        try:
+            # The dataset is the harness's work (and cached): outside the forecaster's limit.
+            system = _api.systems.get(system_id)()
+            spec = suite.protocol.dataset_spec(system, facts, TASKS[task], seed=cell.seed)
+            data = make_dataset(spec)
+            dt = data.spec.dt
+            if budget is not None and budget <= 0:
+                raise CellTimeout(f"ran past the per-cell time limit of {timeout:g} s")
+            start = time.perf_counter()
+            with time_limit(budget):
+                results += score(forecaster, data, facts, [cell.seed], metrics)
+            if budget is not None:
+                budget -= time.perf_counter() - start
+        except Exception as error:  # noqa: BLE001 - recorded, the run goes on
+            status = failure_status(error)
+            if isinstance(error, CellTimeout):
+                budget = 0.0  # the group's time is spent: its later seeds time out too
+            message = f"{type(error).__name__}: {error}".strip().replace("\n", " ")[:2000]
+            results.append(failure_result(status, message, metrics, cell.seed))
+            results[-1]["traceback"] = traceback.format_exc(limit=4)
     # the group's compile time (dataset generation included), shared among its seeds
     compile_share = (compile_seconds() - compiled_before) / len(cells)
     hyper = hyperparameters(forecaster)

@@ -5,19 +5,24 @@ with the same code as native forecasters (:func:`chaosbench.numerics._evaluate.s
 The file format is documented for users in CONTRIBUTING.md ("Forecasts from another
 framework"); in short, ``chaosbench export --suite S --out DIR`` writes::
 
-    DIR/manifest.json                 format, suite, its hash, systems, tasks, seeds, entries
-    DIR/<system>/<task>/data.npz      train, train_z, contexts, contexts_z (float64)
-    DIR/<system>/<task>/manifest.json format, system, task, protocol_version, spec_hash, dt,
-                                      max_lyapunov, context, horizon, n_long, n_test,
-                                      dimension, mean, std, seeds, what to write
+    DIR/manifest.json                   format, suite, its hash, systems, tasks, seeds, entries
+    DIR/<system>/<task>/data_seed<K>.npz train, train_z, contexts, contexts_z (float64) of
+                                        seed K's dataset (protocol v5: a dataset per seed)
+    DIR/<system>/<task>/manifest.json   format, system, task, protocol_version, dt,
+                                        max_lyapunov, context, horizon, n_long, n_test,
+                                        dimension, seeds, datasets (per seed: seed, file,
+                                        spec_hash, mean, std), what to write
 
-and the forecaster writes, beside each ``data.npz``, one ``forecast_seed<K>.npz`` per
-seed ``K`` (``np.savez``) holding, z-scored with the exported ``mean`` and ``std``:
+and the forecaster writes, beside each ``data_seed<K>.npz``, a ``forecast_seed<K>.npz``
+(``np.savez``) holding, z-scored with that seed's exported ``mean`` and ``std``:
 
 - ``windows`` ``(n_test, horizon, dimension)``, floating point: for each context, the
   next ``horizon`` states;
 - ``long`` ``(n_long, dimension)``, floating point: a free run of ``n_long`` states from
   ``contexts_z[0]``.
+
+Export format 2 (protocol v5) has one ``data_seed<K>.npz`` per seed; format 1 had one
+``data.npz`` for all seeds.
 
 ``chaosbench score`` checks every file before it writes a row: a missing or damaged
 manifest or archive, missing arrays, a non-floating dtype, a wrong shape or a NaN
@@ -53,10 +58,10 @@ from ._runner import check_systems, stamp
 from ._store import check_output_dir, set_aside_replaced, write_rows
 from ._suite import Suite
 
-FORMAT = 1
+FORMAT = 2  # 2: a dataset per seed (data_seed<K>.npz; protocol v5)
 ARRAYS = ("windows", "long")  # what a forecast file holds
 TOP_KEYS = ("format", "suite", "systems", "tasks", "suite_hash", "seeds", "entries")
-ENTRY_KEYS = ("format", "spec_hash", "seeds", "dimension", "n_test", "horizon", "n_long")
+ENTRY_KEYS = ("format", "datasets", "seeds", "dimension", "n_test", "horizon", "n_long")
 
 
 class ExternalForecastError(ValueError):
@@ -64,6 +69,7 @@ class ExternalForecastError(ValueError):
 
 
 def _datasets(suite: Suite):
+    """``(system_id, task, facts, [dataset of seed 0, 1, …])`` for every (system, task)."""
     from ._plan import _expand
 
     system_ids = _expand(suite.systems, _api.systems)
@@ -71,8 +77,11 @@ def _datasets(suite: Suite):
     for system_id, found in facts.items():
         system = _api.systems.get(system_id)()
         for task in suite.tasks:
-            spec = suite.protocol.dataset_spec(system, found, TASKS[task])
-            yield system_id, task, found, make_dataset(spec)
+            specs = [
+                suite.protocol.dataset_spec(system, found, TASKS[task], seed)
+                for seed in range(suite.seeds)
+            ]
+            yield system_id, task, found, [make_dataset(spec) for spec in specs]
 
 
 def export(suite: Suite, out: Path) -> list[dict[str, Any]]:
@@ -80,22 +89,33 @@ def export(suite: Suite, out: Path) -> list[dict[str, Any]]:
     entries of the top-level manifest."""
     out = Path(out)
     entries = []
-    for system_id, task, facts, data in _datasets(suite):
+    for system_id, task, facts, per_seed in _datasets(suite):
         where = out / system_id / task
         where.mkdir(parents=True, exist_ok=True)
-        np.savez(
-            where / "data.npz",
-            train=data.train,
-            train_z=data.normalise(data.train),
-            contexts=data.contexts,
-            contexts_z=data.normalise(data.contexts),
-        )
+        datasets = []
+        for seed, data in enumerate(per_seed):
+            np.savez(
+                where / f"data_seed{seed}.npz",
+                train=data.train,
+                train_z=data.normalise(data.train),
+                contexts=data.contexts,
+                contexts_z=data.normalise(data.contexts),
+            )
+            datasets.append(
+                {
+                    "seed": seed,
+                    "file": f"data_seed{seed}.npz",
+                    "spec_hash": data.spec.hash,
+                    "mean": data.mean.tolist(),
+                    "std": data.std.tolist(),
+                }
+            )
+        data = per_seed[0]
         manifest = {
             "format": FORMAT,
             "system": system_id,
             "task": task,
             "protocol_version": suite.protocol.version,
-            "spec_hash": data.spec.hash,
             "dt": data.spec.dt,
             "max_lyapunov": facts["max_lyapunov"],
             "lyapunov_time_steps": 1.0 / (data.spec.dt * facts["max_lyapunov"]),
@@ -104,15 +124,14 @@ def export(suite: Suite, out: Path) -> list[dict[str, Any]]:
             "n_long": data.spec.n_long,
             "n_test": data.spec.n_test,
             "dimension": int(data.train.shape[1]),
-            "mean": data.mean.tolist(),
-            "std": data.std.tolist(),
             "seeds": suite.seeds,
+            "datasets": datasets,
             "write": {
-                "file": "forecast_seed<K>.npz, K = 0 … seeds − 1",
+                "file": "forecast_seed<K>.npz beside data_seed<K>.npz, K = 0 … seeds − 1",
                 "how": "np.savez(file, windows=..., long=...), floating point (float32 or "
                 "float64), no NaN (±inf from the step where a forecast blew up)",
                 "windows": "(n_test, horizon, dimension), z-scored: the next horizon states "
-                "after each of contexts_z",
+                "after each of data_seed<K>.npz's contexts_z (trained on its train_z)",
                 "long": "(n_long, dimension), z-scored: a free run from contexts_z[0]",
             },
         }
@@ -291,11 +310,14 @@ def score_directory(
     datasets = {(s, t): (f, d) for s, t, f, d in _datasets(suite)}
     rows = []
     for entry, manifest, seed, path, windows, long in pending:
-        facts, data = datasets[(entry["system"], entry["task"])]
-        if data.spec.hash != manifest["spec_hash"]:
+        facts, per_seed = datasets[(entry["system"], entry["task"])]
+        data = per_seed[seed]
+        exported = manifest["datasets"]
+        spec_hash = exported[seed].get("spec_hash") if seed < len(exported) else None
+        if data.spec.hash != spec_hash:
             raise ExternalForecastError(
-                f"{directory / entry['path'] / 'manifest.json'}: exported from another "
-                f"dataset (spec {manifest['spec_hash']}, now {data.spec.hash}); {fix}"
+                f"{directory / entry['path'] / 'manifest.json'}: seed {seed} was exported "
+                f"from another dataset (spec {spec_hash}, now {data.spec.hash}); {fix}"
             )
         scoring = ScoringFacts(
             dt=jnp.asarray(data.spec.dt),

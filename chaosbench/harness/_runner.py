@@ -238,7 +238,7 @@ def run(
     - `keep_failures`: do not recompute failed cells (error, timeout, oom); by default
       they are recomputed.
     - `shard`: ``(k, n)``: run only the k-th of n deterministic slices.
-    - `timeout`: per-cell time limit in seconds (a group of s seeds gets s times this).
+    - `timeout`: per-cell time limit in seconds (a group of s seeds gets s times this, shared).
     - `backend`: ``"local"`` or ``"ray"``; `ray_address` the cluster (default: a local one).
 
     **Returns:** a :class:`Summary`; its ``errors`` count every failed row of the planned

@@ -1,13 +1,51 @@
 """Datasets: deterministic functions of their spec, cached under a content hash.
 
 A dataset holds one training trajectory, ``n_test`` independent test windows (context
-followed by horizon) and one long test trajectory for attractor statistics. Every
-trajectory starts from its own perturbation of the system's initial condition and is
-burned in onto the attractor separately, so no test trajectory is a piece of the
-training trajectory. Arrays are float64 in physical units; ``mean`` and ``std`` are the
-training statistics used to z-score what forecasters see. A system with phase
-coordinates is observed through ``system.wrap_phases`` (each phase θ as ``sin θ`` in its
-slot, ``cos θ`` appended), so its arrays are ``system.observed_dimension`` wide.
+followed by horizon) and one long test trajectory for attractor statistics. Arrays are
+float64 in physical units; ``mean`` and ``std`` are the training statistics used to
+z-score what forecasters see. A system with phase coordinates is observed through
+``system.wrap_phases`` (each phase θ as ``sin θ`` in its slot, ``cos θ`` appended), so its
+arrays are ``system.observed_dimension`` wide.
+
+**The draw of the starts (dataset format 3, protocol v5).** Every trajectory starts from
+its own point of the attractor, far from the others along one reference orbit:
+
+1. one seeded start: the system's initial condition ``x₀`` perturbed by
+   ``perturbation · (|x₀| + 1) · N(0, 1)`` drawn from ``PRNGKey(seed)`` (so seed ``s``
+   draws its own dataset);
+2. a burn-in of ``burn_in`` time units onto the attractor;
+3. a reference orbit from there, integrated in one compiled program (a ``lax.scan`` of
+   solves, each advancing to the next start: no Python loop over starts or time, and the
+   solver's step budget applies to each leg), that visits the ``n_test + 2`` starts in the
+   order training, test windows 1…n_test, long run. The first start lies ``separation``
+   past the burn-in, every other one ``separation`` (plus one sampling interval) after the
+   *end* of the previous trajectory's stretch, so no trajectory overlaps another along the
+   orbit and two consecutive starts are at least ``separation`` apart; each gap is
+   lengthened by a random fraction of ``jitter`` (one period: a random phase for every
+   start) drawn from the seed (:func:`start_times`);
+4. each start is then sampled on its own (the batched sampler, vmapped over starts and
+   their times, one program), so a trajectory is a function of its start alone.
+
+The protocol sets ``separation`` so that any difference between two starts, however small,
+has grown to the attractor's size (``e^{λ·separation} ≥ 1e8``: at least 20 Lyapunov times,
+and at least 10 periods; :class:`chaosbench.numerics._protocol.Protocol`); then the
+trajectories are as unrelated as independent draws from the invariant measure, and
+:mod:`chaosbench.catalogue._independence` checks it per system. Stepped systems (delay
+equations, Kuramoto–Sivashinsky) run the same draw with their own fixed-step scheme.
+Phases are integrated unwrapped along the reference orbit and wrapped only when observed.
+In a mixed phase space (a Hamiltonian system such as ``bickley_jet``: chaotic seas beside
+regular islands) the reference orbit from one start keeps every start of a dataset on that
+start's component, so all trajectories of a dataset explore the same chaotic sea and none
+sits on a regular island or in another sea; seeds start within ``perturbation`` of the
+same initial condition, so they share that sea too. The facts (λ, which sets the
+separation; the period) are measured from starts near the same initial condition, so they
+describe that sea (``bickley_jet``'s λ̂ is 5.2e-8 from its default start but 1.7–2.0e-7
+from starts 0.05 away: a dataset drawn elsewhere would need its own facts).
+
+``separation = 0`` lays the stretches end to end (tests only). Format 2 (protocols v3–v4)
+started every trajectory from its own ``1e-4`` perturbation of one initial condition after
+the same burn-in, which on slow-chaos systems left test windows near-copies of the
+training trajectory.
 """
 
 from __future__ import annotations
@@ -25,9 +63,15 @@ import numpy as np
 
 from ..base._cache import atomic_write_bytes, cache_dir, content_hash
 from ..base._precision import float64
-from ._integrate import IntegratorSettings, burn_in_and_sample_batch
+from ._integrate import (
+    IntegratorSettings,
+    burn_in_and_sample_batch,
+    reference_orbit_starts,
+    sample_batch_from,
+)
 
-FORMAT_VERSION = 2  # 2: burn-in and sampling in one solve (protocol v3)
+FORMAT_VERSION = 3  # 2: burn-in and sampling in one solve (protocol v3)
+# 3: starts far apart along one reference orbit (protocol v5)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,12 +85,18 @@ class DatasetSpec:
     - `dt`: sampling interval.
     - `n_train`: training points; `n_test`: test windows; `context`, `horizon`: their
       lengths in steps; `n_long`: length of the long test trajectory.
-    - `burn_in`: time integrated from each perturbed initial condition before sampling.
+    - `burn_in`: time integrated from the seeded start before the reference orbit's
+      first start (the training trajectory's).
     - `noise`: observation-noise std as a fraction of each dimension's std (added to the
       training data and contexts, never to the truth the forecasts are scored against).
-    - `perturbation`: relative size of the initial-condition perturbations (of
-      ``|x| + 1``; 1e-2 pushed starts of basin-fragile systems off their attractors).
-    - `seed`: PRNG seed for perturbations and noise.
+    - `perturbation`: relative size of the seeded start's perturbation (of ``|x| + 1``;
+      1e-2 pushed starts of basin-fragile systems off their attractors).
+    - `separation`: time along the reference orbit between the end of one trajectory's
+      stretch and the next start (see the module docstring; the protocol's choice is
+      :meth:`chaosbench.numerics._protocol.Protocol.separation`).
+    - `jitter`: each gap is lengthened by a uniform random fraction of this (the protocol:
+      one dominant period), drawn from the seed (:func:`start_times`).
+    - `seed`: PRNG seed for the start and the noise.
     - `integrator`: :class:`IntegratorSettings` as a dict.
     """
 
@@ -61,6 +111,8 @@ class DatasetSpec:
     burn_in: float
     noise: float = 0.0
     perturbation: float = 1e-4
+    separation: float = 0.0
+    jitter: float = 0.0
     seed: int = 0
     integrator: tuple[tuple[str, Any], ...] = tuple(sorted(IntegratorSettings().as_dict().items()))
 
@@ -72,6 +124,8 @@ class DatasetSpec:
             raise ValueError("DatasetSpec.dt must be positive")
         if self.noise < 0:
             raise ValueError("DatasetSpec.noise must be non-negative")
+        if not (self.separation >= 0 and self.jitter >= 0):
+            raise ValueError("DatasetSpec.separation and jitter must be non-negative")
 
     @classmethod
     def create(cls, system_id: str, parameters: dict[str, Any], **kwargs) -> DatasetSpec:
@@ -136,22 +190,59 @@ def dataset_system(spec: DatasetSpec):
     return systems.get(spec.system_id)(**{k: _thaw(v) for k, v in spec.parameters})
 
 
-def initial_conditions(spec: DatasetSpec, system) -> jnp.ndarray:
-    """The ``n_test + 2`` perturbed starts of ``spec``: training, test windows, long."""
+def seeded_start(spec: DatasetSpec, system) -> jnp.ndarray:
+    """The one seeded start of ``spec``: the initial condition perturbed by
+    ``perturbation · (|x₀| + 1) · N(0, 1)`` from ``PRNGKey(seed)``."""
     base = jnp.asarray(system.initial_condition)
     key_ic, _ = jax.random.split(jax.random.PRNGKey(spec.seed))
     scale = spec.perturbation * (jnp.abs(base) + 1.0)
-    return base + scale * jax.random.normal(key_ic, (spec.n_test + 2, base.shape[0]), base.dtype)
+    return base + scale * jax.random.normal(key_ic, base.shape, base.dtype)
+
+
+def trajectory_lengths(spec: DatasetSpec) -> list[int]:
+    """Samples of each trajectory: training, the ``n_test`` windows, the long run."""
+    return [spec.n_train] + [spec.context + spec.horizon] * spec.n_test + [spec.n_long]
+
+
+def start_times(spec: DatasetSpec) -> np.ndarray:
+    """The times of the ``n_test + 2`` starts along the reference orbit (which begins at
+    0 from :func:`seeded_start`).
+
+    The first start is at ``burn_in + separation + u₀ · jitter``; each next one
+    ``n · dt + separation + u_i · jitter`` after the previous, ``n`` the previous
+    trajectory's number of samples (its stretch ends at ``(n - 1) · dt``), the ``u_i``
+    uniform on [0, 1) from ``PRNGKey(seed)`` (folded with 1). The separation before the
+    first start makes the datasets of two seeds (whose seeded starts are only
+    ``perturbation`` apart) as unrelated as two trajectories of one dataset; the jitter
+    (one dominant period, set by the protocol) gives every start a random phase, so that
+    on a nearly periodic attractor, whose phase diffuses slowly, regular gaps do not line
+    the windows up in phase with each other."""
+    key = jax.random.fold_in(jax.random.PRNGKey(spec.seed), 1)
+    u = np.asarray(jax.random.uniform(key, (spec.n_test + 2,), jnp.float64))
+    legs = [spec.burn_in] + [n * spec.dt for n in trajectory_lengths(spec)[:-1]]
+    return np.cumsum(np.asarray(legs, dtype=np.float64) + spec.separation + u * spec.jitter)
+
+
+def initial_conditions(spec: DatasetSpec, system) -> tuple[jnp.ndarray, np.ndarray]:
+    """The ``n_test + 2`` starts of ``spec`` (training, test windows, long) and their
+    times: points of one reference orbit from :func:`seeded_start`, one compiled program.
+    Starts after a failed leg are NaN."""
+    times = start_times(spec)
+    settings = IntegratorSettings(**dict(spec.integrator))
+    starts = reference_orbit_starts(
+        system, seeded_start(spec, system), np.diff(times, prepend=0.0), settings
+    )
+    return starts, times
 
 
 def integrate_starts(spec: DatasetSpec, system, ics) -> np.ndarray:
-    """Burn each start of ``ics`` in and sample it: ``(n_test + 2, n_max, dim)``, in
-    state coordinates; a start whose solve fails or blows up is all NaN."""
+    """Sample each start of ``ics`` (the pair of :func:`initial_conditions`) from its
+    own time: ``(n_test + 2, n_max, dim)``, in state coordinates; a start whose solve
+    fails or blows up is all NaN."""
+    starts, times = ics
     n_max = max(spec.n_train, spec.context + spec.horizon, spec.n_long)
     settings = IntegratorSettings(**dict(spec.integrator))
-    return np.asarray(
-        burn_in_and_sample_batch(system, ics, 0.0, spec.burn_in, spec.dt, n_max, settings)
-    )
+    return np.asarray(sample_batch_from(system, starts, times, spec.dt, n_max, settings))
 
 
 @float64
@@ -159,8 +250,31 @@ def generate(spec: DatasetSpec) -> Dataset:
     """Integrate the dataset of ``spec`` (no cache), in float64 whatever the caller's JAX
     configuration."""
     system = dataset_system(spec)
-    _, key_noise = jax.random.split(jax.random.PRNGKey(spec.seed))
     trajs = integrate_starts(spec, system, initial_conditions(spec, system))
+    return _assemble(spec, system, trajs)
+
+
+@float64
+def generate_v4(spec: DatasetSpec) -> Dataset:
+    """The dataset ``spec`` would have had under dataset format 2 (protocols v3–v4): every
+    trajectory from its own ``perturbation`` of the one initial condition, burned in for
+    ``burn_in`` and sampled in one solve (``separation`` ignored). Kept only to measure
+    what the v5 draw changed (the independence tests, ``benchmarks/dataset_starts.py``);
+    never cached, never scored."""
+    system = dataset_system(spec)
+    base = jnp.asarray(system.initial_condition)
+    key_ic, _ = jax.random.split(jax.random.PRNGKey(spec.seed))
+    scale = spec.perturbation * (jnp.abs(base) + 1.0)
+    ics = base + scale * jax.random.normal(key_ic, (spec.n_test + 2, base.shape[0]), base.dtype)
+    n_max = max(spec.n_train, spec.context + spec.horizon, spec.n_long)
+    settings = IntegratorSettings(**dict(spec.integrator))
+    trajs = burn_in_and_sample_batch(system, ics, 0.0, spec.burn_in, spec.dt, n_max, settings)
+    return _assemble(spec, system, np.asarray(trajs))
+
+
+def _assemble(spec: DatasetSpec, system, trajs: np.ndarray) -> Dataset:
+    """The dataset of ``spec`` from its sampled trajectories (state coordinates)."""
+    _, key_noise = jax.random.split(jax.random.PRNGKey(spec.seed))
     failed = [i for i, t in enumerate(trajs) if not np.isfinite(t).all()]
     if failed:
         raise FloatingPointError(

@@ -172,3 +172,43 @@ def sample_batch(
 ) -> Trajectories:
     """:func:`sample` for a batch of initial conditions: ``(batch, n, dim)``, one program."""
     return _sample_batch(system, _f64(y0s), _f64(t0), _f64(dt), int(n), settings)
+
+
+def _reference_orbit(system: AbstractSystem, y0: State, legs: Array, settings) -> Trajectory:
+    def leg(carry, duration):
+        y, t = carry
+        y = jax.lax.cond(  # a failed leg is not continued (a NaN start would crawl)
+            jnp.all(jnp.isfinite(y)),
+            lambda y: advance(system, y, t, duration, settings),
+            lambda y: jnp.full_like(y, jnp.nan),
+            y,
+        )
+        return (y, t + duration), y
+
+    _, ys = jax.lax.scan(leg, (y0, jnp.zeros((), y0.dtype)), legs)
+    return ys
+
+
+_reference_orbit_jit = eqx.filter_jit(_reference_orbit)
+
+
+def reference_orbit_starts(
+    system: AbstractSystem, y0: State, legs, settings: IntegratorSettings
+) -> Trajectory:
+    """The states of one orbit from ``y0`` at time 0 at the times ``cumsum(legs)``:
+    ``(len(legs), dim)``, one compiled program (a ``lax.scan`` of :func:`advance`, so the
+    step budget ``settings.max_steps`` applies to each leg and a stepped system uses its
+    own scheme). A failed leg makes its state and every later one NaN."""
+    return _reference_orbit_jit(system, _f64(y0), _f64(legs), settings)
+
+
+_sample_batch_from = eqx.filter_jit(jax.vmap(sample, in_axes=(None, 0, 0, None, None, None)))
+
+
+def sample_batch_from(
+    system: AbstractSystem, y0s: Trajectory, t0s, dt, n: int, settings: IntegratorSettings
+) -> Trajectories:
+    """:func:`sample` for a batch of states ``(batch, dim)``, each from its own time
+    ``t0s[i]`` (the clock of a non-autonomous system carries on): ``(batch, n, dim)``,
+    one program."""
+    return _sample_batch_from(system, _f64(y0s), _f64(t0s), _f64(dt), int(n), settings)

@@ -26,6 +26,39 @@ Protocol v3: the same protocol as v2, but each trajectory's burn-in and sampled 
 are one adaptive solve (dataset format 2), which halves the compiling of a dataset; the
 step sequence differs from v2's two solves, so the trajectories (chaos amplifies the
 1e-10 differences) and results differ from v2's.
+
+Protocol v4: skill and stability scored apart; the forecaster's own Lyapunov exponent;
+each seed fitted on its own.
+
+Protocol v5: independent starts and a dataset per seed (dataset format 3; see
+:mod:`chaosbench.numerics._dataset` for the draw). v2–v4 started every trajectory of a
+dataset from its own 1e-4 perturbation of one initial condition after the same 100-period
+burn-in; where ``λ · 100 periods`` is small (``sprott_i``, ``bickley_jet``,
+``nose_hoover``) the test windows stayed within 0.03–0.5 σ of the training trajectory, so a
+method that looks the context up in the training data (analogues) scored the horizon
+cap. Now one seeded start is burned in (100 periods) and followed along a reference orbit,
+and the training trajectory, each test window and the long run start on it in turn, each
+start a separation after the end of the previous trajectory:
+
+    separation = min(max(K_λ · t_λ, K_p · period), K_max · period),
+    K_λ = 20 Lyapunov times, K_p = 10 periods, K_max = 2,000 periods,
+
+so that two starts differ by whatever the chaos has made of a difference of ``e^{-20}``
+of the attractor's size (``e^{20} ≈ 5·10⁸``: a 1e-8 difference has grown to the
+attractor's size) and by at least a few periods of decorrelation on fast systems. The
+first start is a separation past the burn-in as well, so that two seeds (whose starts are
+1e-4 apart) draw unrelated datasets: on ``sprott_i`` the v4 trajectories of seeds 0 and 1,
+100 periods (13 t_λ) after their 1e-4 kicks, were still 0.03 σ apart (a kick along the
+flow is a time shift, which chaos does not amplify). Every gap is lengthened by a random
+fraction of one period (``jitter``), so that on nearly periodic attractors (80 % of
+``sprott_i``'s power is at its dominant period, whose phase diffuses slowly) the starts
+get random phases rather than the phase offsets of regular gaps. The cap
+bounds the cost for systems with λ · period < 0.01 (λ ≤ 0 gets the cap); none of the
+systems that pass the chaos check reaches it (the slowest, ``nose_hoover``, needs 1,326
+periods), and a system that did would be caught by the per-system independence check
+(:mod:`chaosbench.catalogue._independence`). The dataset seed is the
+cell's seed (``harness/_execute.py``): seed s draws its own training data, windows and
+long run, as well as its own model initialisation.
 """
 
 from __future__ import annotations
@@ -80,7 +113,9 @@ class Protocol:
     #    that step on; a diverged free run no longer zeroes short-term scores, it is
     #    recorded as long_run = diverged); the forecaster's own Lyapunov exponent; each
     #    seed fitted on its own (rows independent of how seeds were grouped)
-    version: int = 4
+    # 5: independent starts far apart along one reference orbit (dataset format 3); the
+    #    dataset seed is the cell's seed
+    version: int = 5
     points_per_period: int = POINTS_PER_PERIOD
     max_period_lyapunov_times: float = MAX_PERIOD_LYAPUNOV_TIMES
     n_test: int = 20
@@ -91,12 +126,23 @@ class Protocol:
     n_long: int = 50_000
     burn_in_periods: float = 100.0
     perturbation: float = 1e-4
+    separation_lyapunov_times: float = 20.0
+    separation_periods: float = 10.0
+    max_separation_periods: float = 2_000.0
     integrator: IntegratorSettings = IntegratorSettings()
 
     def horizon_steps(self, dt: float, max_lyapunov: float) -> int:
         steps = math.ceil(self.horizon_lyap / (dt * max_lyapunov))
         steps = self.horizon_multiple * math.ceil(steps / self.horizon_multiple)
         return min(steps, self.max_horizon)
+
+    def separation(self, facts: dict) -> float:
+        """Time between the end of one trajectory of a dataset and the next start along
+        the reference orbit: ``min(max(K_λ t_λ, K_p period), K_max period)``."""
+        period, lam = facts["period"], facts["max_lyapunov"]
+        lyapunov = self.separation_lyapunov_times / lam if lam > 0 else math.inf
+        wanted = max(lyapunov, self.separation_periods * period)
+        return float(min(wanted, self.max_separation_periods * period))
 
     def dataset_spec(
         self, system: AbstractSystem, facts: dict, task: Task, seed: int = 0
@@ -118,6 +164,8 @@ class Protocol:
             n_long=self.n_long,
             burn_in=self.burn_in_periods * facts["period"],
             perturbation=self.perturbation,
+            separation=self.separation(facts),
+            jitter=facts["period"],
             noise=task.noise,
             seed=seed,
             integrator=self.integrator,

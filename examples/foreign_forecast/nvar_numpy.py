@@ -65,12 +65,12 @@ def forecast_export(directory: Path) -> int:
     for entry in top["entries"]:
         where = directory / entry["path"]
         manifest = json.loads((where / "manifest.json").read_text())
-        with np.load(where / "data.npz") as data:
-            train, contexts = data["train_z"], data["contexts_z"]
-        weights = fit(train)
-        windows = np.stack([rollout(weights, c, manifest["horizon"]) for c in contexts])
-        long = rollout(weights, contexts[0], manifest["n_long"])
-        for seed in range(manifest["seeds"]):  # deterministic: the same for every seed
+        for seed in range(manifest["seeds"]):  # each seed has its own dataset
+            with np.load(where / f"data_seed{seed}.npz") as data:
+                train, contexts = data["train_z"], data["contexts_z"]
+            weights = fit(train)
+            windows = np.stack([rollout(weights, c, manifest["horizon"]) for c in contexts])
+            long = rollout(weights, contexts[0], manifest["n_long"])
             np.savez(where / f"forecast_seed{seed}.npz", windows=windows, long=long)
             written += 1
     return written
