@@ -116,3 +116,12 @@ def test_the_checker_sees_an_upward_import(tmp_path):
             test_imports_point_down_and_never_at_the_plugins(bad)
     finally:
         ROOT = saved
+
+
+def test_no_module_of_the_package_or_its_plugins_is_over_400_lines():
+    modules = [*PACKAGE.rglob("*.py"), *(ROOT / "forecasters").glob("*.py")]
+    modules += (ROOT / "metrics").glob("*.py")
+    long = {
+        str(p.relative_to(ROOT)): n for p in modules if (n := len(p.read_text().splitlines())) > 400
+    }
+    assert not long, f"modules over 400 lines (split them by concept): {long}"
