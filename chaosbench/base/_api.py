@@ -124,6 +124,8 @@ def register_metric(
     description: str = "",
     headline: bool = False,
     per_system: bool = False,
+    floor: str | None = None,
+    attractor: bool = False,
 ) -> Callable[[MetricFn], MetricFn]:
     """Decorator registering ``fn(forecast, truth, facts) -> scalar`` as a metric.
 
@@ -135,8 +137,10 @@ def register_metric(
     A failed forecast scores ``failure`` (default: 0 when higher is better, +inf when
     lower is better). ``name``, ``unit`` and ``description`` are what tables show;
     ``headline`` makes it the score the leaderboard orders by (one metric only, of kind
-    ``"short"``), ``per_system`` names each system's winner by it (see
-    :class:`chaosbench.Metric`). Returns ``fn`` unchanged.
+    ``"short"``), ``per_system`` names each system's winner by it; ``floor`` names the
+    metric's truth floor in the facts (a ``"long"`` metric: rows then carry the value
+    normalised by it) and ``attractor`` makes its normalised value decide whether a free
+    run is on the attractor (see :class:`chaosbench.Metric`). Returns ``fn`` unchanged.
     """
     if direction not in ("higher", "lower"):
         raise RegistryError(f"metric direction must be 'higher' or 'lower', not {direction!r}")
@@ -146,6 +150,10 @@ def register_metric(
         failure = 0.0 if direction == "higher" else math.inf
     if headline and kind != "short":
         raise RegistryError(f"the headline metric must be of kind 'short', not {kind!r}")
+    if (floor or attractor) and kind != "long":
+        raise RegistryError(f"only a metric of kind 'long' has a truth floor, not {kind!r}")
+    if attractor and not floor:
+        raise RegistryError("a metric that decides the attractor state needs a `floor`")
 
     def decorator(fn: MetricFn) -> MetricFn:
         metric = Metric(
@@ -160,6 +168,8 @@ def register_metric(
             description=description,
             headline=headline,
             per_system=per_system or headline,
+            floor=floor,
+            attractor=attractor,
         )
         metrics.register(id_)(metric)
         return fn

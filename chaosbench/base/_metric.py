@@ -54,6 +54,13 @@ class Metric:
       registered metric has it).
     - `per_system`: the leaderboard names each system's best forecaster by this metric and
       breaks its median down by dimension, timescale and family (the headline always is).
+    - `floor`: for a ``"long"`` metric, the name of its truth floor in the system's facts
+      (``facts["truth_floor"][floor]``: its value between two independent true long runs).
+      Rows then carry ``<column>_norm`` = value / floor (1: as close as another true
+      trajectory) beside the raw ``<column>``; tables aggregate the normalised value.
+    - `attractor`: this metric's normalised value decides whether a bounded free run is on
+      the attractor (``<column>_norm`` ≤ ``ON_ATTRACTOR_FACTOR``, see
+      :mod:`chaosbench.numerics._evaluate`). At most one registered metric has it.
 
     Where the leaderboard shows a metric follows from these: the headline first, then,
     beside it, every long-term metric (kind ``"long"`` or ``"lyapunov"``) in the order of
@@ -71,10 +78,17 @@ class Metric:
     description: str = ""
     headline: bool = False
     per_system: bool = False
+    floor: str | None = None
+    attractor: bool = False
 
     @property
     def column(self) -> str:
         return self.id.rsplit("-v", 1)[0]
+
+    @property
+    def normalised_column(self) -> str | None:
+        """``<column>_norm`` for a metric with a truth floor, else ``None``."""
+        return f"{self.column}_norm" if self.floor else None
 
     @property
     def short_name(self) -> str:

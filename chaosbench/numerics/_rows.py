@@ -9,11 +9,16 @@ made by :func:`make_row`, the one factory the runner, external scoring and the t
   facts ``dt`` and ``max_lyapunov``, and ``external`` (true for rows scored from
   forecasts made outside chaosbench);
 - status (:class:`Status`): ``status`` (``ok`` or a failure: ``error``, ``timeout``,
-  ``oom``), ``error`` (the message), ``long_run`` (``stable`` or ``diverged``: did the
-  long free run stay bounded; empty for failures);
+  ``oom``), ``error`` (the message), ``long_run``: the long free run's state,
+  ``on_attractor`` (bounded, and its state-space divergence within
+  ``ON_ATTRACTOR_FACTOR`` times the truth floor), ``off_attractor`` (bounded but
+  elsewhere: a fixed point, a cycle, persistence) or ``diverged`` (blew up); empty for
+  failures. Rows of protocol ≤ 4 say ``stable`` (bounded, not judged further);
 - timing (:class:`Timing`): ``fit_seconds``, ``forecast_seconds``, ``compile_seconds``;
-- metrics: one column per registered metric (``Metric.column``), taken from the registry.
-  Only these are scores: the leaderboard aggregates exactly these (:func:`metric_columns`);
+- metrics: one column per registered metric (``Metric.column``), taken from the registry,
+  and for a metric with a truth floor its normalised value (``Metric.normalised_column``,
+  ``<column>_norm``). Only these are scores: the leaderboard aggregates exactly these
+  (:func:`metric_columns`);
 - diagnostics: what a row carries beside its scores and nobody aggregates: ``lyap`` (the
   forecaster's own raw λ̂, which metrics of kind ``"lyapunov"`` score against λ_max) and
   ``traceback`` (on the first row of a failed group);
@@ -45,7 +50,10 @@ from ..base._metric import Metric
 
 OK = "ok"
 FAILURES = ("error", "timeout", "oom")
-STABLE, DIVERGED = "stable", "diverged"
+ON_ATTRACTOR, OFF_ATTRACTOR, DIVERGED = "on_attractor", "off_attractor", "diverged"
+STABLE = "stable"  # protocol ≤ 4: bounded, not judged on or off the attractor
+LONG_RUN_STATES = (ON_ATTRACTOR, OFF_ATTRACTOR, DIVERGED)
+BOUNDED = (ON_ATTRACTOR, OFF_ATTRACTOR, STABLE)
 NAN = float("nan")
 
 
@@ -82,9 +90,10 @@ class Status:
     def __post_init__(self):
         if self.status != OK and self.status not in FAILURES:
             raise ValueError(f"a row's status is {OK!r} or one of {FAILURES}, not {self.status!r}")
-        if self.long_run not in ("", STABLE, DIVERGED):
+        if self.long_run not in ("", STABLE, *LONG_RUN_STATES):
             raise ValueError(
-                f"long_run is {STABLE!r}, {DIVERGED!r} or empty, not {self.long_run!r}"
+                f"long_run is one of {LONG_RUN_STATES} (or {STABLE!r} in rows of protocol "
+                f"≤ 4, or empty for a failure), not {self.long_run!r}"
             )
 
 
@@ -267,6 +276,7 @@ def failure_result(
         "fit_seconds": NAN,
         "forecast_seconds": NAN,
         **{m.column: m.failure for m in metrics},
+        **{m.normalised_column: m.failure for m in metrics if m.floor},
     }
 
 
@@ -277,9 +287,12 @@ def is_failure(row: Mapping[str, Any]) -> bool:
 
 def metric_columns(columns: Sequence[str]) -> list[str]:
     """The metric columns among ``columns``, in their order: those of registered metrics
-    (``Metric.column``). Every other column (identity, status, timing, stamp, and
-    diagnostics such as the raw λ̂ ``lyap``) is carried, never aggregated as a score."""
-    registered = {m.column for m in registered_metrics()}
+    (``Metric.column``, and ``Metric.normalised_column`` for a metric with a truth floor).
+    Every other column (identity, status, timing, stamp, and diagnostics such as the raw
+    λ̂ ``lyap``) is carried, never aggregated as a score."""
+    registered = set()
+    for m in registered_metrics():
+        registered |= {m.column, m.normalised_column} - {None}
     return [c for c in columns if c in registered]
 
 
