@@ -97,6 +97,7 @@ def truth_floor(data, facts) -> tuple[float, float]:
     scoring = cb.ScoringFacts(
         dt=jnp.asarray(data.spec.dt),
         max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        period=jnp.asarray(facts["period"]),
         mean=jnp.asarray(data.mean),
         std=jnp.asarray(data.std),
     )
@@ -122,6 +123,7 @@ def long_scores(model, data, facts, seeds, n: int) -> dict[str, float]:
     scoring = cb.ScoringFacts(
         dt=jnp.asarray(data.spec.dt),
         max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        period=jnp.asarray(facts["period"]),
         mean=jnp.asarray(data.mean),
         std=jnp.asarray(data.std),
     )

@@ -52,6 +52,7 @@ def load():
     scoring = cb.ScoringFacts(
         dt=jnp.asarray(data.spec.dt),
         max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        period=jnp.asarray(facts["period"]),
         mean=jnp.asarray(data.mean),
         std=jnp.asarray(data.std),
     )

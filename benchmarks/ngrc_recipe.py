@@ -87,6 +87,7 @@ def main():
     scoring = cb.ScoringFacts(
         dt=jnp.asarray(DT),
         max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        period=jnp.asarray(facts["period"]),
         mean=jnp.asarray(data.mean),
         std=jnp.asarray(data.std),
     )

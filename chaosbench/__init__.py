@@ -43,6 +43,7 @@ from .numerics._dataset import make_dataset as make_dataset
 from .numerics._divergence import attractor_divergence as attractor_divergence
 from .numerics._divergence import binned_kl as binned_kl
 from .numerics._divergence import gmm_kl as gmm_kl
+from .numerics._divergence import spectrum_distance as spectrum_distance
 from .numerics._evaluate import ForecastShapeError as ForecastShapeError
 from .numerics._evaluate import fit_seed as fit_seed
 from .numerics._evaluate import fit_seeds as fit_seeds

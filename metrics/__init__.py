@@ -23,5 +23,8 @@ from ._short_term import (
     smape_at as smape_at,
 )
 from ._short_term import (
+    valid_prediction_periods as valid_prediction_periods,
+)
+from ._short_term import (
     valid_prediction_time as valid_prediction_time,
 )

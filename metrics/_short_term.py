@@ -1,4 +1,4 @@
-"""Short-term forecast scores, in Lyapunov times.
+"""Short-term forecast scores, in Lyapunov times (and the VPT also in dominant periods).
 
 The error at step t is the normalised RMSE e(t) = sqrt(mean_d ((ŷ_td − y_td) / σ_d)²)
 with σ_d the training std of dimension d. Row t of a forecast is the state one step
@@ -29,12 +29,28 @@ def normalised_error(forecast, truth, facts: ScoringFacts):
     return jnp.sqrt(jnp.mean(((forecast - truth) / facts.std) ** 2, axis=-1))
 
 
-def valid_prediction_time(forecast, truth, facts: ScoringFacts, threshold: float = VPT_THRESHOLD):
-    """Lyapunov times before e(t) first exceeds ``threshold`` (the horizon if never)."""
+def valid_steps(forecast, truth, facts: ScoringFacts, threshold: float = VPT_THRESHOLD):
+    """Steps before e(t) first exceeds ``threshold`` (the forecast's length if never): the
+    valid prediction time in steps, which :func:`valid_prediction_time` and
+    :func:`valid_prediction_periods` convert to their units."""
     error = normalised_error(forecast, truth, facts)
     exceeded = ~(error <= threshold)  # a NaN error counts as exceeded
-    steps = jnp.where(exceeded.any(), jnp.argmax(exceeded), error.shape[0])
-    return steps * facts.lyapunov_times_per_step
+    return jnp.where(exceeded.any(), jnp.argmax(exceeded), error.shape[0])
+
+
+def valid_prediction_time(forecast, truth, facts: ScoringFacts, threshold: float = VPT_THRESHOLD):
+    """Lyapunov times before e(t) first exceeds ``threshold`` (the horizon if never)."""
+    return valid_steps(forecast, truth, facts, threshold) * facts.lyapunov_times_per_step
+
+
+def valid_prediction_periods(
+    forecast, truth, facts: ScoringFacts, threshold: float = VPT_THRESHOLD
+):
+    """Dominant periods before e(t) first exceeds ``threshold`` (the horizon if never):
+    the same steps as :func:`valid_prediction_time` × Δ / period, i.e. the VPT in
+    Lyapunov times / (λ_max · period). Systems whose Lyapunov time is many periods
+    (λ_max · period ≪ 1) are compared on the oscillations a forecast follows."""
+    return valid_steps(forecast, truth, facts, threshold) * facts.periods_per_step
 
 
 def _step_at(horizon_lyap: float, facts: ScoringFacts):
@@ -73,6 +89,15 @@ register_metric(
     description="valid prediction time in Lyapunov times",
     headline=True,
 )(valid_prediction_time)
+register_metric(  # after vpt_lyap: the headline stays vpt_lyap
+    "vpt_periods-v1",
+    direction="higher",
+    kind="short",
+    reference=VPT_THRESHOLD,
+    name="VPT",
+    unit="periods",
+    description="valid prediction time in dominant periods",
+)(valid_prediction_periods)
 for _h in HORIZONS:
     register_metric(f"nrmse_h{_h:g}-v1", direction="lower", kind="short")(
         functools.partial(nrmse_at, horizon=_h)

@@ -28,6 +28,7 @@ def _scoring(data, facts):
     return cb.ScoringFacts(
         dt=jnp.asarray(data.spec.dt),
         max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        period=jnp.asarray(facts["period"]),
         mean=jnp.asarray(data.mean),
         std=jnp.asarray(data.std),
     )
@@ -83,7 +84,7 @@ def test_a_window_that_turns_non_finite_has_infinite_error_from_that_step(lorenz
     z[:, j, 0] = np.nan  # every window turns non-finite at step j (one coordinate)
     z[:, j + 5 :, :] = 0.0  # ... and "recovers": the error stays infinite regardless
     long = np.asarray(data.normalise(data.long), dtype=float)
-    row = _evaluate.score_forecasts(data, scoring, z, long, None, METRICS)
+    row = _evaluate.score_forecasts(data, scoring, z, long, None, METRICS, facts["truth_floor"])
     lyap_per_step = data.spec.dt * facts["max_lyapunov"]
     assert row["vpt_lyap"] <= j * lyap_per_step + 1e-12
     assert row["vpt_lyap"] == pytest.approx(j * lyap_per_step)
@@ -91,7 +92,7 @@ def test_a_window_that_turns_non_finite_has_infinite_error_from_that_step(lorenz
         assert j < h / lyap_per_step < HORIZON
         assert row[f"nrmse_h{h:g}"] == np.inf
         assert 0 < row[f"smape_h{h:g}"] <= 200.0
-    assert row["long_run"] == "stable" and np.isfinite(row["d_stsp"])
+    assert row["long_run"] == "on_attractor" and row["d_stsp"] == 0.0
 
 
 def test_blow_up_to_inf_marks_every_later_step():

@@ -21,16 +21,20 @@ import chaosbench as cb
 from chaosbench.catalogue import _facts
 
 FINGERPRINT = Path(__file__).parent / "data" / "facts_fingerprint.json"
-SETTINGS = dict(n_period_samples=2**11, n_ics=2, lyapunov_periods=10)
+SETTINGS = dict(
+    n_period_samples=2**11, n_ics=2, lyapunov_periods=10, floor_runs=2, floor_steps=4_000
+)
 SYSTEMS = ("lorenz63-v1", "mackey_glass-v1")
-FIELDS = ("lyapunov_spectrum", "period", "dt", "mean", "std", "max_abs")
+FIELDS = ("lyapunov_spectrum", "period", "period_per_start", "dt", "mean", "std", "max_abs")
+FLOORS = ("attractor_divergence", "gmm_kl", "spectrum_distance")
 RTOL = 1e-6
 
 
 def fingerprint(system_id: str) -> dict:
     settings = _facts.FactsSettings(**SETTINGS)
     facts = _facts.compute_facts(cb.get_system(system_id), settings)
-    return {field: facts[field] for field in FIELDS}
+    floors = {f"floor_{name}": facts["truth_floor"][name] for name in FLOORS}
+    return {**{field: facts[field] for field in FIELDS}, **floors}
 
 
 @pytest.mark.parametrize("system_id", SYSTEMS)
@@ -42,7 +46,7 @@ def test_facts_numbers_unchanged_under_the_same_version(system_id):
         "--record`"
     )
     now = fingerprint(system_id)
-    for field in FIELDS:
+    for field in FIELDS + tuple(f"floor_{name}" for name in FLOORS):
         want = np.asarray(recorded["systems"][system_id][field], dtype=float)
         got = np.asarray(now[field], dtype=float)
         assert np.allclose(got, want, rtol=RTOL, atol=0.0), (

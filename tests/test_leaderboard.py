@@ -67,6 +67,8 @@ def _cell(system, forecaster, seed, vpt, status):
         nrmse_h1=0.1 * (seed + 1) if ok else INF,
         d_stsp=float(seed + 1) if ok else INF,
         d_h=0.1 if ok else 1.0,
+        d_stsp_norm=2.0 * (seed + 1) if ok else INF,  # over a truth floor of 0.5
+        d_h_norm=2.0 if ok else INF,  # over 0.05
     ).columns()
 
 
@@ -109,15 +111,16 @@ def test_by_system_medians_iqr_failures(out):
     assert (r.d_stsp_median, r.d_stsp_q25, r.d_stsp_q75) == (2.0, 1.5, 2.5)
     r = _get(table, system="s2-v1", forecaster="c-v1")
     assert (r.vpt_lyap_median, r.vpt_lyap_q25, r.vpt_lyap_q75) == (2.0, 2.0, 5.0)
-    # two failures out of three seeds: d_stsp values 3, inf, inf
+    # two failures out of three seeds: VPT 0, 0, 1 (failures score 0); the long-run
+    # metrics only over the run that was not a failure (its free run never judged)
     r = _get(table, system="s1-v1", forecaster="c-v1")
-    assert r.failures == 2
+    assert r.failures == 2 and r.long_run_unjudged == 1
     assert r.vpt_lyap_median == 0.0
-    assert r.d_stsp_median == INF and r.d_stsp_q25 == INF and r.d_stsp_q75 == INF
-    assert r.d_h_median == 1.0
+    assert (r.d_stsp_median, r.d_stsp_q25, r.d_stsp_q75) == (3.0, 3.0, 3.0)
+    assert r.d_stsp_norm_median == 6.0 and r.d_h_median == 0.1
     assert r.fit_seconds_median == 3.0  # the error row's NaN fit time is ignored: seeds 0, 2
     r = _get(table, system="s3-v1", forecaster="a-v1")
-    assert r.failures == 3 and r.vpt_lyap_median == 0.0 and r.d_stsp_median == INF
+    assert r.failures == 3 and r.vpt_lyap_median == 0.0 and math.isnan(r.d_stsp_median)
     assert math.isnan(r.fit_seconds_median)
 
 
@@ -126,15 +129,16 @@ def test_bootstrap_interval_contains_median_and_is_reproducible(out):
     first = lb.by_system(rows)
     second = lb.by_system(rows.sample(frac=1.0, random_state=1))  # order does not matter
     pd.testing.assert_frame_equal(first, second)
-    for m in ("vpt_lyap", "nrmse_h1", "d_stsp", "d_h"):
-        assert (first[f"{m}_ci_low"] <= first[f"{m}_median"]).all(), m
-        assert (first[f"{m}_median"] <= first[f"{m}_ci_high"]).all(), m
+    for m in ("vpt_lyap", "nrmse_h1", "d_stsp", "d_h", "d_stsp_norm"):
+        scored = first[first[f"{m}_median"].notna()]  # (s3, a): no long run to score
+        assert (scored[f"{m}_ci_low"] <= scored[f"{m}_median"]).all(), m
+        assert (scored[f"{m}_median"] <= scored[f"{m}_ci_high"]).all(), m
     r = _get(first, system="s1-v1", forecaster="b-v1")  # constant seeds: a point interval
     assert (r.vpt_lyap_ci_low, r.vpt_lyap_ci_high) == (2.0, 2.0)
     r = _get(first, system="s2-v1", forecaster="a-v1")  # within the range of the seeds
     assert 3.0 <= r.vpt_lyap_ci_low <= 4.0 <= r.vpt_lyap_ci_high <= 5.0
-    r = _get(first, system="s1-v1", forecaster="c-v1")
-    assert r.d_stsp_ci_high == INF
+    r = _get(first, system="s1-v1", forecaster="c-v1")  # failures out of the long run
+    assert (r.d_stsp_ci_low, r.d_stsp_ci_high) == (3.0, 3.0)
     # the interval of a median of three values spans the min and max of the data when
     # enough replicates draw the same value three times
     assert lb.bootstrap_ci([1.0, 2.0, 3.0], "k") == (1.0, 3.0)
@@ -154,9 +158,12 @@ def test_leaderboard_ranks_win_rates_failures(out):
     assert (c.vpt_lyap_median, c.vpt_lyap_q25, c.vpt_lyap_q75) == (2.0, 1.0, 2.0)
     assert (a.failures, b.failures, c.failures) == (3, 0, 2)
     assert (a.systems, a.runs) == (3, 9)
-    # d_stsp per-system medians: a 2, 2, inf → 2; c inf, 2, 2 → 2
-    assert a.d_stsp_median == 2.0 and c.d_stsp_median == 2.0
-    assert a.d_h_median == pytest.approx(0.1)
+    # normalised d_stsp per-system medians (failures out): a 4, 4, none → 4; c 6, 4, 4 → 4;
+    # raw d_stsp is never pooled over systems
+    assert a.d_stsp_norm_median == 4.0 and c.d_stsp_norm_median == 4.0
+    assert a.d_h_norm_median == 2.0 and "d_stsp_median" not in board.columns
+    assert (a.long_run_unjudged, c.long_run_unjudged, c.long_run_diverged) == (6, 7, 0)
+    assert math.isnan(a.on_attractor_rate)  # rows never judged on or off the attractor
     assert a.fit_seconds_median == 3.0
     assert a["win_rate_vs_b-v1"] == 0.5 and b["win_rate_vs_a-v1"] == 0.5
     assert a["win_rate_vs_c-v1"] == pytest.approx(2 / 3)
@@ -214,9 +221,9 @@ def test_write_leaderboard_outputs_carry_the_stamp(out):
     runs = pd.read_csv(paths["runs"])
     assert len(runs) == 27 and (runs.status != "ok").sum() == 5  # failures never dropped
     board = pd.read_csv(paths["leaderboard"])
-    assert board.loc[board.forecaster == "a-v1", "d_stsp_median"].item() == 2.0
+    assert board.loc[board.forecaster == "a-v1", "d_stsp_norm_median"].item() == 4.0
     by_system = pd.read_csv(paths["by_system"])
-    assert np.isinf(by_system.d_stsp_median).sum() == 2  # (s1, c) and (s3, a)
+    assert by_system.d_stsp_median.isna().sum() == 1  # (s3, a): three failures
     text = paths["markdown"].read_text()
     assert "| 1 | `a-v1` |" in text and "abc123" in text and "## Legend" in text
     assert "win" in text.lower()
@@ -274,7 +281,7 @@ def test_per_system_winners(out):
     assert best.loc["s2-v1", "vpt_lyap_winner"] == "a-v1"
     s3 = best.loc["s3-v1"]
     assert (s3["vpt_lyap_winner"], s3["vpt_lyap_winner_median"]) == ("b-v1", 6.0)
-    # D_stsp medians: 2 for every all-ok group; inf for s1 c (two failures) and s3 a
+    # D_stsp medians (failures out): 2 for every all-ok group, 3 for s1 c, none for s3 a
     assert best.loc["s1-v1", "d_stsp_winner"] == "a-v1; b-v1"
     assert best.loc["s3-v1", "d_stsp_winner"] == "b-v1; c-v1"
     assert best.loc["s2-v1", "d_stsp_winner_median"] == 2.0
@@ -549,8 +556,19 @@ def _every_column_written(tmp_path) -> dict[str, list[str]]:
     from chaosbench.numerics._rows import STAMP_COLUMNS, registered_metrics
 
     scores = {m.column: 0.5 for m in registered_metrics() if m.column != "vpt_lyap"}
+    scores |= {m.normalised_column: 1.5 for m in registered_metrics() if m.floor}
+    windows = {"vpt_lyap_censored": 0, "horizon_lyap": 25.0}  # the headline's diagnostics
     rows = [
-        _scored(system, forecaster, seed, vpt, lyap=0.9, **scores)
+        _scored(
+            system,
+            forecaster,
+            seed,
+            vpt,
+            lyap=0.9,
+            vpt_lyap_windows=json.dumps([float(vpt)] * 3),
+            **scores,
+            **windows,
+        )
         for system, per in QUESTION.items()
         for forecaster, values in per.items()
         for seed, vpt in enumerate(values)
@@ -567,6 +585,7 @@ def _every_column_written(tmp_path) -> dict[str, list[str]]:
             error="RuntimeError: boom",
             traceback="Traceback ...",
             **{m.column: m.failure for m in registered_metrics()},
+            **{m.normalised_column: m.failure for m in registered_metrics() if m.floor},
         )
     )
     paths = lb.write_leaderboard(_write(tmp_path, rows))

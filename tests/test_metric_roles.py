@@ -79,7 +79,8 @@ def test_a_plugin_long_term_metric_gets_its_leaderboard_column_and_name():
         assert list(board.index) == ["a-v1", "b-v1"]
         markdown = render_markdown(lb.leaderboard(table), {"suite": "toy"})
         header = next(line for line in markdown.splitlines() if line.startswith("| # |"))
-        assert header.split(" | ")[7:11] == ["D_stsp", "D_H", "λ error", "spread"]
+        # a metric with a truth floor shows its normalised median; one without, its own
+        assert header.split(" | ")[7:11] == ["D_stsp/floor", "D_H/floor", "λ error", "spread"]
     assert "toy_spread" not in [m.column for m in _rows.long_term_metrics()]
 
 

@@ -9,10 +9,11 @@ from chaosbench import metrics as m
 from chaosbench.numerics import _divergence
 
 
-def _facts(dim=2, dt=0.01, lam=1.0, std=1.0):
+def _facts(dim=2, dt=0.01, lam=1.0, std=1.0, period=1.0):
     return cb.ScoringFacts(
         dt=jnp.asarray(dt),
         max_lyapunov=jnp.asarray(lam),
+        period=jnp.asarray(period),
         mean=jnp.zeros(dim),
         std=jnp.full(dim, std),
     )

@@ -125,15 +125,16 @@ def test_headline_cells_equal_the_csv_and_the_markdown(built):
             )
             assert cell["vpt_lyap_iqr"] == f"{fmt(r['vpt_lyap_q25'])} – {fmt(r['vpt_lyap_q75'])}"
             assert cell["failures"] == f"{r['failures']}/{r['runs']}"
-            for key in ("mean_rank", "d_stsp_median", "d_h_median", "fit_seconds_median"):
+            for key in ("mean_rank", "d_stsp_norm_median", "d_h_norm_median", "fit_seconds_median"):
                 assert cell[key] == fmt(r[key]), key
         # the same text as leaderboard.md, column by column
         header, md_rows = markdown[task]
         md_column = {"median VPT (t_λ)": "vpt_lyap_median", "95 % CI": "vpt_lyap_ci"}
-        md_column |= {"IQR": "vpt_lyap_iqr", "mean rank": "mean_rank", "D_stsp": "d_stsp_median"}
-        md_column |= {"D_H": "d_h_median", "failures": "failures", "fit s": "fit_seconds_median"}
+        md_column |= {"IQR": "vpt_lyap_iqr", "mean rank": "mean_rank"}
+        md_column |= {"D_stsp/floor": "d_stsp_norm_median", "D_H/floor": "d_h_norm_median"}
+        md_column |= {"failures": "failures", "fit s": "fit_seconds_median"}
         md_column |= {"#": "position", "forecaster": "forecaster", "systems": "systems"}
-        md_column |= {"λ error": "lyap_rel_error_median", "long-run blow-ups": "long_run_diverged"}
+        md_column |= {"λ error": "lyap_rel_error_median", "long run on/off/div": "long_run"}
         md_column |= {"VPT − persistence": "vpt_lyap_minus_persistence_median"}
         md_column |= {"vs next": "vs_next", "VPT dim 3": "vpt_lyap_dim3_median"}
         md_column |= {"VPT dim 4-6": "vpt_lyap_dim4to6_median"}
@@ -152,7 +153,12 @@ def test_hand_computed_medians_and_infinite_scores(built):
     assert cell["a-v1"]["vpt_lyap_median"] == "2"  # per-system medians 2, 6, 2
     assert cell["c-v1"]["vpt_lyap_median"] == "1"  # 2, 0, 1
     assert cell["c-v1"]["failures"] == "3/6"
-    assert cell["c-v1"]["d_stsp_median"] == "∞"  # lorenz96: both seeds failed
+    # normalised D_stsp over the runs on the attractor: c 4, (lorenz96: both seeds
+    # failed, left out), 3; b's off-attractor run on toy is not in its median (2)
+    assert cell["c-v1"]["d_stsp_norm_median"] == "3.5"
+    assert cell["b-v1"]["d_stsp_norm_median"] == "3"
+    assert (cell["a-v1"]["long_run"], cell["b-v1"]["long_run"]) == ("6/0/0", "5/1/0")
+    assert cell["c-v1"]["long_run"] == "3/0/0" and cell["c-v1"]["on_attractor_rate"] == "0.5"
     assert cell["a-v1"]["vpt_lyap_minus_persistence_median"] == "–"  # no persistence here
     limited = {r[0]: dict(zip(keys, r[1:])) for r in page.tables["limited"]}
     assert limited["c-v1"]["vpt_lyap_median"] == "0.5"  # VPT halved
@@ -175,7 +181,9 @@ def test_inlined_tables_equal_the_csvs(built):
                     assert got == want, (name, column)
     wins = pd.read_csv(paths["winrate"])
     assert [r[-1] for r in data["winrate"]["rows"]] == list(wins["win_rate"])
-    assert set(data["leaderboard"]["ints"]) == {"systems", "runs", "long_run_diverged", "failures"}
+    counts = {"long_run_on_attractor", "long_run_off_attractor", "long_run_diverged"}
+    counts |= {"long_run_unjudged"}
+    assert set(data["leaderboard"]["ints"]) == {"systems", "runs", "failures"} | counts
 
 
 def test_whole_medians_stay_real_numbers_for_the_script():
@@ -191,7 +199,18 @@ def test_whole_medians_stay_real_numbers_for_the_script():
 def test_metrics_ordered_and_unknown_ones_kept(built):
     _, _, _, data = built
     keys = [m["key"] for m in data["metrics"]]
-    assert keys == ["vpt_lyap", "d_stsp", "d_h", "lyap_rel_error", "nrmse_h1"]
+    # a long-run metric with a truth floor: its normalised median first, then the raw
+    assert keys == [
+        "vpt_lyap",
+        "d_stsp_norm",
+        "d_stsp",
+        "d_h_norm",
+        "d_h",
+        "lyap_rel_error",
+        "nrmse_h1",
+    ]
+    labels = {m["key"]: m["label"] for m in data["metrics"]}
+    assert (labels["d_stsp_norm"], labels["d_stsp"]) == ("D_stsp/floor", "D_stsp")
 
 
 def test_system_facts_and_figures(built):

@@ -13,6 +13,11 @@ seed in task ``rich``:
 Per-system medians: a 2, 6, 2; b 2, 1, 5; c 2, 0, 1. Median over systems: a 2, b 2, c 1.
 Task ``limited`` has the same rows with every VPT halved. Only ``lorenz63-v1`` gets a
 figure file (``figures/error_growth_lorenz63.png``).
+
+Every ``ok`` row's free run is on the attractor (D_stsp seed + 1, normalised 2 × (seed +
+1)) except ``toy-v1``/``b`` seed 1's, off it. Per-system normalised D_stsp medians over
+the runs on the attractor: a 3, 3, 3; b 3, 3, 2; c 4 (seed 1 only), none (both failed),
+3. Median over systems: a 3, b 3, c 3.5. On/off/diverged: a 6/0/0, b 5/1/0, c 3/0/0.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ VPT = {
     ("toy-v1", "c"): [1, 1],
 }
 STATUS = {("lorenz63-v1", "c"): ["timeout", "ok"], ("lorenz96-v1", "c"): ["error", "error"]}
+OFF_ATTRACTOR = {("toy-v1", "b", 1)}
 STAMP = {
     "chaosbench_version": "0.1.0",
     "git_commit": "abc123",
@@ -54,6 +60,8 @@ PNG = bytes.fromhex(
 def _cell(task, system, forecaster, seed, vpt, status):
     ok = status == "ok"
     scale = 1.0 if task == "rich" else 0.5
+    off = (system, forecaster, seed) in OFF_ATTRACTOR
+    long_run = "off_attractor" if off else "on_attractor"
     return make_row(
         system,
         f"{forecaster}-v1",
@@ -68,8 +76,11 @@ def _cell(task, system, forecaster, seed, vpt, status):
         forecast_seconds=0.5,
         vpt_lyap=scale * float(vpt),
         nrmse_h1=0.1 * (seed + 1) if ok else math.inf,
+        long_run=long_run if ok else "",
         d_stsp=float(seed + 1) if ok else math.inf,
         d_h=0.1 if ok else 1.0,
+        d_stsp_norm=2.0 * (seed + 1) if ok else math.inf,
+        d_h_norm=2.0 if ok else math.inf,
         lyap_rel_error=0.25 * (seed + 1) if ok else math.inf,
     ).columns()
 

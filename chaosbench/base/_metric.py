@@ -18,17 +18,25 @@ class ScoringFacts(eqx.Module):
 
     - `dt`: sampling interval (time units per step).
     - `max_lyapunov`: the system's largest Lyapunov exponent (per time unit).
+    - `period`: the system's dominant period (time units; the facts' ``period``, from the
+      power spectrum).
     - `mean`, `std`: per-dimension training statistics, shape `(dim,)`.
     """
 
     dt: Array
     max_lyapunov: Array
+    period: Array
     mean: Array
     std: Array
 
     @property
     def lyapunov_times_per_step(self) -> Array:
         return self.dt * self.max_lyapunov
+
+    @property
+    def periods_per_step(self) -> Array:
+        """Dominant periods per step, ``dt / period``."""
+        return self.dt / self.period
 
 
 MetricFn = Callable[[Trajectory, Trajectory, ScoringFacts], Scalar]

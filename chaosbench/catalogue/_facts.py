@@ -2,11 +2,23 @@
 
 For each system: dominant period (power spectrum), sampling interval of the benchmark
 (``min(period, 5 Lyapunov times) / points_per_period``), attractor mean and std, the
-Lyapunov spectrum with an uncertainty from several initial conditions, λ_max, the
-Lyapunov time and the Kaplan–Yorke dimension. Period, mean, std and boundedness are
-those of what the benchmark observes (``system.wrap_phases``: phases as ``sin θ`` plus
-an appended ``cos θ``, as dysts' statistics treat its ``unbounded_indices``); the
-Lyapunov spectrum is that of the integrated state. Facts are looked up, in order, in the
+Lyapunov spectrum, λ_max, the Lyapunov time and the Kaplan–Yorke dimension, and the truth
+floors of the long-run distances. The period and the spectrum are estimated from
+``n_ics`` starts spread along one long orbit, each on its own stretch of ``n_period_samples``
+samples (about 330 periods; the period is the peak of their averaged, smoothed spectrum),
+and stored with their spread over the starts
+(``period_per_start``, ``period_spread``, ``lyapunov_spectrum_per_ic``,
+``max_lyapunov_spread``): a period that depends on where the orbit was cut shows there.
+The truth floors (``truth_floor``) are the long-run distances (D_stsp by
+:func:`chaosbench.numerics._divergence.attractor_divergence`, per estimator, and D_H by
+:func:`~chaosbench.numerics._divergence.spectrum_distance`) between ``floor_runs``
+independent true runs of ``floor_steps`` steps at the benchmark's Δ, started a protocol
+separation apart (:meth:`chaosbench.numerics._protocol.Protocol.separation`): what a
+forecast that is as good as the system itself scores. Rows are normalised by them.
+Period, mean, std and boundedness are those of what the benchmark observes
+(``system.wrap_phases``: phases as ``sin θ`` plus an appended ``cos θ``, as dysts'
+statistics treat its ``unbounded_indices``); the Lyapunov spectrum is that of the
+integrated state. Facts are looked up, in order, in the
 table shipped with the package (``chaosbench/data/system_facts.json``), in the on-disk
 cache, and otherwise computed and cached. Every entry is keyed by :func:`system_key`: the
 system's own code and parameters, the settings, and :data:`FACTS_VERSION`, the explicit
@@ -41,14 +53,17 @@ from ..base._system import AbstractSystem
 from ..numerics._integrate import IntegratorSettings, advance_batch, sample_batch
 from ..numerics._lyapunov import dominant_period, lyapunov_spectrum_batch, n_exponents
 from ..numerics._protocol import sampling_interval
+from ._floors import truth_floors
 
 TABLE = Path(__file__).parents[1] / "data" / "system_facts.json"
 
 # The version of the facts algorithm: bump it when a change to how facts are computed (here,
 # in the integrator or in the Lyapunov code) changes any number; every key then changes and
 # every system is recomputed. History: 1 the first table; 2 the dominant period needs 8
-# cycles in its window, phases observed.
-FACTS_VERSION = 2
+# cycles in its window, phases observed; 3 period and spectrum from several starts along
+# one orbit (median period, spreads stored), the clock of a forced system carried on, and
+# truth floors of the long-run distances.
+FACTS_VERSION = 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,12 +75,20 @@ class FactsSettings:
     - `points_per_period`: the benchmark's sampling density; ``dt = min(period, 5 t_λ) /
       this`` (see :func:`chaosbench.numerics._protocol.sampling_interval`).
     - `probe_steps_per_hint`: first probe's sampling interval in units of ``dt_hint``.
-    - `n_period_samples`: samples of the trajectory used for period, mean and std.
+    - `n_period_samples`: samples of each start's stretch of the orbit, from which its
+      period is estimated (mean and std use all stretches).
     - `samples_per_period`: their density.
-    - `n_ics`: initial conditions for the Lyapunov spectrum (mean and spread).
+    - `n_ics`: starts along the orbit, one per stretch: the period is the peak of their
+      averaged, smoothed spectrum (Welch; :func:`chaosbench.numerics._lyapunov.dominant_period`),
+      the Lyapunov spectrum the mean of theirs; each start's own estimates are stored.
+    - `period_smoothing`: the spectrum's Gaussian smoothing, in frequency bins.
     - `lyapunov_periods`: averaging time of each spectrum, in dominant periods.
     - `renorm_per_period`: QR re-orthonormalisations per period.
     - `rtol`, `atol`: tolerances of all integrations here.
+    - `floor_runs`, `floor_steps`: independent true runs, and their length in steps of
+      the benchmark's Δ, for the truth floors (``floor_steps`` is the protocol's long run).
+    - `floor_perturbation`: relative kick that starts each floor run (then a protocol
+      separation makes them independent).
     - `version`: of the facts algorithm, :data:`FACTS_VERSION`.
     """
 
@@ -76,8 +99,12 @@ class FactsSettings:
     n_ics: int = 4
     lyapunov_periods: int = 400
     renorm_per_period: int = 2
+    period_smoothing: float = 8.0
     rtol: float = 1e-9
     atol: float = 1e-9
+    floor_runs: int = 6
+    floor_steps: int = 50_000
+    floor_perturbation: float = 1e-4
     version: int = FACTS_VERSION
 
 
@@ -191,6 +218,13 @@ def _with_sampling_interval(entry: dict[str, Any], settings: FactsSettings) -> d
     return {**entry, "dt": dt}
 
 
+def _spread(values) -> float:
+    """(max − min) / |median| of estimates from several starts (0: they agree)."""
+    x = np.asarray(values, dtype=float)
+    centre = abs(float(np.median(x)))
+    return float((x.max() - x.min()) / centre) if centre > 0 else math.inf
+
+
 def kaplan_yorke_dimension(spectrum: np.ndarray) -> float:
     """D_KY = k + (λ_1 + … + λ_k) / |λ_{k+1}|, k the largest with a non-negative sum."""
     spectrum = np.sort(np.asarray(spectrum))[::-1]
@@ -217,9 +251,12 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
     **Returns:**
 
     A JSON-serialisable dict: ``key`` (:func:`system_key`), ``lyapunov_spectrum`` (mean
-    over ``n_ics`` initial conditions) and ``lyapunov_spectrum_per_ic``, ``max_lyapunov``
-    with its standard error, ``lyapunov_time``, ``kaplan_yorke_dimension``, ``period``,
-    ``dt``, the observed ``mean``, ``std`` and ``max_abs``, ``finite``, and the ``method``.
+    over ``n_ics`` starts) and ``lyapunov_spectrum_per_ic``, ``max_lyapunov`` with its
+    standard error and ``max_lyapunov_spread``, ``lyapunov_time``,
+    ``kaplan_yorke_dimension``, ``period`` (median over the starts) with
+    ``period_per_start`` and ``period_spread``, ``dt``, the observed ``mean``, ``std`` and
+    ``max_abs``, ``finite``, ``truth_floor`` (:func:`chaosbench.catalogue._floors.truth_floors`;
+    ``None`` for a system without chaos or with non-finite values), and the ``method``.
 
     **References:**
 
@@ -244,16 +281,27 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
         period0 = float(system.timescale)
         y = y0
 
-    # 2. A long trajectory resolved relative to that period: period, mean, std.
+    # 2. A long orbit resolved relative to that period, cut into n_ics stretches: the
+    #    period of each, mean and std of all (the clock of a forced system carries on).
     dt_fine = period0 / settings.samples_per_period
-    y = advance_batch(system, y, 0.0, 50 * period0, integ)
-    traj = sample_batch(system, y, 0.0, dt_fine, settings.n_period_samples, integ)[0]
+    t = 50 * period0
+    y = advance_batch(system, y, 0.0, t, integ)
+    n_total = settings.n_ics * settings.n_period_samples
+    traj = sample_batch(system, y, t, dt_fine, n_total, integ)[0]
+    t_end = t + (n_total - 1) * dt_fine
     seen = np.asarray(system.wrap_phases(traj))  # what datasets show: phases as sin θ, cos θ
-    period = dominant_period(seen, dt_fine) if system.timescale is None else period0
+    stretches = seen.reshape(settings.n_ics, settings.n_period_samples, -1)
+    if system.timescale is None:
+        smooth = settings.period_smoothing
+        per_start = [dominant_period(x, dt_fine, smoothing=smooth) for x in stretches]
+        period = dominant_period(stretches, dt_fine, smoothing=smooth)
+    else:
+        per_start = [period0] * settings.n_ics
+        period = period0
     traj_np = np.asarray(traj)
 
-    # 3. Lyapunov spectra from initial conditions spread along that trajectory.
-    idx = np.linspace(0, len(traj_np) - 1, settings.n_ics).astype(int)
+    # 3. Lyapunov spectra from the start of each stretch.
+    idx = np.arange(settings.n_ics) * settings.n_period_samples
     t_renorm = period / settings.renorm_per_period
     n_renorm = settings.lyapunov_periods * settings.renorm_per_period
     if isinstance(system, AbstractSteppedSystem):  # fixed-step maps: cap the step count
@@ -263,6 +311,13 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
     spectrum = spectra.mean(axis=0)
     lam_std = float(spectra[:, 0].std(ddof=1) / math.sqrt(len(spectra)))
     lam = float(spectrum[0])
+    mean, std = seen.mean(axis=0), seen.std(axis=0)
+
+    # 4. Truth floors: the long-run distances between independent true runs.
+    floors = None
+    if lam > 0 and np.isfinite(seen).all() and np.isfinite(spectra).all():
+        dt = sampling_interval(period, lam, settings.points_per_period)
+        floors = truth_floors(system, traj_np[-1], t_end, period, lam, dt, mean, std, settings)
     finite = bool(np.isfinite(seen).all() and np.isfinite(spectra).all())
     stepped = {}
     if isinstance(system, AbstractSteppedSystem):
@@ -285,12 +340,16 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
         "max_lyapunov": lam,
         "max_lyapunov_stderr": lam_std,
         "lyapunov_time": 1.0 / lam if lam > 0 else math.inf,
+        "max_lyapunov_spread": _spread(spectra[:, 0]),
         "kaplan_yorke_dimension": kaplan_yorke_dimension(spectrum),
-        "period": period,
+        "period": float(period),
+        "period_per_start": [float(x) for x in per_start],
+        "period_spread": _spread(per_start),
         "dt": sampling_interval(period, lam, settings.points_per_period),
         "phase_indices": list(system.phase_indices),
-        "mean": seen.mean(axis=0).tolist(),
-        "std": seen.std(axis=0).tolist(),
+        "mean": mean.tolist(),
+        "std": std.tolist(),
+        "truth_floor": floors,
         "finite": finite,
         "max_abs": float(np.abs(seen).max()) if finite else math.inf,
         "method": {

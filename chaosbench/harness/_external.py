@@ -322,6 +322,7 @@ def score_directory(
         scoring = ScoringFacts(
             dt=jnp.asarray(data.spec.dt),
             max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+            period=jnp.asarray(facts["period"]),
             mean=jnp.asarray(data.mean),
             std=jnp.asarray(data.std),
         )
@@ -337,7 +338,8 @@ def score_directory(
                 "package": __version__,
             }
         )
-        result = score_forecasts(data, scoring, windows, long, None, metrics)
+        floors = facts.get("truth_floor")
+        result = score_forecasts(data, scoring, windows, long, None, metrics, floors)
         rows.append(
             make_row(
                 run_id=run_id,

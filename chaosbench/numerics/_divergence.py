@@ -1,8 +1,11 @@
-"""State-space divergence between two trajectories on z-scored coordinates.
+"""Distances between the long-run statistics of two trajectories: the state-space
+divergence D_stsp on z-scored coordinates and the power-spectrum distance D_H.
 
-One home for the D_stsp formula, used by the `d_stsp` metric (scoring a free run
-against the truth) and by forecasters that select a checkpoint during training by the
-same criterion the benchmark scores (as the DSR papers' reference code does).
+One home for both formulas, used by the `d_stsp` and `d_h` metrics (scoring a free run
+against the truth), by the facts (their truth floors: the same distances between two
+independent true runs, :mod:`chaosbench.catalogue._facts`) and by forecasters that select
+a checkpoint during training by the same criterion the benchmark scores (as the DSR
+papers' reference code does).
 
 **References:**
 
@@ -26,6 +29,7 @@ GMM_POINTS = 1_000
 GMM_SAMPLES = 1_000
 GMM_SCALE = 1.0
 BINNED_MAX_DIM = 3
+SPECTRUM_SMOOTHING = 20.0
 
 
 def _histogram(z, lo, hi, n_bins: int):
@@ -84,3 +88,34 @@ def attractor_divergence(forecast: Trajectory, truth: Trajectory) -> Scalar:
     else:
         value = gmm_kl(forecast, truth)
     return jnp.where(jnp.all(jnp.isfinite(forecast)), value, jnp.inf)
+
+
+def _gaussian_smooth(x, sigma: float):
+    half = int(4 * sigma)
+    grid = jnp.arange(-half, half + 1, dtype=x.dtype)
+    kernel = jnp.exp(-0.5 * (grid / sigma) ** 2)
+    return jnp.convolve(x, kernel / kernel.sum(), mode="same")
+
+
+def _spectrum(x, sigma: float):
+    z = (x - x.mean()) / jnp.maximum(x.std(), 1e-300)
+    power = jnp.abs(jnp.fft.rfft(z)) ** 2
+    smooth = _gaussian_smooth(power, sigma)
+    return smooth / jnp.maximum(smooth.sum(), 1e-300)  # a constant series has no spectrum
+
+
+def spectrum_distance(
+    forecast: Trajectory, truth: Trajectory, sigma: float = SPECTRUM_SMOOTHING
+) -> Scalar:
+    """D_H: Hellinger distance of smoothed power spectra, averaged over dimensions.
+
+    Per dimension: z-score, |rfft|², Gaussian smoothing with ``sigma`` bins, normalise to
+    unit sum; H(p, q) = sqrt(1 − Σ sqrt(p q)). Both series are cut to a common length; a
+    forecast that is not finite scores 1, the maximum.
+    """
+    n = min(forecast.shape[0], truth.shape[0])
+    p = jax.vmap(lambda x: _spectrum(x, sigma), in_axes=1)(truth[:n])
+    q = jax.vmap(lambda x: _spectrum(x, sigma), in_axes=1)(forecast[:n])
+    bc = jnp.sum(jnp.sqrt(p * q), axis=1)
+    value = jnp.mean(jnp.sqrt(jnp.clip(1.0 - bc, 0.0, 1.0)))
+    return jnp.where(jnp.all(jnp.isfinite(forecast)), value, 1.0)

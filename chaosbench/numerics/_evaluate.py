@@ -10,7 +10,13 @@ Protocol v4 keeps short-term skill and long-run stability apart:
 - **short-term** metrics score the test windows alone. A window whose forecast turns
   non-finite or leaves the training range by more than ``EXPLODE_FACTOR`` standard
   deviations has infinite error from that step on (:func:`blow_up_to_inf`), so its valid
-  prediction time ends there at the latest and later horizons score as failures;
+  prediction time ends there at the latest and later horizons score as failures. A row's
+  score is the median over windows; for the headline metric the row also keeps the
+  value of every window (``<column>_windows``, for bootstrap intervals over seeds and
+  windows, :mod:`chaosbench.numerics._statistics`) and how many windows score as a
+  perfect forecast would (``<column>_censored``: for the VPT, windows whose error never
+  crossed the threshold, so their VPT is only a lower bound: the horizon), and every row
+  the horizon in Lyapunov times (``horizon_lyap``: horizon steps × Δ × λ_max);
 - **long-term** metrics score one long free run. A free run that blows up anywhere is
   ``long_run = "diverged"`` and its long-term metrics take their failure values; a free
   run never changes a short-term score;
@@ -21,8 +27,9 @@ Protocol v4 keeps short-term skill and long-run stability apart:
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import equinox as eqx
@@ -34,9 +41,17 @@ from ..base._forecaster import AbstractForecaster, has_state
 from ..base._metric import Metric, ScoringFacts
 from ..base._precision import float64
 from ._dataset import Dataset
-from ._rows import DIVERGED, OK, STABLE
+from ._rows import DIVERGED, OFF_ATTRACTOR, OK, ON_ATTRACTOR
 
 EXPLODE_FACTOR = 100.0
+ON_ATTRACTOR_FACTOR = 10.0
+"""A bounded free run is on the attractor when its D_stsp (the registered metric with
+``attractor=True``) is at most this multiple of the truth floor, the D_stsp between two
+independent true runs; otherwise it is off the attractor (a fixed point, a cycle, a
+distorted or partial attractor). Measured on the default suite's systems (protocol v5
+rows, floors of facts v3): the best forecasters score 0.8–1.4 floors, climatology 24–254,
+persistence 76–176, a model that settles on a cycle or a fixed point (EDMD, linear AR)
+24–220; one order of magnitude separates the first group from the others."""
 
 
 class ForecastShapeError(ValueError):
@@ -138,6 +153,7 @@ def score(
     scoring = ScoringFacts(
         dt=jnp.asarray(data.spec.dt),
         max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        period=jnp.asarray(facts["period"]),
         mean=jnp.asarray(data.mean),
         std=jnp.asarray(data.std),
     )
@@ -156,9 +172,32 @@ def score(
             )
         forecast_seconds = time.perf_counter() - start
         row = {"seed": seed, "fit_seconds": fit_seconds, "forecast_seconds": forecast_seconds}
-        row.update(score_forecasts(data, scoring, z_windows, z_long, lyap, metrics))
+        floors = facts.get("truth_floor")
+        row.update(score_forecasts(data, scoring, z_windows, z_long, lyap, metrics, floors))
         results.append(row)
     return results
+
+
+def window_columns(metric: Metric, values: np.ndarray, perfect: np.ndarray) -> dict[str, Any]:
+    """The headline's per-window diagnostics of a row.
+
+    **Arguments:**
+
+    - `metric`: the headline metric.
+    - `values`: its value on each test window, shape `(windows,)`.
+    - `perfect`: its value on each window for a perfect forecast (the truth scored against
+      itself), shape `(windows,)`: for the VPT, the horizon.
+
+    **Returns:** ``<column>_windows``, the values as a JSON list (``json.dumps`` of the
+    floats: the same bytes for the same values), and ``<column>_censored``, how many
+    windows score as a perfect forecast would (for the VPT: the error never crossed the
+    threshold within the horizon, so the window's true VPT is only known to be at least
+    the horizon; a right-censored observation).
+    """
+    return {
+        f"{metric.column}_windows": json.dumps([float(v) for v in values]),
+        f"{metric.column}_censored": int(np.sum(values == perfect)),
+    }
 
 
 @float64
@@ -169,23 +208,27 @@ def score_forecasts(
     z_long: np.ndarray,
     lyap: float | None,
     metrics: Sequence[Metric],
+    floors: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Score z-scored forecasts of the test windows ``(windows, horizon, dim)`` and of the
     long free run ``(n_long, dim)`` (and a Lyapunov estimate, if any): the status, long-run
-    and metric columns of a row. Native and external forecasts are scored here alike."""
+    and metric columns of a row. Native and external forecasts are scored here alike.
+
+    ``floors`` are the system's truth floors (``facts["truth_floor"]``), needed when a
+    registered long metric has one (:func:`long_run_scores`)."""
     row: dict[str, Any] = {"status": OK}
     windows = jnp.asarray(data.denormalise(blow_up_to_inf(np.asarray(z_windows, dtype=float))))
     truths = jnp.asarray(data.truths)
+    row["horizon_lyap"] = float(data.spec.horizon * scoring.lyapunov_times_per_step)
     for m in (m for m in metrics if m.kind == "short"):
-        values = np.asarray(jax.vmap(m.fn, in_axes=(0, 0, None))(windows, truths, scoring))
+        per_window = jax.vmap(m.fn, in_axes=(0, 0, None))
+        values = np.asarray(per_window(windows, truths, scoring))
         row[m.column] = float(np.median(values))
+        if m.headline:
+            row.update(window_columns(m, values, np.asarray(per_window(truths, truths, scoring))))
     long_ok = not diverged(np.asarray(z_long, dtype=float))
-    row["long_run"] = STABLE if long_ok else DIVERGED
-    if long_ok:
-        long_forecast = jnp.asarray(data.denormalise(z_long))
-        long_truth = jnp.asarray(data.long)
-    for m in (m for m in metrics if m.kind == "long"):
-        row[m.column] = float(m.fn(long_forecast, long_truth, scoring)) if long_ok else m.failure
+    long_forecast = jnp.asarray(data.denormalise(z_long)) if long_ok else None
+    row.update(long_run_scores(long_forecast, jnp.asarray(data.long), scoring, metrics, floors))
     if lyap is not None:
         # −inf is an answer (the forecast ignores its context), NaN is not (a run blew up)
         usable = long_ok and not np.isnan(lyap)
@@ -193,4 +236,38 @@ def score_forecasts(
         for m in (m for m in metrics if m.kind == "lyapunov"):
             value = m.fn(jnp.asarray(lyap), scoring.max_lyapunov, scoring) if usable else m.failure
             row[m.column] = float(value)
+    return row
+
+
+def long_run_scores(
+    forecast: jax.Array | None,
+    truth: jax.Array,
+    scoring: ScoringFacts,
+    metrics: Sequence[Metric],
+    floors: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The long-run state and scores of one free run (``None``: it diverged).
+
+    Each metric of kind ``"long"`` gives its raw column and, with a truth floor, its
+    normalised one (``<column>_norm`` = raw / floor). ``long_run`` is ``diverged`` for a
+    run that blew up, else ``on_attractor`` when the deciding metric's normalised value is
+    at most :data:`ON_ATTRACTOR_FACTOR` (``off_attractor`` otherwise; with no deciding
+    metric registered a bounded run counts as on the attractor).
+    """
+    row: dict[str, Any] = {"long_run": DIVERGED if forecast is None else ON_ATTRACTOR}
+    for m in (m for m in metrics if m.kind == "long"):
+        raw = m.failure if forecast is None else float(m.fn(forecast, truth, scoring))
+        row[m.column] = raw
+        if not m.floor:
+            continue
+        floor = (floors or {}).get(m.floor)
+        if floor is None or not floor > 0:
+            raise ValueError(
+                f"metric {m.id} is normalised by the truth floor {m.floor!r}, which the "
+                "system's facts do not have (facts computed before FACTS_VERSION 3, or a "
+                "system without chaos): recompute them with `chaosbench systems --only ID`"
+            )
+        row[m.normalised_column] = m.failure if forecast is None else raw / floor
+        if m.attractor and forecast is not None and not raw / floor <= ON_ATTRACTOR_FACTOR:
+            row["long_run"] = OFF_ATTRACTOR
     return row

@@ -19,9 +19,15 @@ made by :func:`make_row`, the one factory the runner, external scoring and the t
   and for a metric with a truth floor its normalised value (``Metric.normalised_column``,
   ``<column>_norm``). Only these are scores: the leaderboard aggregates exactly these
   (:func:`metric_columns`);
-- diagnostics: what a row carries beside its scores and nobody aggregates: ``lyap`` (the
-  forecaster's own raw λ̂, which metrics of kind ``"lyapunov"`` score against λ_max) and
-  ``traceback`` (on the first row of a failed group);
+- diagnostics: what a row carries beside its scores and nobody aggregates as a score:
+  ``lyap`` (the forecaster's own raw λ̂, which metrics of kind ``"lyapunov"`` score
+  against λ_max), ``traceback`` (on the first row of a failed group), ``horizon_lyap``
+  (the test windows' horizon in Lyapunov times: horizon steps × Δ × λ_max) and, for the
+  headline metric, ``<column>_windows`` (its value on each test window, a JSON list: the
+  bootstrap intervals resample seeds, then windows) and ``<column>_censored`` (how many
+  windows score as a perfect forecast would: for the VPT, the error never crossed the
+  threshold, so the window's VPT is only known to be at least the horizon). Failed rows
+  and rows of protocol ≤ 4 have none of the last three;
 - stamp: what produced the row (package version, git commit, suite, versions, device),
   added when it is written (:meth:`Row.stamped`).
 
@@ -125,7 +131,9 @@ STAMP_COLUMNS = (
     "cpu",
 )
 # Diagnostics every row may carry (a plug-in's scorer may add others): never aggregated.
-DIAGNOSTIC_COLUMNS = ("lyap", "traceback")
+DIAGNOSTIC_COLUMNS = ("lyap", "traceback", "horizon_lyap")
+# The headline metric's per-window diagnostics: ``<column>_windows``, ``<column>_censored``.
+WINDOW_SUFFIXES = ("_windows", "_censored")
 # Columns that do not decide the result: two rows differing only here are the same.
 VOLATILE_COLUMNS = frozenset(TIMING_COLUMNS + STAMP_COLUMNS + ("traceback",))
 # What a stored row written before a column existed means by its absence.

@@ -33,23 +33,21 @@ factor, the renormalised runs follow the linearised dynamics exactly (to first o
 linear run, the textbook estimate, with a boundary term of order ``1 / (λ T)``.
 
 **Exact values the tests check.** A map that repeats the last context state
-(persistence) keeps the separation of that state forever: after the transient every
-``log(d/d0)`` is 0 and λ̂ = 0 exactly. A linear map ``x_{n+1} = a x_n`` gives
-``log|a| / dt`` exactly (up to rounding). A forecast that does not depend on its context
-at all (climatology) makes ``d = 0``: λ̂ = −inf (the separation collapses in finite
-time). A run that turns non-finite makes λ̂ NaN (a diverged free run).
+(persistence) keeps the separation of that state forever: every ``log(d/d0)`` after the
+transient is 0 and λ̂ = 0. A linear map ``x_{n+1} = a x_n`` gives ``log|a| / dt`` (up to
+rounding). A forecast that ignores its context (climatology), or one contracting so hard
+that both runs land on the same floats (a smoke-size ALRNN), makes ``d = 0``: λ̂ = −inf.
+A non-finite run makes λ̂ NaN (and, in :func:`forecaster_lyapunov`, one beyond
+``explode_factor`` stds).
 
 **Cost.** One estimate calls ``forecast`` ``transient + n_segments`` times on a batch
 of two contexts of ``L`` steps, each continued ``K`` steps. For a model whose cost is
 linear in the steps it reads and writes that is ``2 (transient + n)(L + K)`` model steps;
 with the defaults of :func:`lyapunov_schedule` (segments of one Lyapunov time, 64 of
 them, 8 transient) on Lorenz-63 (Δ = 0.0076, K = 146, L = 500): ``2 · 72 · 646 ≈ 93k``
-steps, about twice the benchmark's 50 000-step free run. Measured on 2 shared CPU cores
-(``benchmarks/forecaster_lyapunov.py``, warm): ESN at smoke size (100 units) 7.4 s
-against 1.9 s for its 50k-step free run (it re-reads every context); the transformer at
-its defaults (it reads only its last 64 steps) 0.19 s against 0.48 s. The total is
-capped (``max_total_steps``) for slow systems whose Lyapunov time spans thousands of
-samples.
+steps, about twice the benchmark's 50 000-step free run; measured on 2 CPU cores
+(``benchmarks/forecaster_lyapunov.py``): ESN (100 units) 7.4 s against 1.9 s, the
+transformer 0.19 s against 0.48 s. ``max_total_steps`` caps it for slow systems.
 
 **A carried state is cheaper.** A forecaster with the optional state API
 (``start``/``advance``, :func:`chaosbench.has_state`) is estimated by :func:`benettin` on
@@ -57,7 +55,10 @@ its own state — the reservoir, the RNN's latent — which it advances without 
 window: ``2 (transient + n) K`` model steps, with no window to flush from the transient
 (on Lorenz-63 ``2 · 68 · 146 ≈ 20k``, 4.7× fewer than the window estimate). The
 separation is then the RMS over every element of the state. Lyapunov exponents do not
-depend on the norm, so both estimate the same number.
+depend on the norm, so both estimate the same number. The state API is *needed* where
+the window does not fix the state (``forecast`` from the window after ``a`` steps must
+continue ``forecast(c, a + b)``), else the estimate measures the model restarted every
+segment, another map: EDMD's overflowed, λ̂ NaN with a bounded free run (its docstring).
 
 **References:**
 
@@ -93,7 +94,7 @@ class TwoTrajectoryResult(eqx.Module):
     **Fields:**
 
     - `exponent`: λ̂ per unit time (NaN if a run turned non-finite; −inf if the two runs
-      became identical, i.e. the map does not depend on its input there).
+      became identical: the map ignores its input there, or contracts below rounding).
     - `log_growth`: ``log(d/d0)`` of every segment, transient included,
       `(transient_segments + n_segments,)`. Values near or above ~10 mean a segment too
       long for ``d0`` (the separation left the linear regime): shorten the segments.
@@ -370,8 +371,8 @@ def forecaster_lyapunov(
     - `explode_factor`: a reference run beyond this many stds counts as diverged.
 
     **Returns:** λ̂ as a float: NaN if the free run diverged (non-finite or beyond
-    `explode_factor`), −inf if the forecasts do not depend on the context (the two runs
-    coincide), else the estimate (0 for persistence).
+    `explode_factor`), −inf if the two runs coincide (forecasts that ignore the context,
+    or contract below rounding), else the estimate (0 for persistence).
     """
     context = jnp.asarray(context)
     if context.ndim != 2 or context.shape[0] < forecaster.min_context:

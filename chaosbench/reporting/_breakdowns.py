@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..numerics._rows import per_system_metrics
 from ..numerics._statistics import median
+from ._long_run import COUNTS, shown_column
 
 UNKNOWN = "unknown"
 TIMESCALE_EDGES = (0.1, 0.5, 1.0)  # λ_max · period: bin edges
@@ -100,8 +101,9 @@ def system_bins(attributes: pd.DataFrame) -> pd.DataFrame:
 def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame, reference: str = "") -> pd.DataFrame:
     """Per (task, breakdown, bin, forecaster): systems, the bin's systems and whether the
     forecaster wins the bin (none below 5 systems), the median over those systems of
-    the per-system medians of the per-system metrics, of ``<headline>_minus_<reference>``
-    (if ``table`` has it), long-run blow-ups and failures.
+    the per-system medians of the per-system metrics (normalised by the truth floor for
+    a metric that has one: ``d_stsp_norm_median``), of ``<headline>_minus_<reference>``
+    (if ``table`` has it), the counts of the long-run states and failures.
 
     **Arguments:**
 
@@ -110,7 +112,7 @@ def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame, reference: str = "
     - `reference`: the short name of the reference forecaster (``persistence``).
     """
     bins = system_bins(attributes)
-    headline, *others = (m.column for m in per_system_metrics())
+    headline, *others = (shown_column(m) for m in per_system_metrics())
     gain = f"{headline}_minus_{reference}"
     external = table["external"] if "external" in table.columns else False
     frame = table.assign(external=external)
@@ -136,7 +138,8 @@ def breakdowns(table: pd.DataFrame, attributes: pd.DataFrame, reference: str = "
             for m in others:
                 column = f"{m}_median"
                 record[column] = median(group[column]) if column in group else float("nan")
-            record["long_run_diverged"] = int(group["long_run_diverged"].sum())
+            for count in COUNTS.values():
+                record[count] = int(group[count].sum()) if count in group else 0
             record["failures"] = int(group["failures"].sum())
             records.append(record)
     return _with_winners(pd.DataFrame.from_records(records), headline)

@@ -7,13 +7,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ..numerics._rows import (
-    DIVERGED,
     FAILURES,
     headline_metric,
 )
 from ..numerics._rows import metric_columns as _metric_columns
 from ..numerics._statistics import bootstrap_ci, median, quantile
+from ._long_run import long_run_counts, metric_kinds, row_masks
 from ._systems import system_attributes, with_attributes
+from ._windows import headline_columns
 
 FLOAT_FORMAT = "%.6g"
 REFERENCE = "persistence"
@@ -48,8 +49,13 @@ def external_flags(rows: pd.DataFrame) -> pd.Series:
 
 
 def by_system(rows: pd.DataFrame, attributes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per (task, system, forecaster): the system's attributes, seeds, failures, median
-    fit time, metric statistics and the headline's difference from the reference's.
+    """Per (task, system, forecaster): the system's attributes, seeds, failures, the
+    counts of the long-run states, median fit time, metric statistics (a long-term
+    metric's over the runs on the attractor, or bounded for the λ error:
+    :func:`chaosbench.reporting._long_run.row_masks`) and the headline's difference
+    from the reference's. The headline's interval resamples seeds, then test windows;
+    ``<headline>_censored`` and ``horizon_lyap`` say whether its median is only a lower
+    bound (:mod:`chaosbench.reporting._windows`).
 
     **Arguments:**
 
@@ -58,6 +64,7 @@ def by_system(rows: pd.DataFrame, attributes: pd.DataFrame | None = None) -> pd.
       by default looked up for the rows' systems).
     """
     metrics = metric_columns(rows)
+    kinds = metric_kinds(metrics)  # a long-term metric's statistics: some rows only
     rows = rows.assign(external=external_flags(rows))
     records = []
     for (task, system, forecaster), group in rows.groupby(
@@ -70,17 +77,19 @@ def by_system(rows: pd.DataFrame, attributes: pd.DataFrame | None = None) -> pd.
             "external": bool(group["external"].any()),
             "seeds": len(group),
             "failures": int(group["status"].isin(FAILURES).sum()),
-            "long_run_diverged": _diverged(group),
+            **long_run_counts(group),
             "fit_seconds_median": median(group["fit_seconds"]),
         }
+        masks = row_masks(group)
         for m in metrics:
-            values = group[m].to_numpy(dtype=float)
+            values = group[m].to_numpy(dtype=float)[masks[kinds[m]]]
             low, high = bootstrap_ci(values, task, system, forecaster, m)
             record[f"{m}_median"] = median(values)
             record[f"{m}_q25"] = quantile(values, 0.25)
             record[f"{m}_q75"] = quantile(values, 0.75)
             record[f"{m}_ci_low"] = low
             record[f"{m}_ci_high"] = high
+        record.update(headline_columns(group, task, system, forecaster))  # seeds × windows
         records.append(record)
     table = _with_gain(pd.DataFrame.from_records(records))
     if attributes is None:
@@ -106,12 +115,6 @@ def _with_gain(table: pd.DataFrame) -> pd.DataFrame:
     table = table.copy()
     table.insert(at, gain, values)
     return table
-
-
-def _diverged(group: pd.DataFrame) -> int:
-    if "long_run" not in group.columns:
-        return 0
-    return int((group["long_run"] == DIVERGED).sum())
 
 
 def _median_of(group: pd.DataFrame, column: str) -> float:

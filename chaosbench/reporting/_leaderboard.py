@@ -4,16 +4,20 @@
   the system's attributes (:mod:`chaosbench.reporting._systems`).
 - ``by_system.csv``: per (task, system, forecaster): the system's attributes, seeds,
   failures, and for each metric the median, the interquartile range and a bootstrap 95 %
-  interval of the median over seeds; the headline's difference from the reference
-  forecaster's (``vpt_lyap_minus_persistence``).
+  interval of the median over seeds (for the headline: seeds, then test windows, resampled;
+  with ``<headline>_censored``, whether the median is only a lower bound because the
+  forecasts stayed valid to the horizon, and ``horizon_lyap``); the headline's difference
+  from the reference forecaster's (``vpt_lyap_minus_persistence``).
 - ``leaderboard.csv``: per (task, forecaster): median over systems of the per-system
   median VPT with its interquartile range over systems and a hierarchical bootstrap 95 %
-  interval (systems resampled, then seeds within each system), the median over systems of
-  its difference from persistence, mean rank (rank of the per-system median VPT, 1 =
-  best, ties averaged), medians of the long-term metrics over systems, failures (rows not
-  ``ok``), median fit time and the win rate against every other forecaster
-  (``win_rate_vs_<id>``: the fraction of systems where this forecaster's median VPT is
-  higher, ties counting half).
+  interval (systems resampled, then seeds within each system, then test windows within
+  each seed), the median over systems of its difference from persistence, mean rank
+  (rank of the per-system median VPT, 1 = best, ties averaged), medians over systems of
+  the long-term metrics (normalised by their truth floor where they have one,
+  :mod:`._long_run`), the counts of the long-run states and the on-attractor rate,
+  failures (rows not ``ok``), median fit time and the win rate against every other
+  forecaster (``win_rate_vs_<id>``: the fraction of systems where this forecaster's
+  median VPT is higher, ties counting half).
 - ``winrate.csv``: the same win rates in long format with their counts.
 - ``winners.csv``: per (task, system), the best forecaster by each per-system metric.
 - ``breakdowns.csv``: medians within bins of systems (:mod:`._breakdowns`).
@@ -33,10 +37,11 @@ chaosbench. ``results/README.md`` documents every column.
 
 Which metric plays which part (VPT the headline; D_stsp, D_H, λ error beside it; VPT and
 D_stsp naming per-system winners) is read from the metric registry
-(``chaosbench.numerics._rows``). Failures keep their failure scores (VPT 0, divergences
-inf); nothing is dropped. The bootstrap uses a fixed seed mixed with the group's name, so
-the output is reproducible and a group's interval does not change when other groups are
-added.
+(``chaosbench.numerics._rows``). Failures keep their failure scores in the short-term
+metrics (VPT 0); the long-term metrics are over the runs on the attractor (the λ error
+over bounded runs), with the counts of each state beside them (:mod:`._long_run`). The
+bootstrap uses a fixed seed mixed with the group's name, so the output is reproducible
+and a group's interval does not change when other groups are added.
 """
 
 from __future__ import annotations
@@ -52,7 +57,6 @@ from ..harness._store import ID_COLUMNS, load_rows  # noqa: F401 (load_rows: the
 from ..numerics._rows import (
     STAMP_COLUMNS,
     headline_metric,
-    long_term_metrics,
     per_system_metrics,
 )
 from ..numerics._statistics import (  # noqa: F401 (bootstrap_ci: the tables' statistic)
@@ -60,6 +64,7 @@ from ..numerics._statistics import (  # noqa: F401 (bootstrap_ci: the tables' st
     hierarchical_bootstrap_ci,
     median,
     quantile,
+    three_level_bootstrap_ci,
 )
 from ._breakdowns import breakdowns
 from ._by_system import (  # noqa: F401 (metric_columns, short_name: the tables' helpers)
@@ -73,10 +78,13 @@ from ._by_system import (  # noqa: F401 (metric_columns, short_name: the tables'
     short_name,
 )
 from ._cd_diagram import write_cd_diagrams
+from ._long_run import may_win
+from ._long_run import summary as long_run_summary
 from ._markdown import render_markdown
 from ._ranking import mark_neighbours, pairwise, ranking, with_dimension_medians
 from ._systems import ATTRIBUTE_COLUMNS, system_attributes, with_attributes
 from ._web import write_index
+from ._windows import window_values
 
 
 def _external_of(table: pd.DataFrame) -> dict[str, bool]:
@@ -127,11 +135,11 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
     """Per (task, forecaster), ordered by median VPT over systems (failures count as 0),
     then mean rank (see the module docstring).
 
-    With the raw ``rows`` the VPT interval is the hierarchical bootstrap over systems and
-    seeds; without them, over the per-system medians only.
+    With the raw ``rows`` the VPT interval is the three-level bootstrap over systems,
+    seeds and test windows (:func:`chaosbench.reporting._windows.window_values`); without
+    them, over the per-system medians only.
     """
     headline = headline_metric().column
-    long_term = [m.column for m in long_term_metrics()]
     gain = gain_column()
     external = _external_of(table)
     table = table.copy()
@@ -143,12 +151,12 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
     records = []
     for (task, forecaster), group in table.groupby(["task", "forecaster"], sort=True):
         vpt = group[f"{headline}_median"].to_numpy(dtype=float)
-        if rows is not None:
+        if rows is not None:  # systems, then seeds, then windows
             mine = rows[(rows["task"] == task) & (rows["forecaster"] == forecaster)]
-            seeds = [g[headline].to_numpy() for _, g in mine.groupby("system", sort=True)]
+            nested = [window_values(g, headline) for _, g in mine.groupby("system", sort=True)]
         else:
-            seeds = [[v] for v in vpt]
-        low, high = hierarchical_bootstrap_ci(seeds, task, forecaster, headline)
+            nested = [[[v]] for v in vpt]
+        low, high = three_level_bootstrap_ci(nested, task, forecaster, headline)
         record = {
             "task": task,
             "forecaster": forecaster,
@@ -162,8 +170,7 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
             f"{headline}_ci_high": high,
             f"{gain}_median": _median_of(group, gain),
             "mean_rank": float(group["rank"].mean()),
-            **{f"{m}_median": _median_of(group, f"{m}_median") for m in long_term},
-            "long_run_diverged": int(group["long_run_diverged"].sum()),
+            **long_run_summary(group),
             "failures": int(group["failures"].sum()),
             "fit_seconds_median": _median_of(group, "fit_seconds_median"),
         }
@@ -182,10 +189,18 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
 def winners(table: pd.DataFrame) -> pd.DataFrame:
     """Per (task, system): the system's attributes, then for each per-system metric the
     best forecaster by its median (``<metric>_winner``; ties listed together, joined by
-    ``"; "``), that median, whether a winner is external, and for the headline the
-    winner's difference from the reference."""
+    ``"; "``), that median (and for a metric with a truth floor its normalised median,
+    ``<metric>_winner_norm_median``, where the table has it), whether a winner is
+    external, and for the headline the winner's difference from the reference.
+
+    A metric of the long free run (kind ``"long"``, D_stsp) is won among the forecasters
+    with at least half of their runs on the system on the attractor (failures counting
+    against; rows never judged, protocol ≤ 4, hold nobody back;
+    :func:`chaosbench.reporting._long_run.may_win`): its median is
+    over the runs on the attractor, so a forecaster that reaches the attractor once in
+    five runs does not win by that one run."""
     judged = [
-        (m.column, np.nanmax if m.direction == "higher" else np.nanmin)
+        (m, m.column, np.nanmax if m.direction == "higher" else np.nanmin)
         for m in per_system_metrics()
     ]
     headline, gain = headline_metric().column, gain_column()
@@ -193,16 +208,19 @@ def winners(table: pd.DataFrame) -> pd.DataFrame:
     records = []
     for (task, system), group in table.groupby(["task", "system"], sort=True):
         record = {"task": task, "system": system}
-        for metric, best in judged:
+        for m, metric, best in judged:
             column = f"{metric}_median"
             values = group[column].to_numpy(dtype=float) if column in group.columns else []
-            finite = np.isfinite(values) if len(values) else np.array([], dtype=bool)
+            finite = np.isfinite(values) & may_win(group, m) if len(values) else np.array([])
             names, value = [], float("nan")
             if finite.any():
                 value = float(best(np.where(finite, values, np.nan)))
-                names = sorted(group.loc[values == value, "forecaster"])
+                names = sorted(group.loc[finite & (values == value), "forecaster"])
             record[f"{metric}_winner"] = "; ".join(names)
             record[f"{metric}_winner_median"] = value
+            if m.floor and f"{m.normalised_column}_median" in group.columns:
+                norm = group.loc[group["forecaster"].isin(names), f"{m.normalised_column}_median"]
+                record[f"{metric}_winner_norm_median"] = median(norm)
             record[f"{metric}_winner_external"] = any(external.get(n, False) for n in names)
             if metric == headline and gain in group.columns:
                 gains = group.loc[group["forecaster"].isin(names), gain]
@@ -294,7 +312,7 @@ def write_leaderboard(out: Path, *, allow_mixed_stack: bool = False) -> dict[str
         paths[name] = path
     paths.update(write_cd_diagrams(out, frames["ranking"], stamp))
     path = out / "leaderboard.md"
-    extra = {"pairs": frames["pairwise"], "ranks": frames["ranking"]}
+    extra = {"pairs": frames["pairwise"], "ranks": frames["ranking"], "table": frames["by_system"]}
     markdown = render_markdown(
         frames["leaderboard"], stamp, frames["winners"], frames["breakdowns"], REFERENCE, **extra
     )

@@ -6,9 +6,10 @@ which re-renders and filters the table; the script's self-test compares its cell
 the Python-rendered ones. A column is a dict: ``key`` (what a ``sort`` query names),
 ``label``, ``kind`` and ``cols`` (the ``leaderboard.csv`` columns it shows) and ``title``
 (its tooltip). Kinds: ``"num"`` (rounded as ``leaderboard.md``), ``"range"`` (low –
-high), ``"failures"`` (count/runs), ``"forecaster"`` (the name, marked when external) and
-``"text"`` and ``"next"`` (the mark against the next row and the Holm-corrected p,
-:func:`chaosbench.reporting._markdown.next_mark`).
+high), ``"failures"`` (count/runs), ``"states"`` (the long-run states,
+:func:`chaosbench.reporting._long_run.state_cell`), ``"forecaster"`` (the name, marked
+when external) and ``"text"`` and ``"next"`` (the mark against the next row and the
+Holm-corrected p, :func:`chaosbench.reporting._markdown.next_mark`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 
 from ..numerics._rows import STAMP_COLUMNS as STAMP_KEYS
 from ..numerics._rows import headline_metric, long_term_metrics, registered_metrics
+from ._long_run import page_specs, shown_label, state_cell
 from ._markdown import DIMENSION_LABELS, marked, next_mark
 from ._markdown import fmt as _fmt
 
@@ -109,17 +111,7 @@ def _headline_specs(reference: str) -> list[tuple[str, str, str, tuple[str, ...]
             f"per system, the median {name} minus {reference}'s; median over systems",
         ),
         ("mean_rank", "mean rank", "num", ("mean_rank",), f"mean over systems of the {name} rank"),
-        *(
-            (f"{m.column}_median", m.short_name, "num", (f"{m.column}_median",), m.description)
-            for m in long_term_metrics()
-        ),
-        (
-            "long_run_diverged",
-            "long-run blow-ups",
-            "failures",
-            ("long_run_diverged", "runs"),
-            "rows whose long free run blew up / all rows (their short-term scores stand)",
-        ),
+        *page_specs(),
         (
             "failures",
             "failures",
@@ -133,8 +125,11 @@ def _headline_specs(reference: str) -> list[tuple[str, str, str, tuple[str, ...]
 
 
 def metric_labels() -> dict[str, str]:
-    """Labels of the registered metrics' columns (``"VPT (t_λ)"``); others show their id."""
-    return {m.column: m.label for m in registered_metrics() if m.name}
+    """Labels of the registered metrics' columns (``"VPT (t_λ)"``, and ``"D_stsp/floor"``
+    for a normalised one); others show their id."""
+    labels = {m.column: m.label for m in registered_metrics() if m.name}
+    labels |= {m.normalised_column: shown_label(m) for m in registered_metrics() if m.floor}
+    return labels
 
 
 def headline_columns(board: pd.DataFrame, reference: str) -> list[dict[str, Any]]:
@@ -167,7 +162,8 @@ def metric_names(table: pd.DataFrame) -> list[str]:
         for c in table.columns
         if c.endswith("_median") and f"{c[: -len('_median')]}_ci_low" in table.columns
     ]
-    order = [headline_metric().column] + [m.column for m in long_term_metrics()]
+    order = [headline_metric().column]
+    order += [c for m in long_term_metrics() for c in (m.normalised_column, m.column) if c]
     known = [m for m in order if m in found]
     return known + sorted(m for m in found if m not in known)
 
@@ -187,4 +183,6 @@ def cell_text(spec: dict[str, Any], record: dict[str, Any], position: int) -> st
         return f"{_fmt(record[cols[0]])}/{_fmt(record[cols[1]])}"
     if kind == "next":
         return next_mark(record[cols[0]], record[cols[1]])
+    if kind == "states":
+        return state_cell(record)
     return _fmt(record[cols[0]])

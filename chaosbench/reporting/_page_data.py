@@ -26,6 +26,7 @@ from ..numerics._rows import STAMP_COLUMNS as STAMP_KEYS
 from ..numerics._rows import headline_metric
 from ._breakdowns import BINNERS, bin_order
 from ._cd_diagram import diagram_name
+from ._long_run import COUNTS as LONG_RUN_COUNTS
 from ._markdown import DIMENSION_LABELS
 from ._markdown import fmt as _fmt
 from ._page_columns import FMT_PROBES, headline_columns, metric_labels, metric_names
@@ -51,7 +52,7 @@ def _plain(value: Any) -> Any:
 
 
 COUNTS = frozenset(
-    ("systems", "runs", "seeds", "failures", "long_run_diverged", "wins", "ties", "losses")
+    ("systems", "runs", "seeds", "failures", *LONG_RUN_COUNTS.values(), "wins", "ties", "losses")
 )
 """Columns that count: shown as integers. Any other column is a real number, even where
 every value read back from the CSV happens to be whole (a median of 7 and 7)."""
@@ -184,9 +185,9 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
     metrics = metric_names(table)
     labels = metric_labels()
     table_columns = ["task", "system", "forecaster", "external", "seeds", "failures"]
-    table_columns += ["long_run_diverged", "fit_seconds_median"]
+    table_columns += [*LONG_RUN_COUNTS.values(), "fit_seconds_median"]
     for m in metrics:
-        table_columns += [f"{m}_median", f"{m}_ci_low", f"{m}_ci_high"]
+        table_columns += [f"{m}_median", f"{m}_ci_low", f"{m}_ci_high", f"{m}_censored"]
     table_columns += [f"{headline_metric().column}_minus_{reference}"] if reference else []
     table_columns = [c for c in table_columns if c in table.columns]
     board_columns = [c for c in board.columns if c not in STAMP_KEYS]

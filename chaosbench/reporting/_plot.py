@@ -157,6 +157,7 @@ def _scoring(data: Dataset, facts: dict) -> ScoringFacts:
     return ScoringFacts(
         dt=jnp.asarray(data.spec.dt),
         max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        period=jnp.asarray(facts["period"]),
         mean=jnp.asarray(data.mean),
         std=jnp.asarray(data.std),
     )

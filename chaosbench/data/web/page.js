@@ -114,7 +114,9 @@
   const DIMS = Object.entries(DATA.dimension_bins || {}); // [column infix, bin label]
   const SYSTEMS = DATA.systems;
   const HEAD = DATA.headline;
-  const INTS = new Set([...DATA.leaderboard.ints, "failures", "runs", "systems", "seeds", "long_run_diverged"]);
+  // the long-run state counts (on, off, diverged, unjudged): the "states" column's
+  const STATES = (HEAD.find((s) => s.kind === "states") || { cols: [] }).cols;
+  const INTS = new Set([...DATA.leaderboard.ints, "failures", "runs", "systems", "seeds", ...STATES]);
   const GAIN = DATA.reference ? "__headline___minus_" + DATA.reference : "";
   const EXTERNAL = new Set([...BOARD, ...BY].filter((r) => r.external === true).map((r) => r.forecaster));
   const marked = (name) => (EXTERNAL.has(name) ? name + " (external)" : name);
@@ -174,11 +176,14 @@
         task, forecaster: f, external: EXTERNAL.has(f), systems: mine.length,
         runs: mine.reduce((a, r) => a + r.seeds, 0),
         failures: mine.reduce((a, r) => a + r.failures, 0),
-        long_run_diverged: mine.reduce((a, r) => a + (r.long_run_diverged || 0), 0),
         __headline___median: median(vpt), __headline___q25: quantile(vpt, 0.25), __headline___q75: quantile(vpt, 0.75),
         mean_rank: ranks.length ? ranks.reduce((a, b) => a + b, 0) / ranks.length : NaN,
       };
       [rec.__headline___ci_low, rec.__headline___ci_high] = bootstrapCI(vpt, task + "|" + f);
+      for (const c of STATES) rec[c] = mine.reduce((a, r) => a + (r[c] || 0), 0);
+      if (STATES.length) { // chaosbench.reporting._long_run.summary: on / runs, NaN if unjudged
+        rec.on_attractor_rate = rec.runs && !rec[STATES[3]] ? rec[STATES[0]] / rec.runs : NaN;
+      }
       for (const [infix, label] of DIMS) { // the median within each observed-dimension bin
         const inBin = mine.filter((r) => ((SYSTEMS[r.system] || {}).bins || {}).observed_dimension === label);
         rec["__headline___" + infix + "_median"] = median(inBin.map((r) => r.__headline___median));
@@ -232,6 +237,7 @@
     if (spec.kind === "text") return String(rec[c[0]]);
     if (spec.kind === "range") return fmt(rec[c[0]]) + " – " + fmt(rec[c[1]]);
     if (spec.kind === "failures") return fmt(rec[c[0]], 3, true) + "/" + fmt(rec[c[1]], 3, true);
+    if (spec.kind === "states") return stateText(rec, c);
     if (spec.kind === "next") { // chaosbench.reporting._markdown.next_mark
       const v = rec[c[1]];
       return typeof v === "string" && v in NEXT_MARKS ? NEXT_MARKS[v] + " " + fmt(rec[c[0]], 2) : "–";
@@ -239,6 +245,11 @@
     return fmt(rec[c[0]], 3, INTS.has(c[0]));
   }
   const NEXT_MARKS = { better: ">", worse: "<", indistinguishable: "≈" };
+  // chaosbench.reporting._long_run.state_cell: on/off/diverged (+ n unjudged)
+  function stateText(r, cols) {
+    const [on, off, div, unjudged] = cols.map((c) => Math.trunc(r[c] || 0));
+    return on + "/" + off + "/" + div + (unjudged ? " + " + unjudged + " unjudged" : "");
+  }
   function specFor(key) {
     return HEAD.find((s) => s.key === key) || HEAD.find((s) => s.cols.includes(key));
   }
@@ -461,6 +472,7 @@
     const cols = [{ key: "forecaster", label: "forecaster" }].concat(
       metrics.map((m) => ({ key: m.key, label: m.label, metric: true })),
       GAIN ? [{ key: GAIN, label: "__headline_name__ − " + DATA.reference }] : [],
+      STATES.length ? [{ key: "long_run", label: "long run on/off/div" }] : [],
       [{ key: "failures", label: "failures" }, { key: "fit_seconds_median", label: "fit s" }]);
     const get = (r, key) => (key === "forecaster" ? r.forecaster : key in r ? r[key] : r[key + "_median"]);
     const sign = systemSort.dir === "desc" ? -1 : 1;
@@ -486,16 +498,19 @@
       for (const c of cols) {
         if (c.key === "forecaster") tr.append(el("td", { class: "name", "data-key": c.key, text: marked(r.forecaster) }));
         else if (c.key === "failures") tr.append(el("td", { "data-key": c.key, text: fmt(r.failures, 3, true) + "/" + fmt(r.seeds, 3, true) }));
+        else if (c.key === "long_run") tr.append(el("td", { "data-key": c.key, text: stateText(r, STATES) }));
         else if (c.metric) {
           const lo = r[c.key + "_ci_low"], hi = r[c.key + "_ci_high"];
-          const td = el("td", { "data-key": c.key, text: fmt(r[c.key + "_median"]) });
+          const censored = r[c.key + "_censored"] === true ? "≥ " : ""; // only a lower bound
+          const td = el("td", { "data-key": c.key, text: censored + fmt(r[c.key + "_median"]) });
           if (lo !== undefined) td.append(el("br"), el("span", { class: "ci", text: fmt(lo) + " – " + fmt(hi) }));
           tr.append(td);
         } else tr.append(el("td", { "data-key": c.key, text: fmt(r[c.key]) }));
       }
       body.append(tr);
     }
-    const note = el("p", { class: "note", text: "Medians over seeds with their bootstrap 95 % intervals (by_system.csv)." });
+    const note = el("p", { class: "note", text: "Medians over seeds with their bootstrap 95 % intervals (by_system.csv; " +
+      "__headline_name__: seeds, then test windows, resampled; ≥ x: most windows stayed valid to the horizon)." });
     return el("div", {}, note, el("div", { class: "scroll" }, el("table", { class: "system sortable", "data-task": task }, el("thead", {}, head), body)));
   }
 

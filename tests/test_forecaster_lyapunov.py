@@ -1,0 +1,125 @@
+"""λ̂ for every forecaster whose free run is bounded, and the finite rule of the λ error
+(``metrics/_lyapunov.py``; the estimator is ``chaosbench.numerics._two_trajectory``).
+
+Protocol v5, issue 28: EDMD's λ̂ was NaN in 190 of its 244 bounded rows of the v4
+catalogue (the window estimate measured EDMD restarted every segment, which overflows:
+``forecasters/_koopman.py``), and analogues and climatology (λ̂ = −∞) scored an infinite
+error, the same as a run that blew up.
+"""
+
+import math
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import chaosbench as cb
+from chaosbench.base import _api
+from chaosbench.numerics._two_trajectory import (
+    EXPLODE_FACTOR,
+    forecaster_lyapunov,
+    lyapunov_schedule,
+    working_precision_d0,
+)
+from helpers import all_forecasters, small_lorenz_dataset
+
+LAM = 0.9  # a λ_max for the hand cases
+
+
+def _error(estimate, max_lyapunov=LAM) -> float:
+    metric = cb.get_metric("lyap_rel_error")
+    return float(metric.fn(jnp.asarray(estimate), jnp.asarray(max_lyapunov), None))
+
+
+@pytest.mark.parametrize(
+    ("estimate", "error"),
+    [
+        (-math.inf, 2.0),  # insensitive to its context: analogues, climatology
+        (0.0, 1.0),  # persistence
+        (-5 * LAM, 2.0),  # contracting: clipped at −λ_max
+        (-LAM, 2.0),
+        (-0.5 * LAM, 1.5),  # above −λ_max nothing is clipped
+        (LAM, 0.0),
+        (2 * LAM, 1.0),
+    ],
+)
+def test_lyapunov_error_rule_on_hand_cases(estimate, error):
+    assert _error(estimate) == pytest.approx(error, abs=1e-12)
+
+
+def test_lyapunov_error_is_finite_and_at_most_two_below_lambda_and_keeps_nan():
+    estimates = np.concatenate([-np.logspace(-3, 6, 50), np.linspace(0.0, LAM, 50), [-np.inf]])
+    errors = np.asarray([_error(e) for e in estimates])
+    assert np.isfinite(errors).all() and (errors >= 0).all() and (errors <= 2 + 1e-12).all()
+    assert math.isnan(_error(math.nan))  # a diverged run is no estimate: the evaluator's failure
+
+
+@pytest.fixture(scope="module")
+def small():
+    data, facts = small_lorenz_dataset()
+    train = jnp.asarray(data.normalise(data.train))
+    contexts = jnp.asarray(data.normalise(data.contexts))
+    return data, facts, train, contexts
+
+
+def test_edmd_exponent_is_finite_from_its_state(small):
+    """EDMD's state is its lifted feature vector ψ, which its window does not fix: the
+    forecast continued from the window after 16 steps is not the forecast's next 16 steps.
+    Estimated on ψ (its state API), with the evaluator's schedule, λ̂ is finite and ≤ 0:
+    the linear map ψ ↦ ψK has no unstable mode, and the constant feature's eigenvalue ≈ 1
+    bounds it by 0. It does not depend on the size of the perturbation."""
+    data, facts, train, contexts = small
+    edmd = cb.get_forecaster("edmd")
+    (fitted,), _ = cb.fit_seeds(edmd, train, [0])
+    context = contexts[0]
+    whole = edmd.forecast(fitted, context, 32)
+    window = jnp.concatenate([context, whole[:16]])[-context.shape[0] :]
+    assert float(jnp.max(jnp.abs(edmd.forecast(fitted, window, 16) - whole[16:]))) > 0.1
+    assert cb.has_state(edmd)
+    dt, lam = data.spec.dt, facts["max_lyapunov"]
+    schedule = lyapunov_schedule(dt, lam, 0)
+    lyap = forecaster_lyapunov(edmd, fitted, context, dt=dt, **schedule)
+    assert -1.0 < lyap < 0.05
+    # linear in ψ: a 64× larger perturbation gives the same λ̂ (the default one is above
+    # the rounding noise of ψK: `STATE_UNIT`)
+    d0 = 64 * working_precision_d0(edmd, fitted, context)
+    larger = forecaster_lyapunov(edmd, fitted, context, dt=dt, d0=d0, **schedule)
+    assert lyap == pytest.approx(larger, rel=1e-3)
+    assert 1.0 < _error(lyap, lam) < 2.0
+
+
+# λ̂ known exactly: no positive exponent, scored by the finite rule
+EXPECTED_ERROR = {"analogues-v1": 2.0, "climatology-v1": 2.0, "persistence-v1": 1.0}
+
+
+@pytest.mark.parametrize("forecaster_id", all_forecasters)
+def test_every_bounded_forecaster_has_an_exponent(forecaster_id, small):
+    """At smoke size on Lorenz-63, on a short schedule (8 Lyapunov times): a forecaster
+    whose free run stays finite and within ``EXPLODE_FACTOR`` stds for as long as the
+    estimate runs gets a λ̂ that is not NaN and a finite error. A forecaster without the
+    state API must be continued by its own window (the window estimate's premise)."""
+    data, facts, train, contexts = small
+    cls = _api.forecasters.get(forecaster_id)
+    forecaster = cls(**cls.smoke_hyperparameters)
+    (fitted,), _ = cb.fit_seeds(forecaster, train, [0])
+    context = contexts[0]
+    dt, lam = data.spec.dt, facts["max_lyapunov"]
+    window = 0 if cb.has_state(forecaster) else context.shape[0]
+    schedule = lyapunov_schedule(
+        dt, lam, window, total_lyapunov_times=8, transient_lyapunov_times=2
+    )
+    steps = schedule["steps_per_segment"] * (
+        schedule["n_segments"] + schedule["transient_segments"]
+    )
+    free = np.asarray(cb.forecast_windows(forecaster, fitted, contexts[:1], steps))[0]
+    bounded = bool(np.isfinite(free).all() and np.abs(free).max() <= EXPLODE_FACTOR)
+    if not cb.has_state(forecaster):
+        moved = jnp.concatenate([context, free[:16]])[-context.shape[0] :]
+        again = cb.forecast_windows(forecaster, fitted, moved[None], 16)[0]
+        np.testing.assert_allclose(again, free[16:32], rtol=1e-6, atol=1e-9)
+    lyap = forecaster_lyapunov(forecaster, fitted, context, dt=dt, **schedule)
+    if bounded:
+        assert not math.isnan(lyap)
+        assert math.isfinite(_error(lyap, lam))
+    if forecaster_id in EXPECTED_ERROR:
+        assert _error(lyap, lam) == pytest.approx(EXPECTED_ERROR[forecaster_id], abs=1e-6)
