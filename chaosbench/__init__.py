@@ -27,6 +27,8 @@ from .base._metric import ScoringFacts as ScoringFacts
 from .base._registry import DuplicateIdError as DuplicateIdError
 from .base._registry import RegistryError as RegistryError
 from .base._registry import UnknownIdError as UnknownIdError
+from .base._spec import ForecasterSpec as ForecasterSpec
+from .base._spec import SpecError as SpecError
 from .base._stepped import AbstractSteppedSystem as AbstractSteppedSystem
 from .base._system import AbstractSystem as AbstractSystem
 from .catalogue._facts import FactsSettings as FactsSettings
@@ -36,6 +38,9 @@ from .catalogue._independence import check_independence as check_independence
 from .harness._plugins import load_plugins as load_plugins
 from .harness._suite import SUITES as SUITES
 from .harness._suite import Suite as Suite
+from .harness._suite import SuiteError as SuiteError
+from .harness._suite import get_suite as get_suite
+from .harness._suite import load_suite as load_suite
 from .harness._threads import configure as configure
 from .numerics._dataset import Dataset as Dataset
 from .numerics._dataset import DatasetSpec as DatasetSpec

@@ -209,6 +209,8 @@ def test_write_leaderboard_outputs_carry_the_stamp(out):
         "pairwise",
         "ranking",
         "cd_diagram_rich",
+        "skill_cost_rich",
+        "independence",
     }
     assert paths["cd_diagram_rich"] == out / "cd_diagram_rich.png"
     assert paths["cd_diagram_rich"].read_bytes().startswith(b"\x89PNG")
@@ -558,6 +560,8 @@ def _every_column_written(tmp_path) -> dict[str, list[str]]:
     scores = {m.column: 0.5 for m in registered_metrics() if m.column != "vpt_lyap"}
     scores |= {m.normalised_column: 1.5 for m in registered_metrics() if m.floor}
     windows = {"vpt_lyap_censored": 0, "horizon_lyap": 25.0}  # the headline's diagnostics
+    windows |= {"independence_ratio": 0.9, "independence_below": 0.0, "independent": True}
+    windows |= {"n_parameters": 120}  # the fitted state's stored numbers
     rows = [
         _scored(
             system,

@@ -222,7 +222,7 @@ def test_non_chaotic_system_is_refused_from_computed_facts(tmp_path, monkeypatch
         (["--seeds", "0"], "--seeds must be a positive integer, got 0"),
         (
             ["--suite", "nope"],
-            "unknown suite 'nope'; known suites: smoke, default, catalogue, full",
+            "unknown suite 'nope'; known suites: smoke, default, core, catalogue, full",
         ),
         (["--shard", "4/3"], "--shard 4/3: K must be between 1 and N"),
         (["--shard", "0/3"], "--shard 0/3: K must be between 1 and N"),

@@ -89,5 +89,6 @@ def test_failure_rows_score_every_metric_at_its_failure_value():
     result = _rows.failure_result("timeout", "ran too long", metrics, seed=0)
     row = make_row("lorenz63-v1", "esn-v2", run_id="x", **result)
     assert _rows.is_failure(row) and row.status.error == "ran too long"
-    assert row.metrics == {m.column: m.failure for m in metrics}
+    floored = {m.normalised_column: m.failure for m in metrics if m.floor}
+    assert row.metrics == {m.column: m.failure for m in metrics} | floored
     assert math.isnan(row.timing.fit_seconds) and row.diagnostics == {}

@@ -246,3 +246,24 @@ def test_a_row_replaced_by_changed_code_is_set_aside_not_aggregated(tmp_path, re
     assert (out / "superseded" / f"{stale_id}.json").exists()
     assert sorted((out / "cells").glob("*.json")) == cells
     assert len(load_rows(out)) == len(cells)
+
+
+def test_rows_record_the_independence_of_their_dataset(esn_rows):
+    """The runner adds its dataset's independence check to every row (protocol v5), the
+    leaderboard keeps one line per dataset and names no system when all pass."""
+    import pandas as pd
+
+    from chaosbench.reporting._independence import independence_lines, independence_table
+
+    rows = pd.DataFrame(esn_rows)
+    assert rows["independence_ratio"].notna().all()
+    assert rows["independent"].map(lambda v: v is True).all()
+    assert (rows["independence_ratio"] >= 0.5).all()
+    assert rows["independence_ratio"].nunique() == rows["seed"].nunique()  # a dataset per seed
+    table = independence_table(rows)
+    assert len(table) == rows[["task", "system", "seed"]].drop_duplicates().shape[0]
+    failing = table.assign(independent=[False] + [True] * (len(table) - 1))
+    (line, _) = independence_lines(failing, table["task"].iloc[0])
+    assert f"`{table['system'].iloc[0]}` (seeds {table['seed'].iloc[0]})" in line
+    (line, _) = independence_lines(table, table["task"].iloc[0])
+    assert "all pass" in line

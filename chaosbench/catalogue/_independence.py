@@ -177,3 +177,25 @@ def check_system(
 
 
 check_independence = check_dataset  # the public name (``chaosbench.check_independence``)
+
+INDEPENDENCE_COLUMNS = ("independence_ratio", "independence_below", "independent")
+_RECORDS: dict[str, dict[str, Any]] = {}
+
+
+def independence_columns(data: Dataset) -> dict[str, Any]:
+    """The check of ``data`` as the diagnostic columns of its rows (the runner adds them
+    to every row, so every run records the check of every dataset it scored on):
+    ``independence_ratio`` (:attr:`Independence.ratio`), ``independence_below`` (the
+    fraction of context steps within the VPT threshold of the training trajectory) and
+    ``independent`` (the verdict). Computed once per dataset in a process."""
+    key = data.spec.hash
+    if key not in _RECORDS:
+        if len(_RECORDS) > 64:
+            _RECORDS.clear()
+        check = check_dataset(data)
+        _RECORDS[key] = {
+            "independence_ratio": check.ratio,
+            "independence_below": float(np.mean(check.below_context)),
+            "independent": check.passed,
+        }
+    return dict(_RECORDS[key])

@@ -20,11 +20,9 @@ from ._cli_verify import add_command as add_verify_command
 
 def _suite_from_args(args):
     from ..harness._runner import RunOptionsError
-    from ..harness._suite import SUITES
+    from ..harness._suite import get_suite
 
-    if args.suite not in SUITES:
-        raise RunOptionsError(f"unknown suite {args.suite!r}; known suites: {', '.join(SUITES)}")
-    suite = SUITES[args.suite]
+    suite = get_suite(args.suite)  # a built-in name, or a suite file (checked)
     changes = {}
     if args.systems:
         changes["systems"] = tuple(args.systems)
@@ -292,10 +290,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=write_systems_table)
 
     def suite_arguments(p: argparse.ArgumentParser, *, forecasters: bool) -> None:
-        p.add_argument("--suite", default="default", help="smoke, default, catalogue or full")
+        p.add_argument(
+            "--suite",
+            default="default",
+            help="a built-in suite (smoke, default, core, catalogue, full) or a suite file (.toml)",
+        )
         p.add_argument("--systems", nargs="+", help="override the suite's systems")
         if forecasters:
-            p.add_argument("--forecasters", nargs="+", help="override the suite's forecasters")
+            p.add_argument(
+                "--forecasters",
+                nargs="+",
+                help="override the suite's forecasters: ids or specs, e.g. esn:size=800",
+            )
         else:
             p.set_defaults(forecasters=None)
         p.add_argument("--tasks", nargs="+", help="override the suite's tasks")

@@ -41,23 +41,17 @@ def add_command(command) -> None:
         "--scratch", help="where the recomputed rows and verify.csv go (default: a temp dir)"
     )
     p.add_argument(
-        "--suite", help="plan with this suite (default: the one named in the rows' stamp)"
+        "--suite",
+        help="plan with this suite, a name or a suite file (default: the rows' stamp's)",
     )
     p.set_defaults(func=verify)
 
 
 def verify(args) -> int:
-    from ..harness._runner import RunOptionsError
-    from ..harness._suite import SUITES
+    from ..harness._suite import get_suite
     from ..harness._verify import verify as run_verify
 
-    suite = None
-    if args.suite:
-        if args.suite not in SUITES:
-            raise RunOptionsError(
-                f"unknown suite {args.suite!r}; known suites: {', '.join(SUITES)}"
-            )
-        suite = SUITES[args.suite]
+    suite = get_suite(args.suite) if args.suite else None  # a built-in name or a suite file
     report = run_verify(
         Path(args.out),
         sample=args.sample,

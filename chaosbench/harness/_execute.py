@@ -24,6 +24,8 @@ import jax
 from ..base import _api
 from ..base._cache import release_compiled_programs
 from ..base._identity import hyperparameters
+from ..base._spec import build_forecaster
+from ..catalogue._independence import independence_columns
 from ..numerics._dataset import make_dataset
 from ..numerics._evaluate import score
 from ..numerics._protocol import TASKS
@@ -100,7 +102,7 @@ def execute_group(
     release_compiled_programs()  # a long run would otherwise exhaust the memory maps
     system_id, task, forecaster_id = cells[0].group
     metrics = [_api.metrics.get(m) for m in _api.metrics.ids()]
-    forecaster = _api.forecasters.get(forecaster_id)()
+    forecaster = build_forecaster(forecaster_id)  # the spec's label: its overrides applied
     dt = float("nan")
     compiled_before = compile_seconds()
     results = []
@@ -118,6 +120,7 @@ def execute_group(
             start = time.perf_counter()
             with time_limit(budget):
                 results += score(forecaster, data, facts, [cell.seed], metrics)
+            results[-1].update(independence_columns(data))
             if budget is not None:
                 budget -= time.perf_counter() - start
         except Exception as error:  # noqa: BLE001 - recorded, the run goes on

@@ -56,7 +56,7 @@ from ..numerics._rows import Row, make_row
 from ._plan import RunOptionsError, system_identity
 from ._runner import check_systems, stamp
 from ._store import check_output_dir, set_aside_replaced, write_rows
-from ._suite import Suite
+from ._suite import Suite, expand_systems
 
 FORMAT = 2  # 2: a dataset per seed (data_seed<K>.npz; protocol v5)
 ARRAYS = ("windows", "long")  # what a forecast file holds
@@ -70,10 +70,8 @@ class ExternalForecastError(ValueError):
 
 def _datasets(suite: Suite):
     """``(system_id, task, facts, [dataset of seed 0, 1, …])`` for every (system, task)."""
-    from ._plan import _expand
-
-    system_ids = _expand(suite.systems, _api.systems)
-    facts = check_systems(system_ids, strict=tuple(suite.systems) != ("all",))
+    system_ids = expand_systems(suite.systems)  # ids, families, "all"
+    facts = check_systems(system_ids, strict=suite.strict)
     for system_id, found in facts.items():
         system = _api.systems.get(system_id)()
         for task in suite.tasks:

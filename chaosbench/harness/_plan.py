@@ -1,14 +1,16 @@
 """Planning a run: the cells of a suite, their run ids, and shards of them.
 
-A cell is one (system, forecaster, task, seed). Its run id hashes everything that decides
-its numbers, so that a finished cell is recognised on a re-run and an edited model is
-recomputed:
+A cell is one (system, forecaster spec, task, seed); its ``forecaster_id`` is the spec's
+label (``esn-v2``, or ``esn-v2[size=800]`` with overrides: :mod:`chaosbench.base._spec`),
+the name its rows carry. Its run id hashes everything that decides its numbers, so that
+a finished cell is recognised on a re-run and an edited model is recomputed:
 
 - the system's facts key (its id, parameters, initial condition and class source, and the
   settings and code that compute its facts: λ_max and period fix the sampling interval,
   horizon and burn-in of its datasets);
-- the forecaster's id, every hyperparameter (defaults included, read from its fields:
-  :func:`chaosbench.base._identity.hyperparameters`) and the source of its module and of the
+- the forecaster's id, every hyperparameter (defaults included, overrides applied, read
+  from its fields: :func:`chaosbench.base._identity.hyperparameters`; a spec equal to the
+  defaults has the defaults' run id) and the source of its module and of the
   modules of its package that it uses (:func:`chaosbench.base._identity.code_digest`);
 - the task, the seed, the protocol (every constant, its version included), the ids
   (with versions) of the registered metrics and the package version.
@@ -27,10 +29,11 @@ from .._version import __version__
 from ..base import _api
 from ..base._cache import content_hash
 from ..base._identity import code_digest, hyperparameters
+from ..base._spec import ForecasterSpec
 from ..catalogue._confirmation import find_record, tables
 from ..catalogue._facts import FactsSettings, system_key
 from ..numerics._protocol import TASKS
-from ._suite import Suite
+from ._suite import Suite, expand_forecasters, expand_systems
 
 
 class RunOptionsError(ValueError):
@@ -50,17 +53,13 @@ class Cell:
         return (self.system_id, self.task, self.forecaster_id)
 
 
-def _expand(requested: Sequence[str], registry) -> list[str]:
-    if tuple(requested) == ("all",):
-        return registry.ids()
-    return list(dict.fromkeys(registry.resolve(r) for r in requested))
-
-
-def forecaster_identity(forecaster_id: str) -> dict:
-    """What of a forecaster goes into its cells' run ids."""
-    forecaster = _api.forecasters.get(forecaster_id)()
+def forecaster_identity(spec: str | ForecasterSpec) -> dict:
+    """What of a forecaster spec (or its label) goes into its cells' run ids: the
+    versioned id, not the label; the overrides enter through the hyperparameters."""
+    resolved = ForecasterSpec.parse(spec).resolve()
+    forecaster = resolved.build()
     return {
-        "forecaster": forecaster_id,
+        "forecaster": resolved.id,
         "hyperparameters": hyperparameters(forecaster),
         # the sources, not the module names: the same code loaded elsewhere is the same
         "code": sorted(code_digest(type(forecaster)).values()),
@@ -105,8 +104,8 @@ def plan(suite: Suite) -> list[Cell]:
     for task in suite.tasks:
         if task not in TASKS:
             raise RunOptionsError(f"unknown task {task!r}; known tasks: {', '.join(TASKS)}")
-    system_ids = _expand(suite.systems, _api.systems)
-    forecaster_ids = _expand(suite.forecasters, _api.forecasters)
+    system_ids = expand_systems(suite.systems)
+    forecaster_ids = [str(spec) for spec in expand_forecasters(suite.forecasters)]
     if not system_ids or not forecaster_ids:
         raise RunOptionsError(
             f"suite {suite.name!r} is empty: it names no systems or no forecasters "

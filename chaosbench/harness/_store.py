@@ -356,7 +356,7 @@ def _newest_versions(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
         versions = f"{column}_version"
         if versions not in rows.columns:
             continue
-        name = rows[column].str.replace(r"-v\d+$", "", regex=True)
+        name = rows[column].str.replace(r"-v\d+(?=\[|$)", "", regex=True)  # esn-v2[size=8]
         version = rows[versions].astype(int)
         keep &= (version == version.groupby(name).transform("max")).to_numpy()
     if old := int((~keep).sum()):

@@ -44,6 +44,7 @@ from .._version import __version__
 from ..base import _api
 from ..base._cache import enable_compilation_cache
 from ..base._identity import hyperparameters
+from ..base._spec import build_forecaster, registered_label
 from ..numerics._protocol import TASKS
 from ..numerics._rows import OK, metric_columns
 from ._execute import execute_group
@@ -200,9 +201,7 @@ def match_plan(rows: Sequence[dict], suite: Suite) -> tuple[Suite, dict[str, Cel
     """``suite`` narrowed to the sampled systems, forecasters, tasks and seeds (those
     registered today), and its planned cells by run id."""
     systems = sorted({r["system"] for r in rows if r["system"] in set(_api.systems.ids())})
-    forecasters = sorted(
-        {r["forecaster"] for r in rows if r["forecaster"] in set(_api.forecasters.ids())}
-    )
+    forecasters = sorted({r["forecaster"] for r in rows if registered_label(r["forecaster"])})
     tasks = sorted({r["task"] for r in rows if r["task"] in TASKS})
     if not (systems and forecasters and tasks):
         return suite, {}
@@ -302,7 +301,7 @@ def compare(
 def _why_stale(row: dict, suite: Suite | None) -> str:
     """What of a stale row's identity visibly differs from today's (else: code)."""
     forecaster, system = row["forecaster"], row["system"]
-    if forecaster not in set(_api.forecasters.ids()):
+    if not registered_label(forecaster):
         return f"{forecaster} is not registered today"
     if system not in set(_api.systems.ids()):
         return f"{system} is not registered today"
@@ -311,9 +310,7 @@ def _why_stale(row: dict, suite: Suite | None) -> str:
         reasons.append(f"chaosbench {row['chaosbench_version']} (today {__version__})")
     if suite is not None and int(row.get("protocol_version", 0)) != suite.protocol.version:
         reasons.append(f"protocol v{row['protocol_version']} (today v{suite.protocol.version})")
-    today = json.loads(
-        json.dumps(hyperparameters(_api.forecasters.get(forecaster)()), sort_keys=True)
-    )
+    today = json.loads(json.dumps(hyperparameters(build_forecaster(forecaster)), sort_keys=True))
     if json.loads(row.get("hyperparameters") or "{}") != today:
         reasons.append(f"{forecaster}'s hyperparameters differ from today's")
     return "; ".join(reasons) or f"the code of {forecaster} or of {system} (or its facts) differs"

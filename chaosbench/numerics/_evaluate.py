@@ -73,6 +73,27 @@ def fit_seeds(forecaster: AbstractForecaster, train: jax.Array, seeds: Sequence[
     return fitted, time.perf_counter() - start
 
 
+def n_parameters(fitted: Any) -> int:
+    """The stored numbers of a fitted state: the scalar entries of its inexact (floating
+    or complex; a complex entry counts once) arrays. Integer arrays (indices, step
+    counts), Python scalars and static fields are not counted.
+
+    For a trained model these are its learned weights (with whatever else its state
+    keeps, such as a reservoir's fixed random matrices). For a non-parametric forecaster
+    they are the data it stores: the method of analogues keeps the training trajectory,
+    parroting keeps nothing (it copies from the context). So this is a model's size in
+    stored numbers, not a count of learned weights.
+
+    **Arguments:**
+
+    - `fitted`: what ``forecaster.fit`` returned (a pytree).
+
+    **Returns:** the number of scalar entries, an `int`.
+    """
+    leaves = jax.tree_util.tree_leaves(eqx.filter(fitted, eqx.is_inexact_array))
+    return int(sum(np.size(leaf) for leaf in leaves))
+
+
 @eqx.filter_jit
 def _forecast_windows(forecaster, fitted, contexts, steps):
     return jax.vmap(forecaster.forecast, in_axes=(None, 0, None))(fitted, contexts, steps)
@@ -139,8 +160,8 @@ def score(
 
     Each result has ``seed``, ``status`` (``ok``), ``long_run`` (``stable`` or
     ``diverged``), ``lyap`` (when a metric of kind ``"lyapunov"`` is registered: the
-    forecaster's own largest exponent, NaN if its runs blew up), the timings and one
-    column per metric.
+    forecaster's own largest exponent, NaN if its runs blew up), the timings,
+    ``n_parameters`` (:func:`n_parameters` of the fitted state) and one column per metric.
     """
     if data.spec.context < forecaster.min_context:
         raise ValueError(
@@ -162,6 +183,7 @@ def score(
         start = time.perf_counter()
         fitted = fit_seed(forecaster, train, seed)
         fit_seconds = time.perf_counter() - start
+        parameters = n_parameters(fitted)
         start = time.perf_counter()
         z_windows = np.asarray(forecast_windows(forecaster, fitted, contexts, data.spec.horizon))
         z_long = np.asarray(forecast_windows(forecaster, fitted, contexts[:1], data.spec.n_long))[0]
@@ -172,6 +194,7 @@ def score(
             )
         forecast_seconds = time.perf_counter() - start
         row = {"seed": seed, "fit_seconds": fit_seconds, "forecast_seconds": forecast_seconds}
+        row["n_parameters"] = parameters
         floors = facts.get("truth_floor")
         row.update(score_forecasts(data, scoring, z_windows, z_long, lyap, metrics, floors))
         results.append(row)

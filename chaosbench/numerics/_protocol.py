@@ -59,6 +59,15 @@ periods), and a system that did would be caught by the per-system independence c
 (:mod:`chaosbench.catalogue._independence`). The dataset seed is the
 cell's seed (``harness/_execute.py``): seed s draws its own training data, windows and
 long run, as well as its own model initialisation.
+
+Also new in v5 (what a row means): rows keep the headline's value on every test window and
+count the windows censored at the horizon (:mod:`chaosbench.numerics._evaluate`), and
+give the VPT in dominant periods beside Lyapunov times; the long run's D_stsp and D_H are
+divided by the system's truth floors (the same distances between independent true runs,
+:mod:`chaosbench.catalogue._floors`), and the run is ``on_attractor`` (within
+``ON_ATTRACTOR_FACTOR`` floors), ``off_attractor`` or ``diverged``; the λ error clips λ̂
+at −λ_max, so it is finite for every bounded run. Facts v3 underlie it: the period from
+several stretches of one orbit (Welch), with the spread of period and λ_max over them.
 """
 
 from __future__ import annotations
@@ -114,7 +123,8 @@ class Protocol:
     #    recorded as long_run = diverged); the forecaster's own Lyapunov exponent; each
     #    seed fitted on its own (rows independent of how seeds were grouped)
     # 5: independent starts far apart along one reference orbit (dataset format 3); the
-    #    dataset seed is the cell's seed
+    #    dataset seed is the cell's seed; per-window and censored VPT, VPT in periods;
+    #    long-run scores over truth floors and three long-run states; finite λ error
     version: int = 5
     points_per_period: int = POINTS_PER_PERIOD
     max_period_lyapunov_times: float = MAX_PERIOD_LYAPUNOV_TIMES

@@ -27,7 +27,12 @@ made by :func:`make_row`, the one factory the runner, external scoring and the t
   bootstrap intervals resample seeds, then windows) and ``<column>_censored`` (how many
   windows score as a perfect forecast would: for the VPT, the error never crossed the
   threshold, so the window's VPT is only known to be at least the horizon). Failed rows
-  and rows of protocol ≤ 4 have none of the last three;
+  and rows of protocol ≤ 4 have none of the last three. Rows scored by the runner also
+  carry their dataset's independence check (``independence_ratio``,
+  ``independence_below``, ``independent``: :mod:`chaosbench.catalogue._independence`)
+  and ``n_parameters``, the stored numbers of the fitted state
+  (:func:`chaosbench.numerics._evaluate.n_parameters`: a function of the run id, so not
+  volatile; NaN where unknown: external rows, failures, rows written before it existed);
 - stamp: what produced the row (package version, git commit, suite, versions, device),
   added when it is written (:meth:`Row.stamped`).
 
@@ -64,7 +69,7 @@ NAN = float("nan")
 
 
 def version_of(id_: str) -> int:
-    return int(id_.rsplit("-v", 1)[1])
+    return int(id_.split("[", 1)[0].rsplit("-v", 1)[1])  # a spec's label: esn-v2[size=800]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,7 +136,15 @@ STAMP_COLUMNS = (
     "cpu",
 )
 # Diagnostics every row may carry (a plug-in's scorer may add others): never aggregated.
-DIAGNOSTIC_COLUMNS = ("lyap", "traceback", "horizon_lyap")
+DIAGNOSTIC_COLUMNS = (
+    "lyap",
+    "traceback",
+    "horizon_lyap",
+    "independence_ratio",
+    "independence_below",
+    "independent",
+    "n_parameters",
+)
 # The headline metric's per-window diagnostics: ``<column>_windows``, ``<column>_censored``.
 WINDOW_SUFFIXES = ("_windows", "_censored")
 # Columns that do not decide the result: two rows differing only here are the same.

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..base._spec import short_label
 from ..numerics._rows import (
     FAILURES,
     headline_metric,
 )
 from ..numerics._rows import metric_columns as _metric_columns
 from ..numerics._statistics import bootstrap_ci, median, quantile
+from ._cost import cost_medians
 from ._long_run import long_run_counts, metric_kinds, row_masks
 from ._systems import system_attributes, with_attributes
 from ._windows import headline_columns
@@ -29,7 +31,7 @@ def metric_columns(rows: pd.DataFrame) -> list[str]:
 
 
 def short_name(forecaster: str) -> str:
-    return forecaster.rsplit("-v", 1)[0]
+    return short_label(forecaster)  # esn-v2[size=800] → esn[size=800]
 
 
 def gain_column() -> str:
@@ -50,9 +52,9 @@ def external_flags(rows: pd.DataFrame) -> pd.Series:
 
 def by_system(rows: pd.DataFrame, attributes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per (task, system, forecaster): the system's attributes, seeds, failures, the
-    counts of the long-run states, median fit time, metric statistics (a long-term
-    metric's over the runs on the attractor, or bounded for the λ error:
-    :func:`chaosbench.reporting._long_run.row_masks`) and the headline's difference
+    counts of the long-run states, the median cost per cell (:mod:`._cost`), metric
+    statistics (a long-term metric's over the runs on the attractor, or bounded for the λ
+    error: :func:`chaosbench.reporting._long_run.row_masks`) and the headline's difference
     from the reference's. The headline's interval resamples seeds, then test windows;
     ``<headline>_censored`` and ``horizon_lyap`` say whether its median is only a lower
     bound (:mod:`chaosbench.reporting._windows`).
@@ -79,6 +81,7 @@ def by_system(rows: pd.DataFrame, attributes: pd.DataFrame | None = None) -> pd.
             "failures": int(group["status"].isin(FAILURES).sum()),
             **long_run_counts(group),
             "fit_seconds_median": median(group["fit_seconds"]),
+            **cost_medians(group),  # forecast, compile, fit + forecast, n_parameters
         }
         masks = row_masks(group)
         for m in metrics:

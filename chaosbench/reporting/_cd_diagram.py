@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..base._cache import atomic_write_bytes
+from ..base._spec import short_label
 from ..numerics._ranking_tests import cliques
 from ._markdown import fmt, marked
 
@@ -31,7 +32,7 @@ def diagram_name(task: str) -> str:
 
 
 def _short(forecaster: str) -> str:
-    return forecaster.rsplit("-v", 1)[0]
+    return short_label(forecaster)  # esn-v2[size=800] → esn[size=800]
 
 
 def drawable(per_task: pd.DataFrame) -> bool:

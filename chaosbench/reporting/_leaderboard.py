@@ -15,16 +15,21 @@
   (rank of the per-system median VPT, 1 = best, ties averaged), medians over systems of
   the long-term metrics (normalised by their truth floor where they have one,
   :mod:`._long_run`), the counts of the long-run states and the on-attractor rate,
-  failures (rows not ``ok``), median fit time and the win rate against every other
+  failures (rows not ``ok``), the median cost per cell (fit, forecast, compile and
+  fit + forecast seconds, stored numbers: :mod:`._cost`) and the win rate against every other
   forecaster (``win_rate_vs_<id>``: the fraction of systems where this forecaster's
   median VPT is higher, ties counting half).
 - ``winrate.csv``: the same win rates in long format with their counts.
 - ``winners.csv``: per (task, system), the best forecaster by each per-system metric.
 - ``breakdowns.csv``: medians within bins of systems (:mod:`._breakdowns`).
+- ``independence.csv``: per (task, system, seed), the independence check of the dataset
+  (:mod:`._independence`); ``leaderboard.md`` names the systems with a failing one.
 - ``pairwise.csv``, ``ranking.csv`` and ``cd_diagram_<task>.png``: the paired tests of the
   ranking (Wilcoxon–Holm per pair, Friedman, Nemenyi; :mod:`._ranking`,
   :mod:`._cd_diagram`); ``leaderboard.csv`` marks whether each row is distinguishable
   from the next and gives the median per observed-dimension bin.
+- ``skill_cost_<task>.png``: median VPT against median cost per cell, with the Pareto
+  front (:mod:`._skill_cost`).
 - ``leaderboard.md``: the leaderboard rendered as Markdown tables with the stamp.
 - ``stamp.json``: what produced the rows (package version, git commit, suite and its
   hash, JAX version, device, Python); every CSV carries the same values as columns.
@@ -78,10 +83,13 @@ from ._by_system import (  # noqa: F401 (metric_columns, short_name: the tables'
     short_name,
 )
 from ._cd_diagram import write_cd_diagrams
+from ._cost import COST_COLUMNS
+from ._independence import independence_table
 from ._long_run import may_win
 from ._long_run import summary as long_run_summary
 from ._markdown import render_markdown
 from ._ranking import mark_neighbours, pairwise, ranking, with_dimension_medians
+from ._skill_cost import write_skill_cost_figures
 from ._systems import ATTRIBUTE_COLUMNS, system_attributes, with_attributes
 from ._web import write_index
 from ._windows import window_values
@@ -173,6 +181,7 @@ def leaderboard(table: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.Dat
             **long_run_summary(group),
             "failures": int(group["failures"].sum()),
             "fit_seconds_median": _median_of(group, "fit_seconds_median"),
+            **{c: _median_of(group, c) for c in COST_COLUMNS},  # cost beside skill
         }
         mine = wins[(wins["task"] == task) & (wins["forecaster"] == forecaster)]
         rate = dict(zip(mine["opponent"], mine["win_rate"]))
@@ -272,6 +281,7 @@ def tables(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "breakdowns": breakdowns(table, attributes, REFERENCE),
         "pairwise": pairs,
         "ranking": ranking(table),
+        "independence": independence_table(rows),
     }
 
 
@@ -311,8 +321,14 @@ def write_leaderboard(out: Path, *, allow_mixed_stack: bool = False) -> dict[str
         atomic_write_text(path, text)
         paths[name] = path
     paths.update(write_cd_diagrams(out, frames["ranking"], stamp))
+    paths.update(write_skill_cost_figures(out, frames["leaderboard"], stamp))
     path = out / "leaderboard.md"
-    extra = {"pairs": frames["pairwise"], "ranks": frames["ranking"], "table": frames["by_system"]}
+    extra = {
+        "pairs": frames["pairwise"],
+        "ranks": frames["ranking"],
+        "table": frames["by_system"],
+        "independence": frames["independence"],
+    }
     markdown = render_markdown(
         frames["leaderboard"], stamp, frames["winners"], frames["breakdowns"], REFERENCE, **extra
     )

@@ -15,10 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..base._spec import short_label
 from ..numerics._rows import headline_metric, long_term_metrics, per_system_metrics
 from ..numerics._statistics import BOOTSTRAP_SAMPLES
 from . import _long_run
 from ._breakdowns import MIN_SYSTEMS_FOR_WINNER, bin_order
+from ._cost import cost_lines
+from ._independence import independence_lines
 from ._windows import CENSORED_MARK, marked_median, short_horizon_lines, winner_censored
 
 EXTERNAL_MARK = " (external)"
@@ -45,7 +48,7 @@ def fmt(value, digits: int = 3) -> str:
 
 
 def _short(forecaster: str) -> str:
-    return forecaster.rsplit("-v", 1)[0]
+    return short_label(forecaster)  # esn-v2[size=800] → esn[size=800]
 
 
 def marked(name: str, external) -> str:
@@ -162,10 +165,13 @@ def render_markdown(
     pairs: pd.DataFrame | None = None,
     ranks: pd.DataFrame | None = None,
     table: pd.DataFrame | None = None,
+    independence: pd.DataFrame | None = None,
 ) -> str:
     """``leaderboard.md``: per task the ranked table, the systems whose horizon is short
     (``table``: ``by_system.csv``), the win-rate matrix, the paired tests (``pairs``:
-    ``pairwise.csv``, ``ranks``: ``ranking.csv``), the per-system winners (a censored
+    ``pairwise.csv``, ``ranks``: ``ranking.csv``), the datasets that fail the independence
+    check (``independence``: ``independence.csv``), the cost per cell and the skill-cost
+    figure (:mod:`._cost`), the per-system winners (a censored
     per-system median, as ``table`` says, printed "≥ x") and the breakdowns; then the
     stamp."""
     lines = ["# chaosbench leaderboard", ""]
@@ -229,6 +235,8 @@ def render_markdown(
         lines += _md_table(header, body, "rl" + "r" * (len(header) - 2))
         lines.append("")
         lines += short_horizon_lines(table, task, fmt)
+        lines += independence_lines(independence, task)
+        lines += cost_lines(per_task, fmt, marked)  # cost beside skill, the Pareto front
         if dims and split is not None and len(split):
             dim_split = split[
                 (split["task"] == task) & (split["breakdown"] == "observed_dimension")

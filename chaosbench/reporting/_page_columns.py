@@ -120,6 +120,15 @@ def _headline_specs(reference: str) -> list[tuple[str, str, str, tuple[str, ...]
             "rows with status error, timeout or oom / all rows",
         ),
         ("fit_seconds_median", "fit s", "num", ("fit_seconds_median",), "median fit seconds"),
+        *(  # cost beside skill (chaosbench.reporting._cost), medians per cell
+            (c, label, "num", (c,), title)
+            for c, label, title in (
+                ("forecast_seconds_median", "forecast s", "median forecast seconds"),
+                ("compile_seconds_median", "compile s", "median compile seconds (share)"),
+                ("cost_seconds_median", "cost s", "median fit + forecast seconds per cell"),
+                ("n_parameters_median", "parameters", "median stored numbers of the fit"),
+            )
+        ),
         ("systems", "systems", "num", ("systems",), "systems with rows"),
     ]
 

@@ -7,7 +7,8 @@ specification (:mod:`._page_columns`), per system what the registry and the stor
 say (:func:`system_info`: family, dimensions, λ_max and Δ as the run used them, its bin in
 each breakdown, its figures) and the bins the page filters by (the breakdowns' own,
 :mod:`._breakdowns`), and the paired tests (``pairwise.csv``, ``ranking.csv``) with each
-task's critical-difference diagram inlined as a data URI.
+task's critical-difference diagram inlined as a data URI, and each task's skill-versus-cost
+figure (``skill_cost_<task>.png``, :mod:`._skill_cost`) likewise.
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..base._spec import short_label
 from ..numerics._rows import STAMP_COLUMNS as STAMP_KEYS
 from ..numerics._rows import headline_metric
 from ._breakdowns import BINNERS, bin_order
 from ._cd_diagram import diagram_name
+from ._cost import COST_COLUMNS
 from ._long_run import COUNTS as LONG_RUN_COUNTS
 from ._markdown import DIMENSION_LABELS
 from ._markdown import fmt as _fmt
 from ._page_columns import FMT_PROBES, headline_columns, metric_labels, metric_names
+from ._skill_cost import figure_uris
 from ._systems import positive_exponents, system_record
 
 
@@ -77,9 +81,7 @@ def _figures(system_id: str, runs: pd.DataFrame | None, out: Path) -> list[str]:
     """The figures ``chaosbench plot`` wrote for ``system_id`` (relative paths)."""
     name = system_id.rsplit("-v", 1)[0]
     shorts = (
-        sorted({f.rsplit("-v", 1)[0] for f in runs["forecaster"].unique()})
-        if (runs is not None)
-        else []
+        sorted({short_label(f) for f in runs["forecaster"].unique()}) if (runs is not None) else []
     )
     candidates = [f"error_growth_{name}.png"]
     for short in shorts:
@@ -185,7 +187,7 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
     metrics = metric_names(table)
     labels = metric_labels()
     table_columns = ["task", "system", "forecaster", "external", "seeds", "failures"]
-    table_columns += [*LONG_RUN_COUNTS.values(), "fit_seconds_median"]
+    table_columns += [*LONG_RUN_COUNTS.values(), "fit_seconds_median", *COST_COLUMNS]
     for m in metrics:
         table_columns += [f"{m}_median", f"{m}_ci_low", f"{m}_ci_high", f"{m}_censored"]
     table_columns += [f"{headline_metric().column}_minus_{reference}"] if reference else []
@@ -211,4 +213,5 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
         "fmt_cases": [[_plain(v), _fmt(v)] for v in FMT_PROBES],
         "dimension_bins": DIMENSION_LABELS,
         **_paired(out, sorted({str(t) for t in board["task"]})),
+        "skill_cost": figure_uris(out, sorted({str(t) for t in board["task"]})),
     }

@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 
 from ..base import _api
 from ..base._metric import ScoringFacts
+from ..base._spec import ForecasterSpec, build_forecaster, short_label
 from ..catalogue._facts import get_facts
 from ..catalogue._validate import benchmark_facts, verdict
 from ..harness._suite import SUITES
@@ -84,7 +85,7 @@ def _colours(names: Sequence[str]) -> dict[str, tuple]:
 
 
 def _short(forecaster: str) -> str:
-    return forecaster.rsplit("-v", 1)[0]
+    return short_label(forecaster)  # esn-v2[size=800] → esn[size=800]
 
 
 def _add_fig_title(ax, title: str) -> None:
@@ -167,7 +168,7 @@ def refit(forecaster_id: str, data: Dataset, seed: int, facts: dict) -> Refit:
     """Fit ``forecaster_id`` for ``seed`` as the runner does (the evaluator's own
     functions); forecast windows and long run; score each window by the registered
     headline metric, as the runner scores it."""
-    forecaster = _api.forecasters.get(forecaster_id)()
+    forecaster = build_forecaster(forecaster_id)  # an id, a spec or a row's label
     train = jnp.asarray(data.normalise(data.train))
     contexts = jnp.asarray(data.normalise(data.contexts))
     fitted = fit_seed(forecaster, train, seed)
@@ -341,7 +342,7 @@ def plot(
     per_task = rows[rows["task"] == task]
     system_id = _api.systems.resolve(system) if system else sorted(per_task["system"])[0]
     if forecasters:
-        forecaster_ids = list(dict.fromkeys(_api.forecasters.resolve(f) for f in forecasters))
+        forecaster_ids = list(dict.fromkeys(ForecasterSpec.parse(f).label for f in forecasters))
     else:
         forecaster_ids = sorted(
             per_task.loc[per_task["system"] == system_id, "forecaster"].unique()

@@ -20,6 +20,9 @@ What it shows:
   (registry and stored facts; λ_max and Δ as the run used them) and its figures where
   ``chaosbench plot`` wrote them (linked by relative path);
 - the win-rate matrix as a heat map;
+- skill beside cost: per task, median VPT against median cost per cell with the Pareto
+  front (``skill_cost_<task>.png``, :mod:`._skill_cost`, inlined as a data URI; over all
+  systems, not recomputed by the filters); the headline table carries the cost columns;
 - the paired tests over all systems (not recomputed by the filters): per task the
   Friedman test, the critical-difference diagram (``cd_diagram_<task>.png``, inlined as
   a data URI) and the matrix of Holm-corrected Wilcoxon p-values (``pairwise.csv``);

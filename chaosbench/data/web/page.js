@@ -354,6 +354,19 @@
     }
   }
 
+  // ------------------------------------------------------------------ skill and cost
+  function renderCost() {
+    const box = $("cost-body");
+    box.replaceChildren();
+    for (const task of tasksShown()) {
+      const image = (DATA.skill_cost || {})[task];
+      if (!image) continue;
+      box.append(el("figure", { class: "cd", "data-task": task }, el("img", { src: image, alt: "median VPT against median cost per cell, task " + task }),
+        el("figcaption", { class: "note", text: "skill_cost_" + task + ".png" })));
+    }
+    $("cost").hidden = !box.children.length;
+  }
+
   // ------------------------------------------------------------------ paired tests
   function renderPaired() {
     const box = $("paired-body");
@@ -571,6 +584,7 @@
     renderHeadline();
     renderSystemView();
     renderWinrate();
+    renderCost();
     renderPaired();
     renderSystems();
     syncURL();
@@ -631,6 +645,11 @@
       const n = t.tBodies[0].rows.length;
       const want = BOARD.filter((r) => r.task === t.dataset.task).length;
       check(n === want && t.querySelectorAll("tbody td").length === n * n, "pairwise matrix " + t.dataset.task + ": " + n + "×" + n);
+    }
+    for (const task of tasksShown()) {
+      if (!(DATA.skill_cost || {})[task]) continue;
+      const img = document.querySelector('#cost-body figure[data-task="' + task + '"] img');
+      check(Boolean(img) && img.getAttribute("src") === DATA.skill_cost[task], "skill-cost figure " + task + " inlined");
     }
     for (const task of tasksShown()) {
       if (!(DATA.cd_diagrams || {})[task]) continue;
