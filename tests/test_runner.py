@@ -255,7 +255,7 @@ def test_rows_record_the_independence_of_their_dataset(esn_rows):
 
     from chaosbench.reporting._independence import independence_lines, independence_table
 
-    rows = pd.DataFrame(esn_rows)
+    rows = pd.DataFrame(list(esn_rows.values()))
     assert rows["independence_ratio"].notna().all()
     assert rows["independent"].map(lambda v: v is True).all()
     assert (rows["independence_ratio"] >= 0.5).all()

@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 import equinox as eqx
 
+from ._search import SearchSpace
 from ._types import Key, Trajectory
 
 _REQUIRED = {
@@ -47,14 +48,17 @@ class AbstractForecaster(eqx.Module):
 
     Class data: ``min_context`` (fewest context steps ``forecast`` accepts; may also be a
     property computed from hyperparameters), ``vmappable_fit`` (``fit`` may be
-    ``jax.vmap``-ed over keys, so the seeds of a cell train in one program) and
+    ``jax.vmap``-ed over keys, so the seeds of a cell train in one program),
     ``smoke_hyperparameters`` (overrides that make a cheap instance — e.g. few training
-    steps — for the fast conformance tests; the benchmark always uses the defaults).
+    steps — for the fast conformance tests; the benchmark always uses the defaults) and
+    ``search_space`` (a learned forecaster's decisive hyperparameters and training budget,
+    a :class:`chaosbench.SearchSpace`, for the one tuner; ``None``: not tuned).
     """
 
     min_context: ClassVar[int] = 1
     vmappable_fit: ClassVar[bool] = True
     smoke_hyperparameters: ClassVar[dict[str, Any]] = {}
+    search_space: ClassVar[SearchSpace | None] = None
     id: ClassVar[str] = ""
     aliases: ClassVar[tuple[str, ...]] = ()
 
