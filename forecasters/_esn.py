@@ -64,7 +64,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import AbstractForecaster, SearchSpace, register_forecaster
 
 from ._ridge import solve_normal_equations
 
@@ -219,8 +219,21 @@ class ESN(_ReservoirForecaster):
     variable above that; `degree` non-zeros per row of W; `spectral_radius` ρ; `leak` a;
     `input_scale` σ; `bias_scale`; `ridge` Tikhonov weight (times the number of
     samples); `washout` steps discarded before fitting; `min_context` steps of context.
+
+    **Search space** (the one tuner, :func:`chaosbench.tune`): the knobs the tuned ESN
+    searched privately (``esn_tuned-v3``'s ranges and ridges, on a grid that holds these
+    defaults); closed form, so single-fidelity.
     """
 
+    search_space = SearchSpace(
+        {
+            "spectral_radius": (0.1, 0.3, 0.6, 0.9),
+            "leak": (0.3, 0.5, 0.7, 1.0),
+            "input_scale": (0.2, 0.5, 0.8, 1.5),
+            "bias_scale": (0.1, 0.2, 0.5, 1.0),
+            "ridge": (1e-12, 1e-10, 1e-8, 1e-6),
+        }
+    )
     size: int = eqx.field(default=600, static=True)
     units_per_input: int = eqx.field(default=20, static=True)
     degree: int = eqx.field(default=30, static=True)

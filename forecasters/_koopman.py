@@ -62,7 +62,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import AbstractForecaster, SearchSpace, register_forecaster
 
 from ._features import delay_matrix, delay_vector, polynomial_features
 from ._ridge import ridge_solve
@@ -140,8 +140,13 @@ class EDMD(AbstractForecaster):
     (0.2 to 0.6 Lyapunov times), since linear propagation is the limit, not the
     dictionary. Version 2 bounds the dictionary by `max_features` (v1 used the full
     one at every dimension and timed out on Kuramoto–Sivashinsky); below the bound it
-    is v1.
+    is v1. Search space (the one tuner): taps, degree and ridge; closed form,
+    single-fidelity.
     """
+
+    search_space = SearchSpace(
+        {"delays": (1, 2, 3), "degree": (1, 2, 3), "ridge": (1e-8, 1e-6, 1e-4, 1e-2)}
+    )
 
     delays: int = eqx.field(default=2, static=True)
     degree: int = eqx.field(default=2, static=True)

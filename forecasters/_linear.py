@@ -16,7 +16,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import AbstractForecaster, SearchSpace, register_forecaster
 
 from ._features import delay_matrix, delay_vector
 from ._ridge import ridge_solve
@@ -28,7 +28,10 @@ class LinearAR(AbstractForecaster):
 
     **Arguments:** `lags` p, the number of past states in a delay vector (current one
     included); `ridge` α, the Tikhonov weight (not scaled by the number of samples).
+    Search space (the one tuner): lags and α; closed form, single-fidelity.
     """
+
+    search_space = SearchSpace({"lags": (1, 2, 4, 8, 16), "ridge": (1e-8, 1e-6, 1e-4, 1e-2)})
 
     lags: int = eqx.field(default=4, static=True)
     ridge: float = 1e-8

@@ -25,7 +25,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import AbstractForecaster, SearchSpace, register_forecaster
 
 from . import _training
 from ._training import sample_windows
@@ -58,7 +58,9 @@ class NeuralODE(AbstractForecaster):
 
     The default budget (800 steps of 32 segments of 10 steps, width 64) costs about a
     minute of CPU time for three vmapped seeds of Lorenz-63 (0.08 CPU-seconds per step
-    for the three seeds, plus compilation); raise `steps` for a better model.
+    for the three seeds, plus compilation); raise `steps` for a better model. Search
+    space (the one tuner): width, depth, learning rate and segment length; the resource
+    is `steps`, up to 27,000 (as the sequence models).
     """
 
     width: int = eqx.field(default=64, static=True)
@@ -67,6 +69,16 @@ class NeuralODE(AbstractForecaster):
     batch: int = eqx.field(default=32, static=True)
     steps: int = eqx.field(default=800, static=True)
     smoke_hyperparameters = {"steps": 10}  # the fast conformance test only
+    search_space = SearchSpace(
+        {
+            "width": (32, 64, 128),
+            "depth": (2, 3),
+            "learning_rate": (1e-3, 3e-3, 1e-2),
+            "segment": (5, 10, 20),
+        },
+        resource="steps",
+        budget=27_000,
+    )
     learning_rate: float = 3e-3
     step_time: float = 0.05
     clip: float = 1.0

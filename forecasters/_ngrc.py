@@ -45,7 +45,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import AbstractForecaster, SearchSpace, register_forecaster
 
 from ._features import (
     delay_matrix,
@@ -122,7 +122,19 @@ class NGRC(AbstractForecaster):
 
     Version 3 chooses α on the validation split (v2 used α = 1e-8 everywhere and fell
     below persistence on about a third of the catalogue's first 21 systems).
+
+    **Search space** (the one tuner): taps, stride, order and one α per candidate
+    (``ridges=(α,)``: a fixed α, no validation of its own); closed form, single-fidelity.
     """
+
+    search_space = SearchSpace(
+        {
+            "delays": (2, 3),
+            "stride": (1, 2, 3, 5),
+            "order": (2, 3),
+            "ridges": ((1e-8,), (1e-6,), (1e-4,), (1e-2,), (1.0,), (100.0,)),
+        }
+    )
 
     delays: int = eqx.field(default=2, static=True)
     stride: int = eqx.field(default=3, static=True)

@@ -40,7 +40,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from chaosbench import register_forecaster
+from chaosbench import SearchSpace, register_forecaster
 
 from . import _teacher_forcing as forcing
 
@@ -123,6 +123,11 @@ class ShPLRNNGTF(forcing.AbstractTeacherForcingForecaster):
     `select_steps` the length of the scoring free run (0 disables checkpoint
     selection; see :func:`forecasters._teacher_forcing.train`). Version 2 adds checkpoint
     selection (v1 returned the last params).
+
+    **Search space** (the one tuner, :func:`chaosbench.tune`): the resource is
+    `train_steps` up to the authors' 250,000 batches (successive halving's rungs: 27,778,
+    83,333, 250,000); the grid holds the authors' setting (H = 100, RAdam 1e-3 → 1e-6,
+    γ = 0.999, λ = 1e-5) beside this class's faster schedule (1e-2 → 1e-4, γ = 0.99).
     """
 
     latent_dim: int = eqx.field(default=3, static=True)
@@ -131,6 +136,17 @@ class ShPLRNNGTF(forcing.AbstractTeacherForcingForecaster):
     train_steps: int = eqx.field(default=3000, static=True)
     # the fast conformance test only
     smoke_hyperparameters = {"train_steps": 10, "select_every": 5, "select_steps": 100}
+    search_space = SearchSpace(
+        {
+            "hidden_dim": (50, 100, 200),
+            "lr_start": (1e-3, 1e-2),
+            "lr_end": (1e-6, 1e-4),
+            "gamma": (0.99, 0.999),
+            "reg": (1e-5, 1e-4),
+        },
+        resource="train_steps",
+        budget=250_000,
+    )
     batch_size: int = eqx.field(default=16, static=True)
     seq_len: int = eqx.field(default=200, static=True)
     alpha_interval: int = eqx.field(default=5, static=True)

@@ -33,7 +33,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from chaosbench import AbstractForecaster
+from chaosbench import AbstractForecaster, SearchSpace
 
 from ._sequence import SeqFitted, fit_sequence_model
 
@@ -197,6 +197,11 @@ class AbstractSSMForecaster(AbstractForecaster):
     window; `dt_min`, `dt_max` the log-uniform range of the layers' initial step Δ (in
     sampling steps); `learning_rate`, `weight_decay` (AdamW, warm-up + cosine decay);
     `min_context` the fewest context rows.
+
+    **Search space** (the one tuner, shared by S4D, S5 and Mamba): width, depth,
+    learning rate and training window; the resource is `steps`, up to 27,000 (rungs
+    3,000, 9,000, 27,000: the lowest already above every default), the budget of every
+    gradient-trained model that has no authors' training length to match.
     """
 
     width: int = eqx.field(default=32, static=True)
@@ -211,6 +216,16 @@ class AbstractSSMForecaster(AbstractForecaster):
     noise: float = 0.0
     min_context: int = eqx.field(default=2, static=True)
     smoke_hyperparameters: ClassVar[dict] = {"steps": 10}  # the fast conformance test only
+    search_space: ClassVar[SearchSpace] = SearchSpace(
+        {
+            "width": (32, 64, 128),
+            "depth": (2, 4),
+            "learning_rate": (1e-3, 3e-3, 1e-2),
+            "window": (64, 128),
+        },
+        resource="steps",
+        budget=27_000,
+    )
 
     @abc.abstractmethod
     def block(self, key: jax.Array) -> eqx.Module:

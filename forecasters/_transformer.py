@@ -32,7 +32,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from chaosbench import AbstractForecaster, register_forecaster
+from chaosbench import AbstractForecaster, SearchSpace, register_forecaster
 
 from ._sequence import SeqFitted, increment_scale, optimiser, train
 
@@ -161,7 +161,9 @@ class Transformer(AbstractForecaster):
     `mlp_ratio` MLP hidden width / width; `tokens` W tokens per window; `patch` p states
     per token; `positions` "learned" or "sinusoidal"; `steps` optimiser steps; `batch`
     windows per step; `learning_rate`, `weight_decay` (AdamW, warm-up + cosine decay).
-    The forecast window, and so the fewest context steps, is W·p.
+    The forecast window, and so the fewest context steps, is W·p. Search space (the one
+    tuner): width, depth, learning rate and tokens; the resource is `steps`, up to 27,000
+    (as the state-space models).
     """
 
     width: int = eqx.field(default=32, static=True)
@@ -173,6 +175,16 @@ class Transformer(AbstractForecaster):
     positions: str = eqx.field(default="learned", static=True)
     steps: int = eqx.field(default=1500, static=True)
     smoke_hyperparameters = {"steps": 10}  # the fast conformance test only
+    search_space = SearchSpace(
+        {
+            "width": (32, 64, 128),
+            "depth": (2, 4),
+            "learning_rate": (1e-3, 3e-3, 1e-2),
+            "tokens": (16, 32),
+        },
+        resource="steps",
+        budget=27_000,
+    )
     batch: int = eqx.field(default=16, static=True)
     learning_rate: float = 3e-3
     weight_decay: float = 1e-4

@@ -199,6 +199,4 @@ def _same_kind(value: Any, default: Any) -> bool:
         )
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(value, bool) and isinstance(default, bool)
-    return type(value) is type(default) or (
-        isinstance(default, float) and isinstance(value, float)
-    )
+    return type(value) is type(default) or (isinstance(default, float) and isinstance(value, float))

@@ -74,7 +74,9 @@ class ValidationSplit:
         docstring): the last ``fraction`` of the rows are held out; ``windows`` windows of
         ``context`` rows and ``min(horizon, tail // 2)`` steps forecast into the tail."""
         if not 0 < fraction < 1:
-            raise ValidationSplitError(f"the validation fraction must lie in (0, 1), not {fraction}")
+            raise ValidationSplitError(
+                f"the validation fraction must lie in (0, 1), not {fraction}"
+            )
         if windows < 1 or context < 1:
             raise ValidationSplitError("the split needs at least one window and one context row")
         tail = int(round(n_train * fraction))

@@ -1,0 +1,454 @@
+"""The one tuner: successive halving on a validation split of the training data.
+
+Every learned forecaster declares a :class:`chaosbench.SearchSpace` (its few decisive
+hyperparameters and the field that is its training budget). :func:`tune` chooses one
+point of it for one training trajectory, with the same procedure and the same schedule
+for every forecaster:
+
+1. **Candidates.** ``Budget.candidates`` (9) distinct grid points, drawn without
+   replacement from the space by a seeded sampler (the tuning key), in draw order.
+2. **Schedule.** Successive halving (Jamieson & Talwalkar 2016) with reduction factor
+   ``η = Budget.eta`` (3): rung ``k`` trains ``candidates // ηᵏ`` candidates (9, 3, 1)
+   with the resource at ``η^(k − K)`` of the full budget (1/9, 1/3, 1 of it; ``K + 1``
+   rungs); each rung keeps the best ``1/η`` of the previous one. Every candidate is
+   trained from scratch at its rung's budget (a learning-rate schedule depends on the
+   length of training, so a shorter run is not a prefix of a longer one). The cost is
+   ``K + 1`` full trainings (3). A single-fidelity (closed-form) forecaster is fitted
+   once per candidate on all the fitting data; later rungs reuse that trial (marked
+   ``reused``), so its search is a random search over 9 candidates. It is the first
+   bracket of Hyperband (Li et al. 2018), the most aggressive one; one bracket keeps
+   the budget fixed and equal.
+3. **Validation.** Each candidate is fitted to the fitting part of the training
+   trajectory and forecasts the validation windows of its held-out tail
+   (:class:`chaosbench.numerics._validation.ValidationSplit`; the test windows are other
+   trajectories and never reach the tuner). Every candidate of every rung is fitted with
+   the same key (common random numbers: candidates differ in their hyperparameters only).
+4. **Score.** The benchmark's headline metric (the registered metric with
+   ``headline=True``: the valid prediction time), window by window in z-units, as
+   :func:`chaosbench.numerics._evaluate.score_forecasts` scores test windows, and its
+   median over the windows. A candidate whose fit or forecast raises, or whose
+   validation forecasts turn non-finite or leave the training range by
+   ``EXPLODE_FACTOR`` standard deviations (and, with ``Budget.free_run > 0``, whose free
+   run of that many steps from the last validation context does), scores the metric's
+   failure value (0): ``status`` is ``failed`` or ``diverged``, and the search goes on.
+5. **Ranking.** By the score; ties (common when windows are censored at the validation
+   horizon) by the mean over windows, then by the mean normalised error over the horizon
+   (each step's error clipped at 1, i.e. twice the VPT threshold), then by draw order.
+
+The result holds the chosen point (with the resource at the full budget), every trial,
+the split and the wall time of the whole search (compilation included): a tuned cell's
+fit time is this plus the final fit. :meth:`TuningResult.build` gives the chosen
+forecaster, which the harness fits to the whole training trajectory as usual.
+
+**References:**
+
+- K. Jamieson, A. Talwalkar. Non-stochastic best arm identification and hyperparameter
+  optimization. AISTATS 2016 (successive halving).
+- L. Li, K. Jamieson, G. DeSalvo, A. Rostamizadeh, A. Talwalkar. Hyperband: a novel
+  bandit-based approach to hyperparameter optimization. JMLR 18 (2018).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..base import _api
+from ..base._forecaster import AbstractForecaster
+from ..base._identity import hyperparameters
+from ..base._metric import Metric, ScoringFacts
+from ..base._precision import float64
+from ..base._search import SearchSpace, check_search_space
+from ._evaluate import blow_up_to_inf, diverged, forecast_windows
+from ._protocol import Protocol
+from ._validation import VALIDATION_FRACTION, VALIDATION_WINDOWS, ValidationSplit
+
+TUNER_VERSION = 1
+"""Bump when a change to the tuner changes what it chooses (a tuned row's run id must
+include it, with the budget and the search space)."""
+
+OK, DIVERGED, FAILED = "ok", "diverged", "failed"
+ERROR_CLIP = 1.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Budget:
+    """The tuner's settings, the same for every forecaster.
+
+    **Arguments:**
+
+    - `candidates`: points drawn from the search space (9).
+    - `eta`: successive halving's reduction factor η (3).
+    - `fraction`, `windows`: the validation split (the last 20 % of the training rows, 5
+      windows).
+    - `free_run`: steps of a free run from the last validation context that must stay
+      bounded (0: no such check; the protocol's long run is 50,000 steps).
+    """
+
+    candidates: int = 9
+    eta: int = 3
+    fraction: float = VALIDATION_FRACTION
+    windows: int = VALIDATION_WINDOWS
+    free_run: int = 0
+
+    def __post_init__(self):
+        if self.candidates < 1 or self.eta < 2:
+            raise ValueError("a budget needs at least one candidate and η ≥ 2")
+
+    @property
+    def rungs(self) -> int:
+        """``K + 1``: one rung per power of η up to the number of candidates."""
+        k = 0
+        while self.eta ** (k + 1) <= self.candidates:
+            k += 1
+        return k + 1
+
+    def fractions(self) -> tuple[float, ...]:
+        """Each rung's share of the full budget: ``η^(k − K)`` (1/9, 1/3, 1)."""
+        return tuple(self.eta ** (k - self.rungs + 1) for k in range(self.rungs))
+
+    def schedule(self, space: SearchSpace) -> tuple[tuple[int, int | None], ...]:
+        """``(candidates, resource)`` of every rung for ``space``: ``candidates // ηᵏ``
+        trained at ``round(budget · η^(k − K))`` (at least 1) of the resource; the
+        resource is ``None`` for a single-fidelity space (its full fit at every rung)."""
+        n = min(self.candidates, space.size)
+        return tuple(
+            (
+                max(1, n // self.eta**k),
+                None if space.resource is None else max(1, round(space.budget * f)),
+            )
+            for k, f in enumerate(self.fractions())
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self) | {"tuner_version": TUNER_VERSION}
+
+
+@dataclasses.dataclass(frozen=True)
+class Trial:
+    """One candidate trained at one rung: what it was and how it scored.
+
+    ``candidate`` is its place in draw order, ``point`` its index in the grid,
+    ``values`` its hyperparameters (the resource included, at ``resource``); ``score``
+    the median headline over the validation windows (the failure value unless
+    ``status`` is ``ok``), ``median`` and ``mean`` the headline's median and mean however
+    the candidate ended (NaN if it failed), ``error`` the mean clipped normalised error,
+    ``seconds`` the wall time of its fit and forecasts (0 when ``reused``), ``message``
+    the error of a failed candidate.
+    """
+
+    candidate: int
+    point: int
+    values: dict[str, Any]
+    rung: int
+    resource: int | None
+    status: str
+    score: float
+    median: float
+    mean: float
+    error: float
+    seconds: float
+    reused: bool = False
+    message: str = ""
+
+    def as_dict(self, *, seconds: bool = True) -> dict[str, Any]:
+        """A JSON-able record; ``seconds=False`` leaves the wall time out (what two runs
+        of the tuner agree on bit for bit)."""
+        out = dataclasses.asdict(self)
+        out["values"] = hyperparameters_of(self.values)
+        if not seconds:
+            del out["seconds"]
+        return out
+
+
+def hyperparameters_of(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with tuples as lists (JSON-able)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class TuningResult:
+    """What :func:`tune` chose and how.
+
+    - `base`: the forecaster tuned (its other hyperparameters stay as given).
+    - `best`: the chosen point, ``{name: value}`` over the space's axes, with the resource
+      at the full budget.
+    - `trials`: every trial, rung by rung, in evaluation order.
+    - `seconds`: the wall time of the whole search, compilation included.
+    """
+
+    base: AbstractForecaster
+    space: SearchSpace
+    budget: Budget
+    split: ValidationSplit
+    best: dict[str, Any]
+    trials: tuple[Trial, ...]
+    seconds: float
+
+    def build(self) -> AbstractForecaster:
+        """The chosen forecaster: ``base`` with ``best`` applied, ready to fit."""
+        return with_values(self.base, self.best)
+
+    @property
+    def hyperparameters(self) -> dict[str, Any]:
+        """Every hyperparameter of the chosen forecaster (its row's ``hyperparameters``)."""
+        return hyperparameters(self.build())
+
+    def record(self, *, seconds: bool = True) -> dict[str, Any]:
+        """A JSON-able record of the search: the choice, the space, the budget and its
+        schedule, the split and every trial."""
+        out = {
+            "best": hyperparameters_of(self.best),
+            "space": self.space.as_dict(),
+            "budget": self.budget.as_dict(),
+            "schedule": [list(rung) for rung in self.budget.schedule(self.space)],
+            "split": self.split.as_dict(),
+            "trials": [t.as_dict(seconds=seconds) for t in self.trials],
+        }
+        if seconds:
+            out["seconds"] = self.seconds
+        return out
+
+
+def with_values(base: AbstractForecaster, values: Mapping[str, Any]) -> AbstractForecaster:
+    """``base`` rebuilt with ``values`` overriding its hyperparameters."""
+    kept = {f.name: getattr(base, f.name) for f in dataclasses.fields(base) if f.init}
+    return type(base)(**(kept | dict(values)))
+
+
+def headline_metric() -> Metric:
+    """The registered headline metric (the valid prediction time)."""
+    found = [_api.metrics.get(m) for m in _api.metrics.ids() if _api.metrics.get(m).headline]
+    if not found:
+        raise LookupError(
+            "no headline metric is registered: load the plug-ins (chaosbench.load_plugins())"
+        )
+    return found[0]
+
+
+def draw(space: SearchSpace, key: jax.Array, n: int) -> list[int]:
+    """``min(n, space.size)`` distinct grid points, in the order a seeded draw without
+    replacement gives them (the same key gives the same points)."""
+    n = min(n, space.size)
+    return [int(i) for i in jax.random.choice(key, space.size, (n,), replace=False)]
+
+
+def _resolve(forecaster: str | type | AbstractForecaster) -> AbstractForecaster:
+    if isinstance(forecaster, str):
+        return _api.forecasters.get(forecaster)()
+    if isinstance(forecaster, type):
+        return forecaster()
+    return forecaster
+
+
+def _rank_key(trial: Trial, sign: float) -> tuple:
+    """Higher is better: score, median, mean, then lower error, then earlier draw."""
+
+    def value(x: float) -> float:
+        return -math.inf if math.isnan(x) else sign * x
+
+    err = math.inf if math.isnan(trial.error) else trial.error
+    return (value(trial.score), value(trial.median), value(trial.mean), -err, -trial.candidate)
+
+
+def _evaluate(model, key, fit_train, contexts, truths, metric, scoring, free_run, propagate):
+    """Fit ``model`` and score its validation forecasts: ``(status, per-window headline,
+    error, message)``."""
+    horizon = truths.shape[1]
+    try:
+        if contexts.shape[1] < model.min_context:
+            raise ValueError(
+                f"needs a context of {model.min_context} rows; validation gives {contexts.shape[1]}"
+            )
+        fitted = jax.block_until_ready(eqx.filter_jit(model.fit)(key, fit_train))
+        z = np.asarray(forecast_windows(model, fitted, contexts, horizon), dtype=float)
+        long_ok = True
+        if free_run > 0:
+            run = forecast_windows(model, fitted, contexts[-1:], free_run)
+            long_ok = not diverged(np.asarray(run, dtype=float))
+    except propagate:
+        raise
+    except Exception as error:  # noqa: BLE001 - a failed candidate scores the failure value
+        message = f"{type(error).__name__}: {error}".replace("\n", " ")[:500]
+        return FAILED, None, math.nan, message
+    windows = blow_up_to_inf(z)
+    values = np.asarray(jax.vmap(metric.fn, in_axes=(0, 0, None))(windows, truths, scoring))
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = np.sqrt(np.mean((windows - np.asarray(truths)) ** 2, axis=-1))
+    error = float(np.mean(np.minimum(np.nan_to_num(error, nan=ERROR_CLIP), ERROR_CLIP)))
+    status = OK if long_ok and not diverged(z) else DIVERGED
+    return status, values, error, ""
+
+
+@float64
+def tune(
+    forecaster: str | type | AbstractForecaster,
+    train: Any,
+    key: jax.Array,
+    *,
+    context: int = Protocol.context,
+    horizon: int | None = None,
+    scoring: ScoringFacts | None = None,
+    budget: Budget = Budget(),
+    space: SearchSpace | None = None,
+    metric: Metric | None = None,
+    propagate: tuple[type[BaseException], ...] = (TimeoutError,),
+) -> TuningResult:
+    """Choose ``forecaster``'s hyperparameters for ``train`` (see the module docstring).
+
+    **Arguments:**
+
+    - `forecaster`: an id, a class or an instance (whose other hyperparameters are kept).
+    - `train`: the z-scored training trajectory ``(time, dim)``, what ``fit`` receives.
+    - `key`: the tuning key (the draw of candidates and every candidate's fit).
+    - `context`, `horizon`: the validation windows' context rows and forecast steps (the
+      protocol's; the horizon is capped at half the held-out tail).
+    - `scoring`: the system's facts for the headline (``dt``, ``max_lyapunov``,
+      ``period``; ``mean``/``std`` are ignored, the tuner scores in z-units); ``None``
+      scores in steps (the same ranking).
+    - `budget`: the candidates, η and split (the same for every forecaster).
+    - `space`: the search space (default: the class's ``search_space``).
+    - `metric`: the selection score (default: the registered headline).
+    - `propagate`: exceptions that end the search rather than fail a candidate (a
+      cell's time limit).
+
+    **Returns:** a :class:`TuningResult`.
+    """
+    start_time = time.perf_counter()
+    base = _resolve(forecaster)
+    space = space if space is not None else type(base).search_space
+    if space is None:
+        raise ValueError(
+            f"{type(base).__name__} declares no search_space: it cannot be tuned "
+            "(see chaosbench.SearchSpace)"
+        )
+    check_search_space(type(base), space)
+    metric = metric or headline_metric()
+    sign = 1.0 if metric.direction == "higher" else -1.0
+    train = jnp.asarray(train)
+    split = ValidationSplit.carve(
+        train.shape[0], context, horizon, fraction=budget.fraction, windows=budget.windows
+    )
+    host = np.asarray(train)
+    fit_train = jnp.asarray(split.fit_part(host))
+    contexts = jnp.asarray(split.contexts(host))
+    truths = jnp.asarray(split.truths(host))
+    dim = train.shape[-1]
+    unit = jnp.ones((), train.dtype)
+    scoring = ScoringFacts(
+        dt=unit if scoring is None else jnp.asarray(scoring.dt),
+        max_lyapunov=unit if scoring is None else jnp.asarray(scoring.max_lyapunov),
+        period=unit if scoring is None else jnp.asarray(scoring.period),
+        mean=jnp.zeros(dim, train.dtype),
+        std=jnp.ones(dim, train.dtype),
+    )
+    k_draw, k_fit = jax.random.split(key)
+    points = draw(space, k_draw, budget.candidates)
+    done: dict[tuple[int, int | None], Trial] = {}
+    trials: list[Trial] = []
+    survivors = list(range(len(points)))
+    for rung, (n_keep, resource) in enumerate(budget.schedule(space)):
+        survivors = survivors[:n_keep]
+        results = []
+        for c in survivors:
+            values = space.point(points[c])
+            if space.resource is not None:
+                values[space.resource] = resource
+            if (c, resource) in done:
+                old = done[(c, resource)]
+                trial = dataclasses.replace(old, rung=rung, seconds=0.0, reused=True)
+            else:
+                began = time.perf_counter()
+                try:
+                    model = with_values(base, values)
+                except propagate:
+                    raise
+                except Exception as error:  # noqa: BLE001 - a refused candidate fails
+                    model, refused = None, f"{type(error).__name__}: {error}"
+                if model is None:
+                    status, scores, error, message = FAILED, None, math.nan, refused
+                else:
+                    status, scores, error, message = _evaluate(
+                        model,
+                        k_fit,
+                        fit_train,
+                        contexts,
+                        truths,
+                        metric,
+                        scoring,
+                        budget.free_run,
+                        propagate,
+                    )
+                median = math.nan if scores is None else float(np.median(scores))
+                trial = Trial(
+                    candidate=c,
+                    point=points[c],
+                    values=values,
+                    rung=rung,
+                    resource=resource,
+                    status=status,
+                    score=median if status == OK else float(metric.failure),
+                    median=median,
+                    mean=math.nan if scores is None else float(np.mean(scores)),
+                    error=error,
+                    seconds=time.perf_counter() - began,
+                    message=message,
+                )
+                done[(c, resource)] = trial
+            trials.append(trial)
+            results.append(trial)
+        ranked = sorted(results, key=lambda t: _rank_key(t, sign), reverse=True)
+        survivors = [t.candidate for t in ranked]
+    best = space.point(points[survivors[0]])
+    if space.resource is not None:
+        best[space.resource] = space.budget
+    return TuningResult(
+        base=base,
+        space=space,
+        budget=budget,
+        split=split,
+        best=best,
+        trials=tuple(trials),
+        seconds=time.perf_counter() - start_time,
+    )
+
+
+@float64
+def tune_dataset(
+    forecaster: str | type | AbstractForecaster,
+    data: Any,
+    facts: Mapping[str, Any],
+    seed: int,
+    *,
+    budget: Budget = Budget(),
+    **options: Any,
+) -> TuningResult:
+    """:func:`tune` on a :class:`chaosbench.Dataset`'s training trajectory alone (z-scored,
+    as ``fit`` sees it), with the dataset's context and horizon, the system's facts and
+    the key ``PRNGKey(seed)``: what a tuned cell runs before its final fit."""
+    train = jnp.asarray(data.normalise(data.train))
+    scoring = ScoringFacts(
+        dt=jnp.asarray(data.spec.dt),
+        max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        period=jnp.asarray(facts["period"]),
+        mean=jnp.asarray(data.mean),
+        std=jnp.asarray(data.std),
+    )
+    return tune(
+        forecaster,
+        train,
+        jax.random.PRNGKey(seed),
+        context=data.spec.context,
+        horizon=data.spec.horizon,
+        scoring=scoring,
+        budget=budget,
+        **options,
+    )
