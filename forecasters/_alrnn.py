@@ -110,7 +110,7 @@ class ALRNN(forcing.AbstractTeacherForcingForecaster):
 
     **Search space** (the one tuner, :func:`chaosbench.tune`): the resource is
     `train_steps` up to the authors' 100,000 batches (the low end of their 100k–150k;
-    successive halving's rungs: 11,111, 33,333, 100,000); the grid holds the authors'
+    successive halving's rungs: 11,100, 33,300, 100,000); the grid holds the authors'
     Lorenz-63 (M = 20, P = 2, τ = 16, 1e-3 → 1e-5) and Rössler (P = 1, τ = 8,
     5e-3 → 1e-5) settings.
     """
@@ -131,6 +131,7 @@ class ALRNN(forcing.AbstractTeacherForcingForecaster):
         },
         resource="train_steps",
         budget=100_000,
+        multiple=100,  # select_every
     )
     batch_size: int = eqx.field(default=16, static=True)
     seq_len: int = eqx.field(default=200, static=True)

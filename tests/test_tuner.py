@@ -15,13 +15,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from helpers import all_forecasters
 
 import chaosbench as cb
 from chaosbench.base import _api
 from chaosbench.base._search import SearchSpaceError, check_search_space
 from chaosbench.numerics._tuner import draw
 from chaosbench.numerics._validation import ValidationSplit, ValidationSplitError
+from helpers import all_forecasters
 
 DAMPINGS = (0.9, 0.95, 0.98, 0.99, 1.0, 1.01, 1.02, 1.05, 1.1)
 # Not learned, so not tuned: the baselines (persistence, climatology, context parroting,
@@ -131,6 +131,11 @@ def test_a_failing_or_diverging_candidate_scores_zero_and_the_search_goes_on():
     exploding = tune_toy(cb.SearchSpace({"damping": (2.0,)}, resource="steps", budget=9))
     assert {t.status for t in exploding.trials} == {"diverged"}
     assert {t.score for t in exploding.trials} == {0.0}
+    # with a free-run check, one that stays bounded over the horizon but not beyond it
+    slow = cb.SearchSpace({"damping": (1.02,)}, resource="steps", budget=9)
+    assert tune_toy(slow).trials[0].status == "ok"
+    checked = tune_toy(slow, budget=cb.Budget(free_run=500)).trials[0]
+    assert (checked.status, checked.score) == ("diverged", 0.0) and checked.median > 0
 
 
 def test_a_time_limit_ends_the_search():
@@ -223,7 +228,9 @@ def test_the_schedule_is_the_same_for_every_forecaster():
             assert [r for _, r in schedule] == [None, None, None], fid
         else:
             shares = [r / space.budget for _, r in schedule]
-            assert shares == pytest.approx(budget.fractions(), abs=1 / space.budget), fid
+            tolerance = space.multiple / space.budget
+            assert shares == pytest.approx(budget.fractions(), abs=tolerance), fid
+            assert all(r % space.multiple == 0 for _, r in schedule), fid
 
 
 def test_the_dsr_models_reach_their_authors_training_lengths():

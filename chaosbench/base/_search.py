@@ -63,6 +63,9 @@ class SearchSpace:
       ``"steps"``), or ``None`` for a single-fidelity (closed-form) forecaster.
     - `budget`: the full budget, the resource's value at the last rung (e.g. the
       authors' training length); ``None`` exactly when `resource` is ``None``.
+    - `multiple`: every rung's resource is rounded to a multiple of this (a model that
+      scores checkpoints every 100 batches trains a multiple of 100); `budget` must be
+      one.
 
     The axes are kept as a tuple of ``(name, values)`` pairs (``axes``), so a space is
     hashable and compares by value.
@@ -71,6 +74,7 @@ class SearchSpace:
     axes: tuple[tuple[str, tuple[Any, ...]], ...]
     resource: str | None
     budget: int | None
+    multiple: int
 
     def __init__(
         self,
@@ -78,6 +82,7 @@ class SearchSpace:
         *,
         resource: str | None = None,
         budget: int | None = None,
+        multiple: int = 1,
     ):
         axes = []
         for name, options in dict(values).items():
@@ -101,9 +106,14 @@ class SearchSpace:
                 raise SearchSpaceError(f"the resource {resource!r} cannot also be an axis")
             if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
                 raise SearchSpaceError(f"budget must be a positive int, got {budget!r}")
+        if isinstance(multiple, bool) or not isinstance(multiple, int) or multiple < 1:
+            raise SearchSpaceError(f"multiple must be a positive int, got {multiple!r}")
+        if budget is not None and budget % multiple:
+            raise SearchSpaceError(f"the budget {budget} is not a multiple of {multiple}")
         object.__setattr__(self, "axes", tuple(axes))
         object.__setattr__(self, "resource", resource)
         object.__setattr__(self, "budget", budget)
+        object.__setattr__(self, "multiple", multiple)
 
     @property
     def values(self) -> dict[str, tuple[Any, ...]]:
@@ -130,12 +140,21 @@ class SearchSpace:
             chosen[name] = options[digit]
         return {name: chosen[name] for name in self.names}
 
+    def rung_resource(self, share: float) -> int | None:
+        """The resource at ``share`` of the budget: rounded to the nearest multiple of
+        ``multiple`` (at least one); ``None`` for a single-fidelity space."""
+        if self.resource is None:
+            return None
+        return self.multiple * max(1, round(self.budget * share / self.multiple))
+
     def with_budget(self, budget: int) -> SearchSpace:
         """The same space with another full budget (a cheaper search for tests and
         smoke runs; the benchmark uses the declared one)."""
         if self.resource is None:
             raise SearchSpaceError("a single-fidelity space has no budget to change")
-        return SearchSpace(self.values, resource=self.resource, budget=budget)
+        return SearchSpace(
+            self.values, resource=self.resource, budget=budget, multiple=self.multiple
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able record: ``{"values": {...}, "resource": ..., "budget": ...}``."""
@@ -143,6 +162,7 @@ class SearchSpace:
             "values": {name: list(options) for name, options in self.axes},
             "resource": self.resource,
             "budget": self.budget,
+            "multiple": self.multiple,
         }
 
 

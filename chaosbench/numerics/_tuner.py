@@ -10,7 +10,8 @@ for every forecaster:
 2. **Schedule.** Successive halving (Jamieson & Talwalkar 2016) with reduction factor
    ``η = Budget.eta`` (3): rung ``k`` trains ``candidates // ηᵏ`` candidates (9, 3, 1)
    with the resource at ``η^(k − K)`` of the full budget (1/9, 1/3, 1 of it; ``K + 1``
-   rungs); each rung keeps the best ``1/η`` of the previous one. Every candidate is
+   rungs; rounded to the space's ``multiple``); each rung keeps the best ``1/η`` of the
+   previous one, so the winner is the best of the last rung. Every candidate is
    trained from scratch at its rung's budget (a learning-rate schedule depends on the
    length of training, so a shorter run is not a prefix of a longer one). The cost is
    ``K + 1`` full trainings (3). A single-fidelity (closed-form) forecaster is fitted
@@ -63,165 +64,15 @@ import numpy as np
 
 from ..base import _api
 from ..base._forecaster import AbstractForecaster
-from ..base._identity import hyperparameters
 from ..base._metric import Metric, ScoringFacts
 from ..base._precision import float64
 from ..base._search import SearchSpace, check_search_space
 from ._evaluate import blow_up_to_inf, diverged, forecast_windows
 from ._protocol import Protocol
-from ._validation import VALIDATION_FRACTION, VALIDATION_WINDOWS, ValidationSplit
+from ._tuning import DIVERGED, FAILED, OK, Budget, Trial, TuningResult, with_values
+from ._validation import ValidationSplit
 
-TUNER_VERSION = 1
-"""Bump when a change to the tuner changes what it chooses (a tuned row's run id must
-include it, with the budget and the search space)."""
-
-OK, DIVERGED, FAILED = "ok", "diverged", "failed"
 ERROR_CLIP = 1.0
-
-
-@dataclasses.dataclass(frozen=True)
-class Budget:
-    """The tuner's settings, the same for every forecaster.
-
-    **Arguments:**
-
-    - `candidates`: points drawn from the search space (9).
-    - `eta`: successive halving's reduction factor η (3).
-    - `fraction`, `windows`: the validation split (the last 20 % of the training rows, 5
-      windows).
-    - `free_run`: steps of a free run from the last validation context that must stay
-      bounded (0: no such check; the protocol's long run is 50,000 steps).
-    """
-
-    candidates: int = 9
-    eta: int = 3
-    fraction: float = VALIDATION_FRACTION
-    windows: int = VALIDATION_WINDOWS
-    free_run: int = 0
-
-    def __post_init__(self):
-        if self.candidates < 1 or self.eta < 2:
-            raise ValueError("a budget needs at least one candidate and η ≥ 2")
-
-    @property
-    def rungs(self) -> int:
-        """``K + 1``: one rung per power of η up to the number of candidates."""
-        k = 0
-        while self.eta ** (k + 1) <= self.candidates:
-            k += 1
-        return k + 1
-
-    def fractions(self) -> tuple[float, ...]:
-        """Each rung's share of the full budget: ``η^(k − K)`` (1/9, 1/3, 1)."""
-        return tuple(self.eta ** (k - self.rungs + 1) for k in range(self.rungs))
-
-    def schedule(self, space: SearchSpace) -> tuple[tuple[int, int | None], ...]:
-        """``(candidates, resource)`` of every rung for ``space``: ``candidates // ηᵏ``
-        trained at ``round(budget · η^(k − K))`` (at least 1) of the resource; the
-        resource is ``None`` for a single-fidelity space (its full fit at every rung)."""
-        n = min(self.candidates, space.size)
-        return tuple(
-            (
-                max(1, n // self.eta**k),
-                None if space.resource is None else max(1, round(space.budget * f)),
-            )
-            for k, f in enumerate(self.fractions())
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self) | {"tuner_version": TUNER_VERSION}
-
-
-@dataclasses.dataclass(frozen=True)
-class Trial:
-    """One candidate trained at one rung: what it was and how it scored.
-
-    ``candidate`` is its place in draw order, ``point`` its index in the grid,
-    ``values`` its hyperparameters (the resource included, at ``resource``); ``score``
-    the median headline over the validation windows (the failure value unless
-    ``status`` is ``ok``), ``median`` and ``mean`` the headline's median and mean however
-    the candidate ended (NaN if it failed), ``error`` the mean clipped normalised error,
-    ``seconds`` the wall time of its fit and forecasts (0 when ``reused``), ``message``
-    the error of a failed candidate.
-    """
-
-    candidate: int
-    point: int
-    values: dict[str, Any]
-    rung: int
-    resource: int | None
-    status: str
-    score: float
-    median: float
-    mean: float
-    error: float
-    seconds: float
-    reused: bool = False
-    message: str = ""
-
-    def as_dict(self, *, seconds: bool = True) -> dict[str, Any]:
-        """A JSON-able record; ``seconds=False`` leaves the wall time out (what two runs
-        of the tuner agree on bit for bit)."""
-        out = dataclasses.asdict(self)
-        out["values"] = hyperparameters_of(self.values)
-        if not seconds:
-            del out["seconds"]
-        return out
-
-
-def hyperparameters_of(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` with tuples as lists (JSON-able)."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
-
-
-@dataclasses.dataclass(frozen=True)
-class TuningResult:
-    """What :func:`tune` chose and how.
-
-    - `base`: the forecaster tuned (its other hyperparameters stay as given).
-    - `best`: the chosen point, ``{name: value}`` over the space's axes, with the resource
-      at the full budget.
-    - `trials`: every trial, rung by rung, in evaluation order.
-    - `seconds`: the wall time of the whole search, compilation included.
-    """
-
-    base: AbstractForecaster
-    space: SearchSpace
-    budget: Budget
-    split: ValidationSplit
-    best: dict[str, Any]
-    trials: tuple[Trial, ...]
-    seconds: float
-
-    def build(self) -> AbstractForecaster:
-        """The chosen forecaster: ``base`` with ``best`` applied, ready to fit."""
-        return with_values(self.base, self.best)
-
-    @property
-    def hyperparameters(self) -> dict[str, Any]:
-        """Every hyperparameter of the chosen forecaster (its row's ``hyperparameters``)."""
-        return hyperparameters(self.build())
-
-    def record(self, *, seconds: bool = True) -> dict[str, Any]:
-        """A JSON-able record of the search: the choice, the space, the budget and its
-        schedule, the split and every trial."""
-        out = {
-            "best": hyperparameters_of(self.best),
-            "space": self.space.as_dict(),
-            "budget": self.budget.as_dict(),
-            "schedule": [list(rung) for rung in self.budget.schedule(self.space)],
-            "split": self.split.as_dict(),
-            "trials": [t.as_dict(seconds=seconds) for t in self.trials],
-        }
-        if seconds:
-            out["seconds"] = self.seconds
-        return out
-
-
-def with_values(base: AbstractForecaster, values: Mapping[str, Any]) -> AbstractForecaster:
-    """``base`` rebuilt with ``values`` overriding its hyperparameters."""
-    kept = {f.name: getattr(base, f.name) for f in dataclasses.fields(base) if f.init}
-    return type(base)(**(kept | dict(values)))
 
 
 def headline_metric() -> Metric:
@@ -259,11 +110,14 @@ def _rank_key(trial: Trial, sign: float) -> tuple:
     return (value(trial.score), value(trial.median), value(trial.mean), -err, -trial.candidate)
 
 
-def _evaluate(model, key, fit_train, contexts, truths, metric, scoring, free_run, propagate):
-    """Fit ``model`` and score its validation forecasts: ``(status, per-window headline,
+def _evaluate(base, values, key, data, metric, scoring, free_run, propagate):
+    """Build ``base`` with ``values``, fit it to the fitting part and score its validation
+    forecasts (``data``: fitting part, contexts, truths): ``(status, per-window headline,
     error, message)``."""
+    fit_train, contexts, truths = data
     horizon = truths.shape[1]
     try:
+        model = with_values(base, values)
         if contexts.shape[1] < model.min_context:
             raise ValueError(
                 f"needs a context of {model.min_context} rows; validation gives {contexts.shape[1]}"
@@ -280,12 +134,12 @@ def _evaluate(model, key, fit_train, contexts, truths, metric, scoring, free_run
         message = f"{type(error).__name__}: {error}".replace("\n", " ")[:500]
         return FAILED, None, math.nan, message
     windows = blow_up_to_inf(z)
-    values = np.asarray(jax.vmap(metric.fn, in_axes=(0, 0, None))(windows, truths, scoring))
+    per_window = jax.vmap(metric.fn, in_axes=(0, 0, None))(windows, truths, scoring)
     with np.errstate(invalid="ignore", over="ignore"):
         error = np.sqrt(np.mean((windows - np.asarray(truths)) ** 2, axis=-1))
     error = float(np.mean(np.minimum(np.nan_to_num(error, nan=ERROR_CLIP), ERROR_CLIP)))
     status = OK if long_ok and not diverged(z) else DIVERGED
-    return status, values, error, ""
+    return status, np.asarray(per_window), error, ""
 
 
 @float64
@@ -367,26 +221,16 @@ def tune(
                 trial = dataclasses.replace(old, rung=rung, seconds=0.0, reused=True)
             else:
                 began = time.perf_counter()
-                try:
-                    model = with_values(base, values)
-                except propagate:
-                    raise
-                except Exception as error:  # noqa: BLE001 - a refused candidate fails
-                    model, refused = None, f"{type(error).__name__}: {error}"
-                if model is None:
-                    status, scores, error, message = FAILED, None, math.nan, refused
-                else:
-                    status, scores, error, message = _evaluate(
-                        model,
-                        k_fit,
-                        fit_train,
-                        contexts,
-                        truths,
-                        metric,
-                        scoring,
-                        budget.free_run,
-                        propagate,
-                    )
+                status, scores, error, message = _evaluate(
+                    base,
+                    values,
+                    k_fit,
+                    (fit_train, contexts, truths),
+                    metric,
+                    scoring,
+                    budget.free_run,
+                    propagate,
+                )
                 median = math.nan if scores is None else float(np.median(scores))
                 trial = Trial(
                     candidate=c,
