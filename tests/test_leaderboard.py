@@ -534,7 +534,8 @@ def _documented() -> dict[str, list[str]]:
 
 def _pattern(name: str, metrics: list[str]) -> re.Pattern:
     """A documented name as a pattern: ``<metric>`` is a registered metric's column,
-    ``<H>`` a horizon, any other ``<...>`` an id."""
+    ``<H>`` a horizon, any other ``<...>`` an id or a spec's label (``esn-v2[size=800]``,
+    ``tuned(mamba-v2)``)."""
     parts = []
     for part in re.split(r"(<[^>]+>)", name):
         if part == "<metric>":
@@ -542,7 +543,7 @@ def _pattern(name: str, metrics: list[str]) -> re.Pattern:
         elif part == "<H>":
             parts.append(r"[0-9.]+")
         elif part.startswith("<"):
-            parts.append(r"[\w.-]+")
+            parts.append(r"[\w.\-\[\]=,()]+")
         else:
             parts.append(re.escape(part))
     return re.compile("".join(parts) + r"\Z")
@@ -578,6 +579,8 @@ def _every_column_written(tmp_path) -> dict[str, list[str]]:
         for seed, vpt in enumerate(values)
     ]
     rows.append(_scored("lorenz63-v1", "ext-v1", 0, 3.0, **scores))
+    tuning = {"tuning": json.dumps({"best": {"ridge": 1e-6}}), "tuning_seconds": 2.0}
+    rows.append(_scored("lorenz63-v1", "tuned(a-v1)", 0, 3.0, **scores, **windows, **tuning))
     rows.append(
         make_row(
             "lorenz63-v1",

@@ -8,7 +8,13 @@ same specs. Written forms:
 - ``id`` — the defaults;
 - ``id:name=value,name=value`` — the command-line form;
 - ``id[name=value,name=value]`` — the canonical form, ``str(spec)``: the name rows and
-  tables give a resolved spec (``esn-v2[size=800]``; the defaults keep the plain id).
+  tables give a resolved spec (``esn-v2[size=800]``; the defaults keep the plain id);
+- ``tuned(<spec>)`` — the spec's forecaster with the hyperparameters of its
+  ``search_space`` chosen per cell by the one tuner (:mod:`chaosbench.numerics._tuner`),
+  e.g. ``tuned(mamba)``, ``tuned(esn:size=1000)``; its label is ``tuned(mamba-v2)``. Only a
+  forecaster with a search space can be tuned, and a tuned spec may not override a
+  hyperparameter the tuner searches (an axis of the space or its budget field): such a
+  spec is refused, so that every tuned forecaster searches its whole declared space.
 
 Values are literals: integers (``800``, ``10_000``), floats (``0.9``, ``1e-10``),
 ``true``/``false``, ``none``, tuples (``(0.1,0.9)``) and strings (``rff``, or quoted:
@@ -38,8 +44,9 @@ from ._identity import hyperparameters
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INT = re.compile(r"^[+-]?[0-9][0-9_]*$")
-_VERSION = re.compile(r"-v[0-9]+(?=\[|$)")
+_VERSION = re.compile(r"-v[0-9]+(?=[\[)]|$)")
 _PLAIN_STR = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+_TUNED = re.compile(r"^tuned\((.*)\)$", re.S)
 
 
 class SpecError(ValueError):
@@ -116,17 +123,20 @@ class ForecasterSpec:
     - `**overrides`: hyperparameter values (the forecaster's dataclass fields).
 
     The overrides are kept sorted by name (``overrides``: a tuple of ``(name, value)``);
-    ``str(spec)`` is the canonical text, which :meth:`parse` reads back.
+    ``str(spec)`` is the canonical text, which :meth:`parse` reads back. ``tuned`` marks a
+    tuned spec (``ForecasterSpec("mamba").as_tuned()``, or ``parse("tuned(mamba)")``).
     """
 
     id: str
     overrides: tuple[tuple[str, Any], ...]
+    tuned: bool
 
     def __init__(self, id: str, /, **overrides: Any):
         if not isinstance(id, str) or not _ID.match(id):
+            hint = " (a tuned spec: ForecasterSpec.parse('tuned(esn)'))" if "(" in str(id) else ""
             raise SpecError(
                 f"malformed forecaster spec {id!r}: it starts with a forecaster id such as "
-                "'esn' or 'esn-v2' (`chaosbench list forecasters`)"
+                f"'esn' or 'esn-v2' (`chaosbench list forecasters`){hint}"
             )
         for name in overrides:
             if not _NAME.match(name):
@@ -134,22 +144,36 @@ class ForecasterSpec:
         object.__setattr__(self, "id", id)
         items = tuple(sorted((k, _frozen(v)) for k, v in overrides.items()))
         object.__setattr__(self, "overrides", items)
+        object.__setattr__(self, "tuned", False)
 
     @property
     def hyperparameters(self) -> dict[str, Any]:
         """The overrides as a dict."""
         return dict(self.overrides)
 
+    @property
+    def base(self) -> ForecasterSpec:
+        """This spec untuned: the forecaster a tuned spec starts its search from."""
+        return ForecasterSpec(self.id, **self.hyperparameters)
+
+    def as_tuned(self) -> ForecasterSpec:
+        """This spec tuned: ``tuned(<spec>)`` (see the module docstring)."""
+        out = self.base
+        object.__setattr__(out, "tuned", True)
+        return out
+
     def __str__(self) -> str:
-        if not self.overrides:
-            return self.id
-        return f"{self.id}[{','.join(f'{k}={_format(v)}' for k, v in self.overrides)}]"
+        text = self.id
+        if self.overrides:
+            text += f"[{','.join(f'{k}={_format(v)}' for k, v in self.overrides)}]"
+        return f"tuned({text})" if self.tuned else text
 
     @classmethod
     def parse(cls, text: str | ForecasterSpec | Mapping[str, Any]) -> ForecasterSpec:
-        """The spec written as ``id``, ``id:name=value,...`` or ``id[name=value,...]``;
-        also a mapping ``{"id": ..., name: value, ...}`` (a suite file's inline table) or
-        a spec (returned as is). Syntax only: :meth:`resolve` checks names and types."""
+        """The spec written as ``id``, ``id:name=value,...`` or ``id[name=value,...]``,
+        each also as ``tuned(...)``; also a mapping ``{"id": ..., name: value, ...}`` (a
+        suite file's inline table; ``id = "tuned(mamba)"`` tunes it) or a spec (returned
+        as is). Syntax only: :meth:`resolve` checks names and types."""
         if isinstance(text, ForecasterSpec):
             return text
         if isinstance(text, Mapping):
@@ -159,10 +183,19 @@ class ForecasterSpec:
                     f'a forecaster spec table needs an id: {{ id = "esn", size = 800 }}, '
                     f"got {fields!r}"
                 )
+            tuned = _TUNED.match(fields["id"].strip())
+            if tuned:
+                return cls.parse({**fields, "id": tuned.group(1).strip()}).as_tuned()
             return cls(fields.pop("id"), **fields)
         if not isinstance(text, str):
             raise SpecError(f"a forecaster spec is a string such as 'esn:size=800', got {text!r}")
         text = text.strip()
+        tuned = _TUNED.match(text)
+        if tuned:
+            inner = cls.parse(tuned.group(1))
+            if inner.tuned:
+                raise SpecError(f"forecaster spec {text!r} nests tuned(...): write it once")
+            return inner.as_tuned()
         head = re.match(r"^[^:\[]*", text).group()  # the id, up to ':' or '['
         if text[len(head) : len(head) + 1] == "[" and text.endswith("]"):
             id_, body = head, text[len(head) + 1 : -1]
@@ -192,8 +225,10 @@ class ForecasterSpec:
     def resolve(self) -> ForecasterSpec:
         """This spec with the full versioned id and each value converted to its field's
         type; overrides equal to the defaults are dropped. Raises :class:`SpecError` for
-        an unknown name (listing the valid ones) or a value of the wrong type, and
-        :class:`chaosbench.UnknownIdError` for an unknown forecaster."""
+        an unknown name (listing the valid ones) or a value of the wrong type, for a tuned
+        spec of a forecaster without a search space (listing those with one) or one that
+        overrides a searched hyperparameter, and :class:`chaosbench.UnknownIdError` for an
+        unknown forecaster."""
         full = _api.forecasters.resolve(self.id)
         cls = _api.forecasters.get(full)
         fields = settable_hyperparameters(cls)
@@ -212,18 +247,60 @@ class ForecasterSpec:
             raise SpecError(
                 f"forecaster {full} refuses {self}: {type(error).__name__}: {error}"
             ) from error
-        return ForecasterSpec(full, **{k: v for k, v in values.items() if chosen[k] != default[k]})
+        resolved = ForecasterSpec(
+            full, **{k: v for k, v in values.items() if chosen[k] != default[k]}
+        )
+        if not self.tuned:
+            return resolved
+        _check_tunable(cls, full, self)
+        return resolved.as_tuned()
 
     @property
     def label(self) -> str:
         """The name rows and tables give this spec: ``str`` of the resolved spec
-        (``esn-v2[size=800]``; the plain id at the defaults)."""
+        (``esn-v2[size=800]``, ``tuned(mamba-v2)``; the plain id at the defaults)."""
         return str(self.resolve())
 
     def build(self) -> AbstractForecaster:
-        """The forecaster this spec names, with its overrides."""
+        """The forecaster this spec names, with its overrides. A tuned spec names no one
+        forecaster (the tuner chooses one per cell): it is refused; ``spec.base.build()``
+        is where its search starts (the runner tunes it with
+        :func:`chaosbench.tune_dataset`)."""
+        if self.tuned:
+            raise SpecError(
+                f"{self} is chosen per cell by the tuner, not built from its spec: build its "
+                "starting point with spec.base.build() and tune it with "
+                "chaosbench.tune_dataset (the runner does both)"
+            )
         resolved = self.resolve()
         return _api.forecasters.get(resolved.id)(**resolved.hyperparameters)
+
+
+def tunable_forecasters() -> list[str]:
+    """The registered forecasters that declare a search space (those ``tuned(...)``
+    accepts)."""
+    ids = _api.forecasters.ids()
+    return [i for i in ids if getattr(_api.forecasters.get(i), "search_space", None) is not None]
+
+
+def _check_tunable(cls: type, full: str, spec: ForecasterSpec) -> None:
+    """Refuse ``tuned(spec)`` of a forecaster without a search space, or one whose
+    overrides set a hyperparameter the tuner searches."""
+    space = getattr(cls, "search_space", None)
+    if space is None:
+        raise SpecError(
+            f"forecaster {full} declares no search space, so {spec} is refused; forecasters "
+            f"that can be tuned: {', '.join(tunable_forecasters()) or '(none)'} (see "
+            "CONTRIBUTING.md, 'Declaring a search space for a new forecaster')"
+        )
+    searched = list(space.names) + ([space.resource] if space.resource else [])
+    clash = [name for name, _ in spec.overrides if name in searched]
+    if clash:
+        raise SpecError(
+            f"{spec} overrides {', '.join(map(repr, clash))}, which the tuner searches "
+            f"(the search space of {full}: {', '.join(searched)}); drop the override, or "
+            "override only hyperparameters outside the space"
+        )
 
 
 def settable_hyperparameters(cls: type) -> dict[str, Any]:
@@ -300,12 +377,14 @@ def _coerce(value: Any, kind: Any, id_: str, name: str) -> Any:
 
 def short_label(name: str) -> str:
     """A forecaster's row name without its version: ``esn-v2[size=800]`` →
-    ``esn[size=800]``, ``esn-v2`` → ``esn`` (two specs keep distinct names)."""
+    ``esn[size=800]``, ``esn-v2`` → ``esn``, ``tuned(esn-v2)`` → ``tuned(esn)`` (two specs
+    keep distinct names)."""
     return _VERSION.sub("", name, count=1)
 
 
 def build_forecaster(spec: str | ForecasterSpec) -> AbstractForecaster:
-    """The forecaster a spec (or a row's ``forecaster`` name) names."""
+    """The forecaster a spec (or a row's ``forecaster`` name) names (a tuned spec is
+    refused: see :meth:`ForecasterSpec.build`)."""
     return ForecasterSpec.parse(spec).build()
 
 

@@ -6,7 +6,8 @@ whether its seed ran alone or in a group (the datasets of a group share compiled
 same shapes). Whatever happens, every cell of
 the group gets a row: a forecaster that raises is an ``error`` row, one that runs past the
 time limit a ``timeout`` row, one that exhausts memory an ``oom`` row, each scored at the
-metrics' failure values; the run goes on.
+metrics' failure values; the run goes on. A tuned spec's cell tunes, then fits and scores
+the chosen forecaster (:mod:`chaosbench.harness._tuned`); the time limit covers the search.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import jax
 from ..base import _api
 from ..base._cache import release_compiled_programs
 from ..base._identity import hyperparameters
-from ..base._spec import build_forecaster
+from ..base._spec import ForecasterSpec
 from ..catalogue._independence import independence_columns
 from ..numerics._dataset import make_dataset
 from ..numerics._evaluate import score
@@ -32,6 +33,7 @@ from ..numerics._protocol import TASKS
 from ..numerics._rows import Row, failure_result, make_row
 from ._plan import Cell
 from ._suite import Suite
+from ._tuned import score_tuned
 
 # JAX's own compile-time events: tracing to MLIR and the XLA backend compile.
 _COMPILE_EVENTS = (
@@ -102,13 +104,15 @@ def execute_group(
     release_compiled_programs()  # a long run would otherwise exhaust the memory maps
     system_id, task, forecaster_id = cells[0].group
     metrics = [_api.metrics.get(m) for m in _api.metrics.ids()]
-    forecaster = build_forecaster(forecaster_id)  # the spec's label: its overrides applied
+    named = ForecasterSpec.parse(forecaster_id)  # the label: its overrides applied
+    forecaster = named.base.build()  # a tuned spec: where the tuner's search starts
     dt = float("nan")
     compiled_before = compile_seconds()
-    results = []
+    results, hypers = [], []  # a tuned cell's hyperparameters are its own choice
     # the group's time limit, as before v5: the seeds together get len(cells) × timeout
     budget = timeout * len(cells) if timeout else None
     for cell in cells:  # seed s draws its own dataset (protocol v5): one cell at a time
+        hyper = hyperparameters(forecaster)
         try:
             # The dataset is the harness's work (and cached): outside the forecaster's limit.
             system = _api.systems.get(system_id)()
@@ -119,8 +123,14 @@ def execute_group(
                 raise CellTimeout(f"ran past the per-cell time limit of {timeout:g} s")
             start = time.perf_counter()
             with time_limit(budget):
-                results += score(forecaster, data, facts, [cell.seed], metrics)
-            results[-1].update(independence_columns(data))
+                if named.tuned:
+                    result, hyper = score_tuned(
+                        forecaster, data, facts, cell.seed, metrics, propagate=(CellTimeout,)
+                    )
+                else:
+                    (result,) = score(forecaster, data, facts, [cell.seed], metrics)
+            result.update(independence_columns(data))
+            results.append(result)
             if budget is not None:
                 budget -= time.perf_counter() - start
         except Exception as error:  # noqa: BLE001 - recorded, the run goes on
@@ -130,9 +140,9 @@ def execute_group(
             message = f"{type(error).__name__}: {error}".strip().replace("\n", " ")[:2000]
             results.append(failure_result(status, message, metrics, cell.seed))
             results[-1]["traceback"] = traceback.format_exc(limit=4)
+        hypers.append(hyper)
     # the group's compile time (dataset generation included), shared among its seeds
     compile_share = (compile_seconds() - compiled_before) / len(cells)
-    hyper = hyperparameters(forecaster)
     return [
         make_row(
             run_id=cell.run_id,
@@ -147,5 +157,5 @@ def execute_group(
             result=result,
             compile_seconds=compile_share,
         )
-        for cell, result in zip(cells, results)
+        for cell, result, hyper in zip(cells, results, hypers)
     ]

@@ -13,7 +13,11 @@ a finished cell is recognised on a re-run and an edited model is recomputed:
   defaults has the defaults' run id) and the source of its module and of the
   modules of its package that it uses (:func:`chaosbench.base._identity.code_digest`);
 - the task, the seed, the protocol (every constant, its version included), the ids
-  (with versions) of the registered metrics and the package version.
+  (with versions) of the registered metrics and the package version;
+- for a tuned spec (``tuned(mamba-v2)``: its label), the base spec's hyperparameters as
+  above plus the tuner's version, the budget and the search space
+  (:func:`chaosbench.harness._tuned.tuning_identity`); a tuned cell never shares a run id
+  with the plain one.
 
 A change in core code that alters numbers bumps ``Protocol.version`` (or a metric's
 version) rather than being hashed here, so a refactor of the harness does not force a
@@ -33,7 +37,9 @@ from ..base._spec import ForecasterSpec
 from ..catalogue._confirmation import find_record, tables
 from ..catalogue._facts import FactsSettings, system_key
 from ..numerics._protocol import TASKS
+from ..numerics._tuning import Budget
 from ._suite import Suite, expand_forecasters, expand_systems
+from ._tuned import TUNING_BUDGET, tuning_identity
 
 
 class RunOptionsError(ValueError):
@@ -53,17 +59,21 @@ class Cell:
         return (self.system_id, self.task, self.forecaster_id)
 
 
-def forecaster_identity(spec: str | ForecasterSpec) -> dict:
+def forecaster_identity(spec: str | ForecasterSpec, budget: Budget = TUNING_BUDGET) -> dict:
     """What of a forecaster spec (or its label) goes into its cells' run ids: the
-    versioned id, not the label; the overrides enter through the hyperparameters."""
+    versioned id, not the label; the overrides enter through the hyperparameters; a tuned
+    spec adds its tuning (tuner version, ``budget``, search space)."""
     resolved = ForecasterSpec.parse(spec).resolve()
-    forecaster = resolved.build()
-    return {
+    forecaster = resolved.base.build()
+    identity = {
         "forecaster": resolved.id,
         "hyperparameters": hyperparameters(forecaster),
         # the sources, not the module names: the same code loaded elsewhere is the same
         "code": sorted(code_digest(type(forecaster)).values()),
     }
+    if resolved.tuned:
+        identity["tuning"] = tuning_identity(type(forecaster), budget)
+    return identity
 
 
 def system_identity(system_id: str) -> dict:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..base._cache import atomic_write_text
+from ..base._spec import short_label
 from ..numerics._rows import Row, is_failure, same_result
 from ._plan import Cell, RunOptionsError
 
@@ -356,7 +357,7 @@ def _newest_versions(rows: pd.DataFrame, out: Path) -> pd.DataFrame:
         versions = f"{column}_version"
         if versions not in rows.columns:
             continue
-        name = rows[column].str.replace(r"-v\d+(?=\[|$)", "", regex=True)  # esn-v2[size=8]
+        name = rows[column].map(short_label)  # esn-v2[size=8] → esn[size=8]; tuned(...)
         version = rows[versions].astype(int)
         keep &= (version == version.groupby(name).transform("max")).to_numpy()
     if old := int((~keep).sum()):

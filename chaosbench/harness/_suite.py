@@ -5,7 +5,7 @@ A suite file names systems, forecaster specs, tasks and seeds (the protocol is t
 
     name = "my-suite"                   # optional: the file's stem
     systems = ["lorenz63", "family:delay"]   # ids, "family:NAME", or "all" (every passing)
-    forecasters = ["persistence", "esn:size=800", { id = "mamba", steps = 1200 }]
+    forecasters = ["persistence", "esn:size=800", { id = "mamba", steps = 1200 }, "tuned(mamba)"]
     tasks = ["rich"]                    # optional (default ["rich"])
     seeds = 3                           # optional (default 3)
 
@@ -59,9 +59,9 @@ class Suite:
     - `name`: the suite's name.
     - `systems`: system ids, bare names or aliases, ``"family:NAME"`` (the family's passing
       systems) or ``"all"`` (every passing system).
-    - `forecasters`: forecaster specs (``"esn"``, ``"esn:size=800"``, a
-      :class:`chaosbench.ForecasterSpec`) or ``"all"`` (every registered forecaster at its
-      defaults); kept as canonical spec text (``"esn[size=800]"``).
+    - `forecasters`: forecaster specs (``"esn"``, ``"esn:size=800"``, ``"tuned(mamba)"``,
+      a :class:`chaosbench.ForecasterSpec`) or ``"all"`` (every registered forecaster at
+      its defaults); kept as canonical spec text (``"esn[size=800]"``).
     - `tasks`: task names (see ``chaosbench.numerics._protocol.TASKS``).
     - `seeds`: number of seeds per cell (0, 1, …); seed s draws its own dataset (training
       data, test windows, long run) and its own model initialisation (protocol v5).

@@ -44,7 +44,7 @@ from .._version import __version__
 from ..base import _api
 from ..base._cache import enable_compilation_cache
 from ..base._identity import hyperparameters
-from ..base._spec import build_forecaster, registered_label
+from ..base._spec import ForecasterSpec, registered_label
 from ..numerics._protocol import TASKS
 from ..numerics._rows import OK, metric_columns
 from ._execute import execute_group
@@ -84,7 +84,9 @@ KEY = ("task", "system", "forecaster", "seed")
 
 
 def bare(id_: str) -> str:
-    """A versioned id's name (``esn-v2`` → ``esn``)."""
+    """A versioned id's name (``esn-v2`` → ``esn``; ``tuned(esn-v2)`` → ``tuned(esn)``)."""
+    if id_.startswith("tuned(") and id_.endswith(")"):
+        return f"tuned({bare(id_[6:-1])})"
     return id_.rsplit("-v", 1)[0]
 
 
@@ -310,8 +312,9 @@ def _why_stale(row: dict, suite: Suite | None) -> str:
         reasons.append(f"chaosbench {row['chaosbench_version']} (today {__version__})")
     if suite is not None and int(row.get("protocol_version", 0)) != suite.protocol.version:
         reasons.append(f"protocol v{row['protocol_version']} (today v{suite.protocol.version})")
-    today = json.loads(json.dumps(hyperparameters(build_forecaster(forecaster)), sort_keys=True))
-    if json.loads(row.get("hyperparameters") or "{}") != today:
+    spec = ForecasterSpec.parse(forecaster)  # a tuned row holds the tuner's choice
+    today = json.loads(json.dumps(hyperparameters(spec.base.build()), sort_keys=True))
+    if not spec.tuned and json.loads(row.get("hyperparameters") or "{}") != today:
         reasons.append(f"{forecaster}'s hyperparameters differ from today's")
     return "; ".join(reasons) or f"the code of {forecaster} or of {system} (or its facts) differs"
 

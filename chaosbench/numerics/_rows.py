@@ -32,7 +32,11 @@ made by :func:`make_row`, the one factory the runner, external scoring and the t
   ``independence_below``, ``independent``: :mod:`chaosbench.catalogue._independence`)
   and ``n_parameters``, the stored numbers of the fitted state
   (:func:`chaosbench.numerics._evaluate.n_parameters`: a function of the run id, so not
-  volatile; NaN where unknown: external rows, failures, rows written before it existed);
+  volatile; NaN where unknown: external rows, failures, rows written before it existed).
+  A tuned cell's row (``tuned(<spec>)``) also carries ``tuning``, the tuner's record
+  (JSON: the choice, the space, the budget, the split and every trial, without wall
+  times: a function of the run id) and ``tuning_seconds``, the search's wall time
+  (included in ``fit_seconds``; volatile, like the timings);
 - stamp: what produced the row (package version, git commit, suite, versions, device),
   added when it is written (:meth:`Row.stamped`).
 
@@ -44,8 +48,8 @@ The core names no metric: which one is the headline, which stand beside it as lo
 scores and what they are called come from the registry (:func:`headline_metric`,
 :func:`long_term_metrics`, :func:`per_system_metrics`; see :class:`chaosbench.Metric`).
 
-Rows that differ only in timing, stamp and traceback are the same result
-(:func:`same_result`); everything else is a pure function of the run id.
+Rows that differ only in timing (``tuning_seconds`` included), stamp and traceback are
+the same result (:func:`same_result`); everything else is a pure function of the run id.
 """
 
 from __future__ import annotations
@@ -69,7 +73,8 @@ NAN = float("nan")
 
 
 def version_of(id_: str) -> int:
-    return int(id_.split("[", 1)[0].rsplit("-v", 1)[1])  # a spec's label: esn-v2[size=800]
+    # a spec's label: esn-v2[size=800], tuned(esn-v2[size=800])
+    return int(id_.removeprefix("tuned(").split("[", 1)[0].rstrip(")").rsplit("-v", 1)[1])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,11 +149,13 @@ DIAGNOSTIC_COLUMNS = (
     "independence_below",
     "independent",
     "n_parameters",
+    "tuning",
+    "tuning_seconds",
 )
 # The headline metric's per-window diagnostics: ``<column>_windows``, ``<column>_censored``.
 WINDOW_SUFFIXES = ("_windows", "_censored")
 # Columns that do not decide the result: two rows differing only here are the same.
-VOLATILE_COLUMNS = frozenset(TIMING_COLUMNS + STAMP_COLUMNS + ("traceback",))
+VOLATILE_COLUMNS = frozenset(TIMING_COLUMNS + STAMP_COLUMNS + ("traceback", "tuning_seconds"))
 # What a stored row written before a column existed means by its absence.
 COLUMN_DEFAULTS = {"external": False}
 
