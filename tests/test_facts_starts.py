@@ -3,8 +3,8 @@
 The dominant period sets the benchmark's Δ and horizon, so it must not depend on where the
 orbit was cut: ``san_um_srisuchinwong``'s period was 29.7 from its default start and 25.4
 from another under facts v2 (one periodogram of one stretch; dysts gives 7.47). Facts v3
-estimate the period from ``n_ics`` stretches of one long orbit (their spectra averaged and
-smoothed, Welch's method) and λ_max from a spectrum per stretch, and store each start's
+estimate the period from ``n_ics`` stretches of one long orbit (their spectra averaged,
+Welch's method) and λ_max from a spectrum per stretch, and store each start's
 own estimates and their spread. Two independent starting points give the same period
 within ``PERIOD_TOLERANCE``.
 """

@@ -5,7 +5,7 @@ For each system: dominant period (power spectrum), sampling interval of the benc
 Lyapunov spectrum, λ_max, the Lyapunov time and the Kaplan–Yorke dimension, and the truth
 floors of the long-run distances. The period and the spectrum are estimated from
 ``n_ics`` starts spread along one long orbit, each on its own stretch of ``n_period_samples``
-samples (about 330 periods; the period is the peak of their averaged, smoothed spectrum),
+samples (about 330 periods; the period is the peak of their averaged spectrum, Welch),
 and stored with their spread over the starts
 (``period_per_start``, ``period_spread``, ``lyapunov_spectrum_per_ic``,
 ``max_lyapunov_spread``): a period that depends on where the orbit was cut shows there.
@@ -79,9 +79,8 @@ class FactsSettings:
       period is estimated (mean and std use all stretches).
     - `samples_per_period`: their density.
     - `n_ics`: starts along the orbit, one per stretch: the period is the peak of their
-      averaged, smoothed spectrum (Welch; :func:`chaosbench.numerics._lyapunov.dominant_period`),
+      averaged spectrum (Welch; :func:`chaosbench.numerics._lyapunov.dominant_period`),
       the Lyapunov spectrum the mean of theirs; each start's own estimates are stored.
-    - `period_smoothing`: the spectrum's Gaussian smoothing, in frequency bins.
     - `lyapunov_periods`: averaging time of each spectrum, in dominant periods.
     - `renorm_per_period`: QR re-orthonormalisations per period.
     - `rtol`, `atol`: tolerances of all integrations here.
@@ -99,7 +98,6 @@ class FactsSettings:
     n_ics: int = 4
     lyapunov_periods: int = 400
     renorm_per_period: int = 2
-    period_smoothing: float = 8.0
     rtol: float = 1e-9
     atol: float = 1e-9
     floor_runs: int = 6
@@ -292,9 +290,8 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
     seen = np.asarray(system.wrap_phases(traj))  # what datasets show: phases as sin θ, cos θ
     stretches = seen.reshape(settings.n_ics, settings.n_period_samples, -1)
     if system.timescale is None:
-        smooth = settings.period_smoothing
-        per_start = [dominant_period(x, dt_fine, smoothing=smooth) for x in stretches]
-        period = dominant_period(stretches, dt_fine, smoothing=smooth)
+        per_start = [dominant_period(x, dt_fine) for x in stretches]
+        period = dominant_period(stretches, dt_fine)
     else:
         per_start = [period0] * settings.n_ics
         period = period0

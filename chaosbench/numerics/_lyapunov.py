@@ -165,9 +165,7 @@ def lyapunov_spectrum_batch(
 MIN_CYCLES = 8  # a dominant period must fit this often into the analysed window
 
 
-def dominant_period(
-    trajectory: Array, dt: float, min_cycles: int = MIN_CYCLES, smoothing: float = 0.0
-) -> float:
+def dominant_period(trajectory: Array, dt: float, min_cycles: int = MIN_CYCLES) -> float:
     """The period of the strongest frequency of a uniformly sampled trajectory that
     completes at least ``min_cycles`` cycles in it.
 
@@ -178,19 +176,19 @@ def dominant_period(
     sample the system far too coarsely.
 
     Given several stretches ``(stretches, time, dim)``, their spectra are averaged
-    (Welch's method) before the peak is taken, and ``smoothing`` > 0 smooths the average
-    with a Gaussian of that many frequency bins. A single periodogram's bins scatter by
+    (Welch's method) before the peak is taken. A single periodogram's bins scatter by
     their own size (a χ² variable of 2 degrees of freedom), so on a broadband attractor
-    its peak jumps between comparable bumps: ``san_um_srisuchinwong``'s single-stretch
-    peaks ranged over 8–35 time units; averaged over 4 stretches and smoothed over 8 bins,
-    three independent starts gave 26.6–28.2.
+    its peak jumps between comparable bumps: ``excitable_cell``'s four stretches gave
+    5.4, 1.08, 1.08 and 1.08 (facts v2 kept the 5.2 of its one stretch), and
+    ``san_um_srisuchinwong``'s 8–35; their average gives 1.08 and 25–27 from two
+    independent starts. (Smoothing the averaged spectrum steadies broadband peaks
+    further but lets a broad bump outweigh a sharp line: it moved ``beer_rnn``'s 33 to 175.)
 
     **Arguments:**
 
     - `trajectory`: `(time, dim)` samples, or `(stretches, time, dim)`.
     - `dt`: sampling interval.
     - `min_cycles`: fewest cycles in the window for a frequency to count.
-    - `smoothing`: the Gaussian's standard deviation in frequency bins (0: none).
 
     **References:**
 
@@ -203,11 +201,6 @@ def dominant_period(
     window = jnp.hanning(x.shape[1])[None, :, None]
     power = jnp.abs(jnp.fft.rfft(x * window, axis=1)) ** 2
     power = power / jnp.maximum(power.sum(axis=1, keepdims=True), 1e-300)
-    total = power.sum(axis=2).mean(axis=0).at[:min_cycles].set(0.0)
-    if smoothing > 0:
-        half = int(4 * smoothing)
-        kernel = jnp.exp(-0.5 * (jnp.arange(-half, half + 1) / smoothing) ** 2)
-        total = jnp.convolve(total, kernel / kernel.sum(), mode="same")
-    total = total.at[:min_cycles].set(0.0)  # bin k = k cycles in the window
+    total = power.sum(axis=2).mean(axis=0).at[:min_cycles].set(0.0)  # bin k: k cycles
     freqs = jnp.fft.rfftfreq(x.shape[1], d=dt)
     return float(1.0 / freqs[jnp.argmax(total)])
