@@ -40,7 +40,10 @@ def pinned(row: dict) -> dict[str, str]:
         ESN_PINNED
         if row["forecaster"].startswith("esn")
         else sorted(
-            k for k, v in row.items() if k in SHORT + ("d_stsp", "d_h", "lyap", "lyap_rel_error")
+            k
+            for k, v in row.items()
+            if k in SHORT + ("vpt_periods", "d_stsp", "d_stsp_norm", "d_h", "d_h_norm")
+            or k in ("lyap", "lyap_rel_error")
         )
     )
     return {name: f"{float(row[name]):.9e}" for name in names}
@@ -61,82 +64,102 @@ def test_smoke_rows_are_pinned(tmp_path, plugins):
     assert found == GOLDEN, json.dumps(found, indent=1)
 
 
-# re-pinned for Protocol v5 (independent starts, a dataset per seed)
+# re-pinned for Protocol v5 (independent starts, a dataset per seed; facts v3, truth floors,
+# the λ error's clip at −λ_max)
 GOLDEN.update(
     {
         "lorenz63-v1 climatology-v1": {
-            "d_h": "4.087960333e-01",
-            "d_stsp": "1.235538142e+01",
+            "d_h": "4.117328390e-01",
+            "d_h_norm": "7.852666907e+00",
+            "d_stsp": "1.249558360e+01",
+            "d_stsp_norm": "1.132447956e+02",
             "lyap": "-inf",
-            "lyap_rel_error": "inf",
-            "nrmse_h0.5": "1.781710810e+00",
-            "nrmse_h1": "1.611755809e+00",
-            "smape_h0.5": "1.375316533e+02",
-            "smape_h1": "1.064709331e+02",
-            "vpt_lyap": "0.000000000e+00",
+            "lyap_rel_error": "2.000000000e+00",
+            "nrmse_h0.5": "6.178044629e-01",
+            "nrmse_h1": "1.354212936e+00",
+            "smape_h0.5": "6.285684071e+01",
+            "smape_h1": "7.044183928e+01",
+            "vpt_lyap": "1.388592383e-02",
+            "vpt_periods": "2.000000000e-02",
         },
         "lorenz63-v1 esn-v2": {
-            "vpt_lyap": "2.652906423e+00",
-            "nrmse_h0.5": "1.016603418e-02",
-            "nrmse_h1": "6.572508853e-02",
+            "vpt_lyap": "4.158834187e+00",
+            "nrmse_h0.5": "1.577281679e-04",
+            "nrmse_h1": "4.984870052e-04",
         },
         "lorenz63-v1 persistence-v1": {
-            "d_h": "1.095073235e-01",
-            "d_stsp": "1.235538142e+01",
-            "lyap": "-4.750919619e-10",
-            "lyap_rel_error": "1.000000001e+00",
-            "nrmse_h0.5": "2.507772231e+00",
-            "nrmse_h1": "1.750281629e+00",
-            "smape_h0.5": "1.052190213e+02",
-            "smape_h1": "1.256788361e+02",
-            "vpt_lyap": "1.982842430e-01",
+            "d_h": "1.035482159e-01",
+            "d_h_norm": "1.974896271e+00",
+            "d_stsp": "1.245956889e+01",
+            "d_stsp_norm": "1.129184020e+02",
+            "lyap": "7.430497791e-10",
+            "lyap_rel_error": "9.999999992e-01",
+            "nrmse_h0.5": "6.925500303e-01",
+            "nrmse_h1": "1.504720472e+00",
+            "smape_h0.5": "7.613015813e+01",
+            "smape_h1": "7.065029952e+01",
+            "vpt_lyap": "1.041444287e-01",
+            "vpt_periods": "1.500000000e-01",
         },
         "lorenz96-v1 climatology-v1": {
-            "d_h": "4.147319589e-01",
-            "d_stsp": "2.344031737e+00",
+            "d_h": "4.144630373e-01",
+            "d_h_norm": "7.385373710e+00",
+            "d_stsp": "2.617499834e+00",
+            "d_stsp_norm": "3.140153262e+01",
             "lyap": "-inf",
-            "lyap_rel_error": "inf",
-            "nrmse_h0.5": "1.136895888e+00",
-            "nrmse_h1": "9.830291299e-01",
-            "smape_h0.5": "1.096648634e+02",
-            "smape_h1": "1.127675887e+02",
+            "lyap_rel_error": "2.000000000e+00",
+            "nrmse_h0.5": "1.006343657e+00",
+            "nrmse_h1": "9.743797024e-01",
+            "smape_h0.5": "1.099481789e+02",
+            "smape_h1": "1.131360424e+02",
             "vpt_lyap": "0.000000000e+00",
+            "vpt_periods": "0.000000000e+00",
         },
         "lorenz96-v1 persistence-v1": {
-            "d_h": "4.957501882e-01",
-            "d_stsp": "9.001436205e+00",
-            "lyap": "-2.155594584e-09",
+            "d_h": "4.163480486e-01",
+            "d_h_norm": "7.418962985e+00",
+            "d_stsp": "8.248377456e+00",
+            "d_stsp_norm": "9.895385297e+01",
+            "lyap": "-2.448004603e-09",
             "lyap_rel_error": "1.000000002e+00",
-            "nrmse_h0.5": "1.496081604e+00",
-            "nrmse_h1": "1.632541875e+00",
-            "smape_h0.5": "9.084489696e+01",
-            "smape_h1": "1.102081719e+02",
-            "vpt_lyap": "7.935564045e-02",
+            "nrmse_h0.5": "1.331368514e+00",
+            "nrmse_h1": "1.667460033e+00",
+            "smape_h0.5": "1.073094483e+02",
+            "smape_h1": "1.332622741e+02",
+            "vpt_lyap": "1.427581788e-01",
+            "vpt_periods": "7.000000000e-02",
         },
         "rossler-v1 climatology-v1": {
-            "d_h": "1.965032935e-01",
-            "d_stsp": "1.247301095e+01",
+            "d_h": "2.010330942e-01",
+            "d_h_norm": "9.687849759e+00",
+            "d_stsp": "1.247365386e+01",
+            "d_stsp_norm": "2.092487912e+02",
             "lyap": "-inf",
-            "lyap_rel_error": "inf",
-            "nrmse_h0.5": "5.282709712e-01",
-            "nrmse_h1": "9.677146288e-01",
-            "smape_h0.5": "1.619898796e+02",
-            "smape_h1": "1.660014120e+02",
+            "lyap_rel_error": "2.000000000e+00",
+            "nrmse_h0.5": "5.251852445e-01",
+            "nrmse_h1": "7.298504623e-01",
+            "smape_h0.5": "1.747690150e+02",
+            "smape_h1": "1.720724221e+02",
             "vpt_lyap": "0.000000000e+00",
+            "vpt_periods": "0.000000000e+00",
         },
         "rossler-v1 persistence-v1": {
-            "d_h": "4.203348223e-01",
-            "d_stsp": "1.247301095e+01",
-            "lyap": "-1.319999582e-10",
-            "lyap_rel_error": "1.000000002e+00",
-            "nrmse_h0.5": "1.443405257e+00",
-            "nrmse_h1": "2.042165335e+00",
-            "smape_h0.5": "1.200221751e+02",
-            "smape_h1": "1.234677730e+02",
-            "vpt_lyap": "2.888367926e-02",
+            "d_h": "2.010330942e-01",
+            "d_h_norm": "9.687849759e+00",
+            "d_stsp": "1.241963178e+01",
+            "d_stsp_norm": "2.083425568e+02",
+            "lyap": "-2.252229879e-11",
+            "lyap_rel_error": "1.000000000e+00",
+            "nrmse_h0.5": "1.062421412e+00",
+            "nrmse_h1": "1.474944789e+00",
+            "smape_h0.5": "1.399638597e+02",
+            "smape_h1": "1.395576423e+02",
+            "vpt_lyap": "3.753249356e-02",
+            "vpt_periods": "9.000000000e-02",
         },
     }
 )
+
 
 if __name__ == "__main__":  # print the table to pin (after a deliberate version bump)
     import tempfile
