@@ -39,13 +39,14 @@ COMMAND = "chaosbench confirm --record"
 
 # The systems that passed the old check (λ_max > 3 standard errors) with tangent-space
 # λ_max · period below the floor, and what the two-trajectory confirmation makes of them.
+# (nose_hoover-v1 was one under facts v2, λ · period 0.021; facts v3, with λ_max from four
+# independent starts, put it at 0.065, above the screen: its confirmation stays recorded.)
 BORDERLINE = (
     "bickley_jet-v2",
     "ca_two_plus_quasiperiodic-v1",
     "dequan_li-v1",
     "henon_heiles-v1",
     "kawczynski_strizhak-v1",
-    "nose_hoover-v1",
     "sprott_a-v1",
     "sprott_more-v1",
 )
