@@ -48,10 +48,11 @@ ON_ATTRACTOR_FACTOR = 10.0
 """A bounded free run is on the attractor when its D_stsp (the registered metric with
 ``attractor=True``) is at most this multiple of the truth floor, the D_stsp between two
 independent true runs; otherwise it is off the attractor (a fixed point, a cycle, a
-distorted or partial attractor). Measured on the default suite's systems (protocol v5
-rows, floors of facts v3): the best forecasters score 0.8–1.4 floors, climatology 24–254,
-persistence 76–176, a model that settles on a cycle or a fixed point (EDMD, linear AR)
-24–220; one order of magnitude separates the first group from the others."""
+distorted or partial attractor). Measured on the default suite's four systems (the raw
+D_stsp of the committed v5 rows over the floors of facts v3): the best forecasters score
+0.8–1.2 floors, climatology 23–263, persistence 73–263, a model that settles on a cycle or
+a fixed point (EDMD, linear AR) 23–243; an independent true Lorenz-63 run 1.05. One order
+of magnitude separates the first group from the others."""
 
 
 class ForecastShapeError(ValueError):
