@@ -42,15 +42,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import jax.numpy as jnp
 import numpy as np
 
 from .._version import __version__
 from ..base import _api
 from ..base._cache import content_hash
-from ..base._metric import ScoringFacts
 from ..numerics._dataset import make_dataset
-from ..numerics._evaluate import score_forecasts
+from ..numerics._evaluate import score_forecasts, scoring_facts
 from ..numerics._protocol import TASKS
 from ..numerics._rows import Row, make_row
 from ._plan import RunOptionsError, system_identity
@@ -317,13 +315,7 @@ def score_directory(
                 f"{directory / entry['path'] / 'manifest.json'}: seed {seed} was exported "
                 f"from another dataset (spec {spec_hash}, now {data.spec.hash}); {fix}"
             )
-        scoring = ScoringFacts(
-            dt=jnp.asarray(data.spec.dt),
-            max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
-            period=jnp.asarray(facts["period"]),
-            mean=jnp.asarray(data.mean),
-            std=jnp.asarray(data.std),
-        )
+        scoring = scoring_facts(data, facts)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         run_id = content_hash(
             {

@@ -139,6 +139,18 @@ def blow_up_to_inf(z_windows: np.ndarray, factor: float = EXPLODE_FACTOR) -> np.
     return np.where(bad[..., None], np.inf, z_windows)
 
 
+def scoring_facts(data: Dataset, facts: dict) -> ScoringFacts:
+    """What a metric may know of ``data``'s system: Δ, λ_max, the period and the training
+    mean and std (one construction for native, tuned and external scoring)."""
+    return ScoringFacts(
+        dt=jnp.asarray(data.spec.dt),
+        max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
+        period=jnp.asarray(facts["period"]),
+        mean=jnp.asarray(data.mean),
+        std=jnp.asarray(data.std),
+    )
+
+
 def _lyapunov_estimate(forecaster, fitted, context, dt: float, max_lyapunov: float) -> float:
     """λ̂ of the fitted forecaster from one test context, on the schedule set by the
     system's Lyapunov time (:func:`chaosbench.numerics._two_trajectory.lyapunov_schedule`)."""
@@ -172,13 +184,7 @@ def score(
         )
     train = jnp.asarray(data.normalise(data.train))
     contexts = jnp.asarray(data.normalise(data.contexts))
-    scoring = ScoringFacts(
-        dt=jnp.asarray(data.spec.dt),
-        max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
-        period=jnp.asarray(facts["period"]),
-        mean=jnp.asarray(data.mean),
-        std=jnp.asarray(data.std),
-    )
+    scoring = scoring_facts(data, facts)
     results = []
     for seed in seeds:
         start = time.perf_counter()

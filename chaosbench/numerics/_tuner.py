@@ -67,7 +67,7 @@ from ..base._forecaster import AbstractForecaster
 from ..base._metric import Metric, ScoringFacts
 from ..base._precision import float64
 from ..base._search import SearchSpace, check_search_space
-from ._evaluate import blow_up_to_inf, diverged, forecast_windows
+from ._evaluate import blow_up_to_inf, diverged, forecast_windows, scoring_facts
 from ._protocol import Protocol
 from ._tuning import DIVERGED, FAILED, OK, Budget, Trial, TuningResult, with_values
 from ._validation import ValidationSplit
@@ -279,13 +279,7 @@ def tune_dataset(
     as ``fit`` sees it), with the dataset's context and horizon, the system's facts and
     the key ``PRNGKey(seed)``: what a tuned cell runs before its final fit."""
     train = jnp.asarray(data.normalise(data.train))
-    scoring = ScoringFacts(
-        dt=jnp.asarray(data.spec.dt),
-        max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
-        period=jnp.asarray(facts["period"]),
-        mean=jnp.asarray(data.mean),
-        std=jnp.asarray(data.std),
-    )
+    scoring = scoring_facts(data, facts)
     return tune(
         forecaster,
         train,
