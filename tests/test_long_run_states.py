@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench.numerics._evaluate import ON_ATTRACTOR_FACTOR, long_run_scores
+from chaosbench.numerics._evaluate import ON_ATTRACTOR_FACTOR, long_run_scores, scoring_facts
 from chaosbench.numerics._protocol import TASKS, Protocol
 
 LONG = [cb.get_metric("d_stsp"), cb.get_metric("d_h")]
@@ -29,14 +29,7 @@ def lorenz_runs():
     return data, facts
 
 
-def _scoring(data, facts):
-    return cb.ScoringFacts(
-        dt=jnp.asarray(data.spec.dt),
-        max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
-        period=jnp.asarray(facts["period"]),
-        mean=jnp.asarray(data.mean),
-        std=jnp.asarray(data.std),
-    )
+_scoring = scoring_facts
 
 
 def test_normalised_values_and_states_on_a_hand_case():
