@@ -26,7 +26,6 @@ from . import _alrnn as _alrnn
 from . import _analogues as _analogues
 from . import _baselines as _baselines
 from . import _esn as _esn
-from . import _esn_tuned as _esn_tuned
 from . import _koopman as _koopman
 from . import _linear as _linear
 from . import _mamba as _mamba

@@ -220,9 +220,10 @@ class ESN(_ReservoirForecaster):
     `input_scale` σ; `bias_scale`; `ridge` Tikhonov weight (times the number of
     samples); `washout` steps discarded before fitting; `min_context` steps of context.
 
-    **Search space** (the one tuner, :func:`chaosbench.tune`): the knobs the tuned ESN
-    searched privately (``esn_tuned-v3``'s ranges and ridges, on a grid that holds these
-    defaults); closed form, so single-fidelity.
+    **Search space** (the one tuner, :func:`chaosbench.tune`; ``tuned(esn)`` is the tuned
+    ESN): ρ, leak, σ, bias scale and ridge, over the ranges ``esn_tuned-v3``'s private
+    search used (that forecaster is gone: no forecaster keeps a search of its own), on a
+    grid that holds these defaults; closed form, so single-fidelity.
     """
 
     search_space = SearchSpace(

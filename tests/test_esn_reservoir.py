@@ -1,5 +1,5 @@
 """ESN reservoirs: the diagonal sparse W, the circular-law radius, the dimension scaling,
-and the optional state API (start / advance) of esn and esn_tuned."""
+and the optional state API (start / advance) of esn."""
 
 import jax
 import jax.numpy as jnp
@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from chaosbench.forecasters._esn import ESN, random_reservoir, reservoir_units
-from chaosbench.forecasters._esn_tuned import TunedESN
 
 
 def _data(n=700, dim=3):
@@ -49,20 +48,10 @@ def test_input_scale_and_size_scale_with_dimension():
 
 SMALL = {
     ESN: dict(size=40, units_per_input=10, degree=6, washout=20, min_context=20),
-    TunedESN: dict(
-        size=40,
-        units_per_input=10,
-        degree=6,
-        n_candidates=2,
-        val_windows=2,
-        val_horizon=40,
-        washout=20,
-        min_context=20,
-    ),
 }
 
 
-@pytest.mark.parametrize("cls", [ESN, TunedESN])
+@pytest.mark.parametrize("cls", [ESN])
 def test_state_api_contract(cls):
     model = cls(**SMALL[cls])
     data = _data()

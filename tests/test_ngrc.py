@@ -2,6 +2,7 @@
 
 import math
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -41,7 +42,7 @@ def _henon(n, a=1.4, b=0.3):
 def test_recovers_an_exactly_quadratic_map():
     """The Hénon map is quadratic in the state: k = 1, p = 2 fits it to round-off."""
     data = _henon(600)
-    model = NGRC(delays=1, stride=1, order=2, ridges=(1e-12,))
+    model = NGRC(delays=1, stride=1, order=2, ridge=1e-12)
     fitted = model.fit(None, data[:400])
     out = model.forecast(fitted, data[390:400], 10)
     np.testing.assert_allclose(out, data[400:410], atol=1e-6)
@@ -50,9 +51,9 @@ def test_recovers_an_exactly_quadratic_map():
 def test_recovers_an_exactly_linear_delay_map():
     """u_t = 0.5 + sin(θt) obeys u_{t+1} = c + α u_t + β u_{t−2} exactly (stride 2)."""
     u = jnp.asarray(0.5 + np.sin(0.37 * np.arange(300.0))[:, None])
-    model = NGRC(delays=2, stride=2, order=1, ridges=(1e-14,))
+    model = NGRC(delays=2, stride=2, order=1, ridge=1e-14)
     fitted = model.fit(None, u[:200])
-    assert fitted.w_out.shape == (3, 1)
+    assert fitted.shape == (3, 1)
     out = model.forecast(fitted, u[190:200], 20)
     np.testing.assert_allclose(out, u[200:220], atol=1e-8)
 
@@ -66,27 +67,23 @@ def test_delay_matrix_rows():
 
 def test_paper_recipe_shapes():
     """The recipe: d = 3, k = 2, s = 1, p = 2 on 400 training increments: W_out is 28 × 3."""
-    model = cb.get_forecaster("ngrc", delays=2, stride=1, order=2, ridges=(2.5e-6,))
+    model = cb.get_forecaster("ngrc", delays=2, stride=1, order=2, ridge=2.5e-6)
     assert model.min_context == 2
     train = jnp.asarray(np.random.default_rng(0).normal(size=(402, 3)))
     fitted = model.fit(None, train)
-    assert fitted.w_out.shape == (28, 3)
+    assert fitted.shape == (28, 3)
     assert model.forecast(fitted, train[-5:], 7).shape == (7, 3)
 
 
-def test_the_ridge_search_keeps_the_exact_fit_and_refits_on_all_rows():
+def test_the_tuner_chooses_the_exact_ridge():
     """On the Hénon map (exactly quadratic) α = 1e-12 forecasts the held-out tail for the
-    whole validation horizon and α = 1e4 does not; the chosen α is refitted on every row,
-    so the fit equals the fixed-α fit."""
+    whole validation horizon and α = 1e4 does not: the one tuner (no search of NG-RC's
+    own since v4) chooses 1e-12, and the chosen model equals the fixed-α one."""
     data = _henon(2000)
-    model = NGRC(delays=1, stride=1, order=2, ridges=(1e4, 1e-12), val_horizon=50)
-    fitted = model.fit(None, data)
-    assert float(fitted.ridge) == 1e-12
-    assert float(fitted.scores[1]) == 50 and float(fitted.scores[0]) < 10
-    fixed = NGRC(delays=1, stride=1, order=2, ridges=(1e-12,)).fit(None, data)
-    np.testing.assert_allclose(fitted.w_out, fixed.w_out, atol=1e-9)
-
-
-def test_a_series_too_short_for_the_validation_split_names_the_fix():
-    with pytest.raises(ValueError, match="single ridge"):
-        NGRC(delays=1, stride=1, order=2).fit(None, _henon(103))
+    space = cb.SearchSpace({"ridge": (1e4, 1e-12)})
+    base = NGRC(delays=1, stride=1, order=2)
+    result = cb.tune(base, data, jax.random.PRNGKey(0), context=10, horizon=50, space=space)
+    assert result.best == {"ridge": 1e-12}
+    scores = {t.values["ridge"]: t.score for t in result.trials if not t.reused}
+    assert scores[1e-12] == 50 and scores[1e4] < 10
+    assert result.build() == NGRC(delays=1, stride=1, order=2, ridge=1e-12)

@@ -48,6 +48,6 @@ def test_a_64_variable_fit_stays_small():
     model = NGRC(max_features=600, span=1)
     fitted = model.fit(None, train)
     monomials = dictionary(64, 2, 3, 1, 600)
-    assert fitted.w_out.shape == (1 + 128 + sum(len(m) for m in monomials), 64)
-    assert fitted.w_out.shape[0] == len(polynomial_features(train[0].repeat(2), 3, monomials))
+    assert fitted.shape == (1 + 128 + sum(len(m) for m in monomials), 64)
+    assert fitted.shape[0] == len(polynomial_features(train[0].repeat(2), 3, monomials))
     assert model.forecast(fitted, train[-10:], 5).shape == (5, 64)

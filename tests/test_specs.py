@@ -58,7 +58,7 @@ def offset():
         ("esn:size=800,spectral_radius=0.9", "esn[size=800,spectral_radius=0.9]"),
         ("esn[spectral_radius=0.9,size=800]", "esn[size=800,spectral_radius=0.9]"),
         ("esn-v2:ridge=1e-10", "esn-v2[ridge=1e-10]"),
-        ("ngrc:ridges=(1e-8,1.0)", "ngrc[ridges=(1e-08,1.0)]"),
+        ("ngrc:ridge=1e-8", "ngrc[ridge=1e-08]"),
         ('s4d:init="a,b"', 's4d[init="a,b"]'),
         ("x:flag=true,mode=rff,n=none", "x[flag=true,mode=rff,n=none]"),
     ],

@@ -27,7 +27,7 @@ DAMPINGS = (0.9, 0.95, 0.98, 0.99, 1.0, 1.01, 1.02, 1.05, 1.1)
 # Not learned, so not tuned: the baselines (persistence, climatology, context parroting,
 # the method of analogues) and the tuned ESN, whose private search the tuner replaces
 # (tuned(esn) with the ESN's search space).
-UNTUNED = {"persistence", "climatology", "parroting", "analogues", "esn_tuned"}
+UNTUNED = {"persistence", "climatology", "parroting", "analogues"}
 LEARNED = tuple(f for f in all_forecasters if f.rsplit("-v", 1)[0] not in UNTUNED)
 
 

@@ -65,7 +65,6 @@ EXACT = frozenset(
         "climatology",
         "edmd",
         "esn",
-        "esn_tuned",
         "linear_ar",
         "ngrc",
         "parroting",
