@@ -70,8 +70,10 @@ from .numerics._protocol import Task as Task
 from .numerics._protocol import sampling_interval as sampling_interval
 from .numerics._system_two_trajectory import system_lyapunov as system_lyapunov
 from .numerics._system_two_trajectory import system_lyapunov_batch as system_lyapunov_batch
+from .numerics._tuner import Problem as Problem
 from .numerics._tuner import tune as tune
 from .numerics._tuner import tune_dataset as tune_dataset
+from .numerics._tuner import tune_many as tune_many
 from .numerics._tuning import Budget as Budget
 from .numerics._tuning import TuningResult as TuningResult
 from .numerics._two_trajectory import benettin as benettin

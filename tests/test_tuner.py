@@ -270,3 +270,33 @@ def test_a_smoke_search_of_a_built_in_forecaster():
     assert set(result.best) == {"lags", "ridge"}
     assert result.build().lags == result.best["lags"]
     assert result.trials[-1].status == "ok"
+
+
+def test_the_divisor_scales_every_rung_and_the_choice():
+    """``Budget(divisor=3)``: a third of the declared budget at every rung, and the chosen
+    forecaster trains at the declared budget over 3."""
+    space = DampedRotation.search_space
+    assert cb.Budget(divisor=3).schedule(space) == ((9, 3), (3, 10), (1, 30))
+    assert cb.Budget(divisor=3).full_resource(space) == 30
+    assert tune_toy(budget=cb.Budget(divisor=3)).best == {"damping": 1.0, "steps": 30}
+    with pytest.raises(ValueError, match="divisor"):
+        cb.Budget(divisor=0)
+
+
+def test_tuning_on_several_problems_ranks_by_the_median_over_them():
+    """One problem: exactly :func:`chaosbench.tune`. Two rotations of different periods:
+    each trial keeps both per-problem medians, its score is their median, and the known
+    best (no damping) wins on both."""
+    key = jax.random.PRNGKey(0)
+    one = cb.Problem.carve(rotation(), 10, None, None, cb.Budget())
+    single = cb.tune_many(DampedRotation, [one], key)
+    assert single.record(seconds=False) == tune_toy().record(seconds=False)
+    two = cb.Problem.carve(rotation(period=25), 10, None, None, cb.Budget())
+    both = cb.tune_many(DampedRotation, [one, two], key)
+    assert both.best == {"damping": 1.0, "steps": 90}
+    for trial in both.trials:
+        assert len(trial.per_problem) == 2
+        assert trial.median == pytest.approx(float(np.median(trial.per_problem)))
+        assert trial.as_dict()["per_problem"] == list(trial.per_problem)
+    slow = [t for t in both.trials if t.values["damping"] == 0.9 and t.rung == 0]
+    assert slow and max(slow[0].per_problem) < both.split.horizon

@@ -54,7 +54,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import equinox as eqx
@@ -142,6 +142,126 @@ def _evaluate(base, values, key, data, metric, scoring, free_run, propagate):
     return status, np.asarray(per_window), error, ""
 
 
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One training trajectory the candidates are validated on: its split, the fitting
+    part, the validation contexts and truths, and the headline's facts."""
+
+    split: ValidationSplit
+    fit_train: jax.Array
+    contexts: jax.Array
+    truths: jax.Array
+    scoring: ScoringFacts
+
+    @classmethod
+    def carve(cls, train, context, horizon, scoring, budget: Budget) -> Problem:
+        """Split the z-scored ``train`` ``(time, dim)`` (:class:`ValidationSplit`)."""
+        train = jnp.asarray(train)
+        split = ValidationSplit.carve(
+            train.shape[0], context, horizon, fraction=budget.fraction, windows=budget.windows
+        )
+        host = np.asarray(train)
+        dim = train.shape[-1]
+        unit = jnp.ones((), train.dtype)
+        facts = ScoringFacts(
+            dt=unit if scoring is None else jnp.asarray(scoring.dt),
+            max_lyapunov=unit if scoring is None else jnp.asarray(scoring.max_lyapunov),
+            period=unit if scoring is None else jnp.asarray(scoring.period),
+            mean=jnp.zeros(dim, train.dtype),
+            std=jnp.ones(dim, train.dtype),
+        )
+        return cls(
+            split,
+            jnp.asarray(split.fit_part(host)),
+            jnp.asarray(split.contexts(host)),
+            jnp.asarray(split.truths(host)),
+            facts,
+        )
+
+
+def _resolve_space(base: AbstractForecaster, space: SearchSpace | None) -> SearchSpace:
+    space = space if space is not None else type(base).search_space
+    if space is None:
+        raise ValueError(
+            f"{type(base).__name__} declares no search_space: it cannot be tuned "
+            "(see chaosbench.SearchSpace)"
+        )
+    check_search_space(type(base), space)
+    return space
+
+
+def _trial(base, values, key, problems, metric, budget, propagate, c, point, rung, resource):
+    """Train one candidate on every problem and score it: on one problem the median over
+    its validation windows; on several the median over problems of that median (``mean``
+    and ``error``: their means over problems). A failure on any problem fails it."""
+    began = time.perf_counter()
+    medians, means, errors, per_problem = [], [], [], []
+    status, message = OK, ""
+    for problem in problems:
+        data = (problem.fit_train, problem.contexts, problem.truths)
+        outcome, scores, error, message = _evaluate(
+            base, values, key, data, metric, problem.scoring, budget.free_run, propagate
+        )
+        if outcome == FAILED:
+            status, medians, means, errors = FAILED, [], [], []
+            break
+        status = DIVERGED if outcome == DIVERGED else status
+        medians.append(float(np.median(scores)))
+        means.append(float(np.mean(scores)))
+        errors.append(error)
+        per_problem.append(medians[-1])
+    median = float(np.median(medians)) if medians else math.nan
+    return Trial(
+        candidate=c,
+        point=point,
+        values=values,
+        rung=rung,
+        resource=resource,
+        status=status,
+        score=median if status == OK else float(metric.failure),
+        median=median,
+        mean=float(np.mean(means)) if means else math.nan,
+        error=float(np.mean(errors)) if errors else math.nan,
+        seconds=time.perf_counter() - began,
+        message=message if status == FAILED else "",
+        per_problem=tuple(per_problem) if len(problems) > 1 else (),
+    )
+
+
+def _halve(base, space, problems, key, budget, metric, propagate):
+    """Successive halving over ``budget.candidates`` drawn points: ``(best, trials)``."""
+    sign = 1.0 if metric.direction == "higher" else -1.0
+    k_draw, k_fit = jax.random.split(key)
+    points = draw(space, k_draw, budget.candidates)
+    done: dict[tuple[int, int | None], Trial] = {}
+    trials: list[Trial] = []
+    survivors = list(range(len(points)))
+    for rung, (n_keep, resource) in enumerate(budget.schedule(space)):
+        survivors = survivors[:n_keep]
+        results = []
+        for c in survivors:
+            values = space.point(points[c])
+            if space.resource is not None:
+                values[space.resource] = resource
+            if (c, resource) in done:
+                old = done[(c, resource)]
+                trial = dataclasses.replace(old, rung=rung, seconds=0.0, reused=True)
+            else:
+                trial = _trial(
+                    base, values, k_fit, problems, metric, budget, propagate,
+                    c, points[c], rung, resource,
+                )  # fmt: skip
+                done[(c, resource)] = trial
+            trials.append(trial)
+            results.append(trial)
+        ranked = sorted(results, key=lambda t: _rank_key(t, sign), reverse=True)
+        survivors = [t.candidate for t in ranked]
+    best = space.point(points[survivors[0]])
+    if space.resource is not None:
+        best[space.resource] = budget.full_resource(space)
+    return best, trials
+
+
 @float64
 def tune(
     forecaster: str | type | AbstractForecaster,
@@ -168,7 +288,8 @@ def tune(
     - `scoring`: the system's facts for the headline (``dt``, ``max_lyapunov``,
       ``period``; ``mean``/``std`` are ignored, the tuner scores in z-units); ``None``
       scores in steps (the same ranking).
-    - `budget`: the candidates, η and split (the same for every forecaster).
+    - `budget`: the candidates, η, the share of the declared budgets and the split (the
+      same for every forecaster).
     - `space`: the search space (default: the class's ``search_space``).
     - `metric`: the selection score (default: the registered headline).
     - `propagate`: exceptions that end the search rather than fail a candidate (a
@@ -178,87 +299,49 @@ def tune(
     """
     start_time = time.perf_counter()
     base = _resolve(forecaster)
-    space = space if space is not None else type(base).search_space
-    if space is None:
-        raise ValueError(
-            f"{type(base).__name__} declares no search_space: it cannot be tuned "
-            "(see chaosbench.SearchSpace)"
-        )
-    check_search_space(type(base), space)
+    space = _resolve_space(base, space)
     metric = metric or headline_metric()
-    sign = 1.0 if metric.direction == "higher" else -1.0
-    train = jnp.asarray(train)
-    split = ValidationSplit.carve(
-        train.shape[0], context, horizon, fraction=budget.fraction, windows=budget.windows
-    )
-    host = np.asarray(train)
-    fit_train = jnp.asarray(split.fit_part(host))
-    contexts = jnp.asarray(split.contexts(host))
-    truths = jnp.asarray(split.truths(host))
-    dim = train.shape[-1]
-    unit = jnp.ones((), train.dtype)
-    scoring = ScoringFacts(
-        dt=unit if scoring is None else jnp.asarray(scoring.dt),
-        max_lyapunov=unit if scoring is None else jnp.asarray(scoring.max_lyapunov),
-        period=unit if scoring is None else jnp.asarray(scoring.period),
-        mean=jnp.zeros(dim, train.dtype),
-        std=jnp.ones(dim, train.dtype),
-    )
-    k_draw, k_fit = jax.random.split(key)
-    points = draw(space, k_draw, budget.candidates)
-    done: dict[tuple[int, int | None], Trial] = {}
-    trials: list[Trial] = []
-    survivors = list(range(len(points)))
-    for rung, (n_keep, resource) in enumerate(budget.schedule(space)):
-        survivors = survivors[:n_keep]
-        results = []
-        for c in survivors:
-            values = space.point(points[c])
-            if space.resource is not None:
-                values[space.resource] = resource
-            if (c, resource) in done:
-                old = done[(c, resource)]
-                trial = dataclasses.replace(old, rung=rung, seconds=0.0, reused=True)
-            else:
-                began = time.perf_counter()
-                status, scores, error, message = _evaluate(
-                    base,
-                    values,
-                    k_fit,
-                    (fit_train, contexts, truths),
-                    metric,
-                    scoring,
-                    budget.free_run,
-                    propagate,
-                )
-                median = math.nan if scores is None else float(np.median(scores))
-                trial = Trial(
-                    candidate=c,
-                    point=points[c],
-                    values=values,
-                    rung=rung,
-                    resource=resource,
-                    status=status,
-                    score=median if status == OK else float(metric.failure),
-                    median=median,
-                    mean=math.nan if scores is None else float(np.mean(scores)),
-                    error=error,
-                    seconds=time.perf_counter() - began,
-                    message=message,
-                )
-                done[(c, resource)] = trial
-            trials.append(trial)
-            results.append(trial)
-        ranked = sorted(results, key=lambda t: _rank_key(t, sign), reverse=True)
-        survivors = [t.candidate for t in ranked]
-    best = space.point(points[survivors[0]])
-    if space.resource is not None:
-        best[space.resource] = space.budget
+    problem = Problem.carve(train, context, horizon, scoring, budget)
+    best, trials = _halve(base, space, [problem], key, budget, metric, propagate)
     return TuningResult(
         base=base,
         space=space,
         budget=budget,
-        split=split,
+        split=problem.split,
+        best=best,
+        trials=tuple(trials),
+        seconds=time.perf_counter() - start_time,
+    )
+
+
+@float64
+def tune_many(
+    forecaster: str | type | AbstractForecaster,
+    problems: Sequence[Problem],
+    key: jax.Array,
+    *,
+    budget: Budget = Budget(),
+    space: SearchSpace | None = None,
+    metric: Metric | None = None,
+    propagate: tuple[type[BaseException], ...] = (TimeoutError,),
+) -> TuningResult:
+    """:func:`tune` with every candidate validated on several training trajectories
+    (``problems``, e.g. the development systems of the `defaults` track) and ranked by
+    the median over them of its median validation headline; each trial keeps the
+    per-problem medians (``per_problem``). The result's ``split`` is the first
+    problem's."""
+    start_time = time.perf_counter()
+    base = _resolve(forecaster)
+    space = _resolve_space(base, space)
+    metric = metric or headline_metric()
+    if not problems:
+        raise ValueError("tune_many needs at least one problem")
+    best, trials = _halve(base, space, list(problems), key, budget, metric, propagate)
+    return TuningResult(
+        base=base,
+        space=space,
+        budget=budget,
+        split=problems[0].split,
         best=best,
         trials=tuple(trials),
         seconds=time.perf_counter() - start_time,

@@ -39,6 +39,9 @@ class Budget:
       windows).
     - `free_run`: steps of a free run from the last validation context that must stay
       bounded (0: no such check; the protocol's long run is 50,000 steps).
+    - `divisor`: the full resource is the space's declared budget (e.g. the authors'
+      training length) divided by this, for every forecaster alike (1: the declared
+      budget; see ``chaosbench.harness._tuned.TUNING_BUDGET`` for the benchmark's).
     """
 
     candidates: int = 9
@@ -46,10 +49,13 @@ class Budget:
     fraction: float = VALIDATION_FRACTION
     windows: int = VALIDATION_WINDOWS
     free_run: int = 0
+    divisor: int = 1
 
     def __post_init__(self):
         if self.candidates < 1 or self.eta < 2:
             raise ValueError("a budget needs at least one candidate and η ≥ 2")
+        if isinstance(self.divisor, bool) or not isinstance(self.divisor, int) or self.divisor < 1:
+            raise ValueError(f"the budget's divisor must be a positive int, got {self.divisor!r}")
 
     @property
     def rungs(self) -> int:
@@ -70,9 +76,14 @@ class Budget:
         ``None`` for a single-fidelity space (its full fit at every rung)."""
         n = min(self.candidates, space.size)
         return tuple(
-            (max(1, n // self.eta**k), space.rung_resource(share))
+            (max(1, n // self.eta**k), space.rung_resource(share / self.divisor))
             for k, share in enumerate(self.fractions())
         )
+
+    def full_resource(self, space: SearchSpace) -> int | None:
+        """The resource of the last rung (the chosen forecaster's): the declared budget
+        over ``divisor``, rounded to the space's ``multiple``."""
+        return space.rung_resource(1 / self.divisor)
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self) | {"tuner_version": TUNER_VERSION}
@@ -104,6 +115,7 @@ class Trial:
     seconds: float
     reused: bool = False
     message: str = ""
+    per_problem: tuple[float, ...] = ()
 
     def as_dict(self, *, seconds: bool = True) -> dict[str, Any]:
         """A JSON-able record; ``seconds=False`` leaves the wall time out (what two runs
@@ -112,6 +124,10 @@ class Trial:
         out["values"] = hyperparameters_of(self.values)
         if not seconds:
             del out["seconds"]
+        if not self.per_problem:
+            del out["per_problem"]
+        else:
+            out["per_problem"] = list(self.per_problem)
         return out
 
 
