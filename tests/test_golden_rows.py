@@ -82,10 +82,10 @@ GOLDEN.update(
             "vpt_lyap": "1.388592383e-02",
             "vpt_periods": "2.000000000e-02",
         },
-        "lorenz63-v1 esn-v2": {
-            "vpt_lyap": "4.158834187e+00",
-            "nrmse_h0.5": "1.577293297e-04",
-            "nrmse_h1": "4.984898640e-04",
+        "lorenz63-v1 esn-v3": {
+            "vpt_lyap": "5.332194750e+00",
+            "nrmse_h0.5": "1.263979035e-05",
+            "nrmse_h1": "4.561243348e-05",
         },
         "lorenz63-v1 persistence-v1": {
             "d_h": "1.035482159e-01",

@@ -98,23 +98,23 @@ def _rows(out) -> list[dict]:
 
 def test_a_tuned_spec_parses_round_trips_and_labels():
     spec = cb.ForecasterSpec.parse("tuned(linear_ar)")
-    assert spec.tuned and str(spec) == "tuned(linear_ar)" and spec.label == "tuned(linear_ar-v1)"
+    assert spec.tuned and str(spec) == "tuned(linear_ar)" and spec.label == "tuned(linear_ar-v2)"
     assert spec == cb.ForecasterSpec("linear_ar").as_tuned() and spec.base == cb.ForecasterSpec(
         "linear_ar"
     )
     assert spec != spec.base and hash(spec) != hash(spec.base)
-    for text in ("tuned(linear_ar)", " tuned( linear_ar-v1 ) ", "tuned(linear_ar-v1)"):
+    for text in ("tuned(linear_ar)", " tuned( linear_ar-v2 ) ", "tuned(linear_ar-v2)"):
         resolved = cb.ForecasterSpec.parse(text).resolve()
         assert cb.ForecasterSpec.parse(str(resolved)) == resolved == spec.resolve()
     # overrides outside the space are kept, in either written form and in a suite table
     esn = cb.ForecasterSpec.parse("tuned(esn:size=1000)")
-    assert str(esn) == "tuned(esn[size=1000])" and esn.label == "tuned(esn-v2[size=1000])"
+    assert str(esn) == "tuned(esn[size=1000])" and esn.label == "tuned(esn-v3[size=1000])"
     assert cb.ForecasterSpec.parse({"id": "tuned(esn)", "size": 1000}) == esn
     assert cb.ForecasterSpec.parse(esn.label).resolve() == esn.resolve()
     # tables' short names and the row's version
-    assert short_label("tuned(esn-v2[size=1000])") == "tuned(esn[size=1000])"
-    assert short_label("tuned(linear_ar-v1)") == "tuned(linear_ar)"
-    assert version_of("tuned(esn-v2[size=1000])") == 2 and version_of("tuned(linear_ar-v1)") == 1
+    assert short_label("tuned(esn-v3[size=1000])") == "tuned(esn[size=1000])"
+    assert short_label("tuned(linear_ar-v2)") == "tuned(linear_ar)"
+    assert version_of("tuned(esn-v3[size=1000])") == 3 and version_of("tuned(linear_ar-v2)") == 2
     suite = _suite.Suite("s", systems=["lorenz63"], forecasters=["linear_ar", spec, "tuned(esn)"])
     assert suite.forecasters == ("linear_ar", "tuned(linear_ar)", "tuned(esn)")
     with pytest.raises(cb.SpecError, match="write it once"):
@@ -124,7 +124,7 @@ def test_a_tuned_spec_parses_round_trips_and_labels():
 def test_what_cannot_be_tuned_is_refused_by_name(plugins, capsys):
     with pytest.raises(cb.SpecError, match="persistence-v1 declares no search space") as error:
         cb.ForecasterSpec.parse("tuned(persistence)").resolve()
-    assert "linear_ar-v1" in str(error.value) and SHIFTED in str(error.value)
+    assert "linear_ar-v2" in str(error.value) and SHIFTED in str(error.value)
     with pytest.raises(cb.SpecError, match="declares no search space"):
         cb.ForecasterSpec.parse("tuned(test_plain_offset)").resolve()
     # an override of a searched name is refused, even at its default
@@ -146,12 +146,12 @@ def test_the_tuned_run_id_hashes_the_tuning(plugins, monkeypatch):
     specs = ("linear_ar", "tuned(linear_ar)", "test_shifted", "tuned(test_shifted)")
     cells = _plan.plan(tiny_suite("ids", forecasters=specs, seeds=1))
     ids = {c.forecaster_id: c.run_id for c in cells}
-    assert list(ids) == ["linear_ar-v1", "tuned(linear_ar-v1)", SHIFTED, f"tuned({SHIFTED})"]
+    assert list(ids) == ["linear_ar-v2", "tuned(linear_ar-v2)", SHIFTED, f"tuned({SHIFTED})"]
     assert len(set(ids.values())) == 4  # tuned and plain never share a run id
     tuned = _plan.forecaster_identity("tuned(test_shifted)")
     plain = _plan.forecaster_identity("test_shifted")
     assert {k: v for k, v in tuned.items() if k != "tuning"} == plain  # base, code
-    assert tuned["tuning"]["budget"] == cb.Budget().as_dict()
+    assert tuned["tuning"]["budget"] == _tuned.TUNING_BUDGET.as_dict()
     assert _plan.forecaster_identity("tuned(test_shifted)", cb.Budget(candidates=3)) != tuned
     assert _plan.forecaster_identity("tuned(test_shifted:scale=0.5)") != tuned
     monkeypatch.setattr(Shifted, "search_space", cb.SearchSpace({"offset": (0.0, 1.0)}))
@@ -193,8 +193,8 @@ def test_a_suite_file_naming_tuned_linear_ar_runs(tmp_path):
     summary = _runner.run(suite, out, log=lambda *_: None, progress=False)
     assert summary.errors == 0
     rows = {r["forecaster"]: r for r in _rows(out)}
-    assert set(rows) == {"linear_ar-v1", "tuned(linear_ar-v1)"}
-    tuned, plain = rows["tuned(linear_ar-v1)"], rows["linear_ar-v1"]
+    assert set(rows) == {"linear_ar-v2", "tuned(linear_ar-v2)"}
+    tuned, plain = rows["tuned(linear_ar-v2)"], rows["linear_ar-v2"]
     best = json.loads(tuned["tuning"])["best"]
     chosen = json.loads(tuned["hyperparameters"])
     assert set(best) == {"lags", "ridge"} and {k: chosen[k] for k in best} == best

@@ -1,0 +1,86 @@
+"""The `defaults` track: every learned forecaster's defaults, chosen once by the one tuner.
+
+A forecaster's defaults are what every cell of the `defaults` track runs (the default,
+catalogue and core suites' plain specs). They are not hand-picked: the one tuner
+(:func:`chaosbench.tune_many`) chooses them, with the same budget as a tuned cell
+(:data:`chaosbench.harness._tuned.TUNING_BUDGET`), on the training trajectories of the
+:data:`DEVELOPMENT_SYSTEMS` — each candidate validated on all of them and ranked by the
+median over the systems of its median validation VPT — and the class's field defaults
+are then set to the winner. The record of that choice (which systems, which candidates,
+every trial, what won) is committed as ``chaosbench/data/defaults.json``, written by
+``python benchmarks/choose_defaults.py``; ``tests/test_defaults_record.py`` checks that
+every recorded forecaster's defaults are its record's winner.
+
+The development systems are none of the `core` or `default` suites' (a forecaster's
+defaults are never chosen on the systems its defaults are scored on in those suites)
+and span the catalogue's common case: three-variable flows of two families and a
+four-variable hyperchaotic one, λ_max · period from 0.33 to 1.24.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import jax
+
+from ..base import _api
+from ..catalogue._facts import get_facts
+from ..numerics._dataset import make_dataset
+from ..numerics._evaluate import scoring_facts
+from ..numerics._protocol import TASKS, Protocol
+from ..numerics._tuner import Problem, tune_many
+from ._tuned import TUNING_BUDGET
+
+DEVELOPMENT_SYSTEMS = ("chen", "arneodo", "hyper_lorenz")
+"""Systems the defaults are chosen on (rich task, dataset seed 0)."""
+DEFAULTS_TASK = "rich"
+DEFAULTS_SEED = 0
+RECORD = "defaults.json"
+
+
+def development_problems(
+    systems: tuple[str, ...] = DEVELOPMENT_SYSTEMS, protocol: Protocol = Protocol()
+) -> list[Problem]:
+    """The validation problems of the development systems: each system's training
+    trajectory (rich task, seed 0, z-scored as ``fit`` sees it) carved by the tuner's
+    split, scored with the system's facts."""
+    problems = []
+    for name in systems:
+        system = _api.systems.get(name)()
+        facts = get_facts(system)
+        spec = protocol.dataset_spec(system, facts, TASKS[DEFAULTS_TASK], seed=DEFAULTS_SEED)
+        data = make_dataset(spec)
+        train = data.normalise(data.train)
+        problems.append(
+            Problem.carve(
+                train, spec.context, spec.horizon, scoring_facts(data, facts), TUNING_BUDGET
+            )
+        )
+    return problems
+
+
+def choose_defaults(
+    forecaster: str, problems: list[Problem], systems: tuple[str, ...] = DEVELOPMENT_SYSTEMS
+) -> dict[str, Any]:
+    """Run the tuner for ``forecaster`` (an id) on ``problems``: its record entry (the
+    tuner's record plus the forecaster's versioned id, the systems, task and seed)."""
+    cls = type(_api.forecasters.get(forecaster)())
+    result = tune_many(cls, problems, jax.random.PRNGKey(DEFAULTS_SEED), budget=TUNING_BUDGET)
+    return {
+        "forecaster": cls.id,
+        "systems": list(systems),
+        "task": DEFAULTS_TASK,
+        "seed": DEFAULTS_SEED,
+        "seconds": round(result.seconds, 1),
+        **result.record(seconds=False),
+    }
+
+
+def defaults_record() -> dict[str, dict[str, Any]]:
+    """The committed record, ``{forecaster name (no version): entry}`` (empty if none)."""
+    path = resources.files("chaosbench") / "data" / RECORD
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text())["forecasters"]
