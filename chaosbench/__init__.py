@@ -33,6 +33,7 @@ from .base._spec import ForecasterSpec as ForecasterSpec
 from .base._spec import SpecError as SpecError
 from .base._stepped import AbstractSteppedSystem as AbstractSteppedSystem
 from .base._system import AbstractSystem as AbstractSystem
+from .catalogue._coordinate_floors import observed_facts as observed_facts
 from .catalogue._facts import FactsSettings as FactsSettings
 from .catalogue._facts import get_facts as get_facts
 from .catalogue._facts import kaplan_yorke_dimension as kaplan_yorke_dimension
@@ -70,6 +71,9 @@ from .numerics._protocol import Task as Task
 from .numerics._protocol import sampling_interval as sampling_interval
 from .numerics._system_two_trajectory import system_lyapunov as system_lyapunov
 from .numerics._system_two_trajectory import system_lyapunov_batch as system_lyapunov_batch
+from .numerics._task import TaskError as TaskError
+from .numerics._task import get_task as get_task
+from .numerics._task import task_name as task_name
 from .numerics._tuner import Problem as Problem
 from .numerics._tuner import tune as tune
 from .numerics._tuner import tune_dataset as tune_dataset

@@ -25,6 +25,7 @@ of its own (the warm-up rows of the ESNs, SSMs and PLRNNs: it is in their run id
 from . import _alrnn as _alrnn
 from . import _analogues as _analogues
 from . import _baselines as _baselines
+from . import _dynamix as _dynamix
 from . import _esn as _esn
 from . import _koopman as _koopman
 from . import _linear as _linear

@@ -18,3 +18,15 @@ import chaosbench  # noqa: E402
 chaosbench.configure()
 chaosbench.load_plugins()
 chaosbench.enable_compilation_cache()
+
+# dynamix-v1's pretrained weights are not in the repository (GPL-3.0, the authors'): unless
+# the caller points at the real file, the conformance tests run it on a tiny synthetic model
+# written in that file's layout (tests/dynamix_weights.py).
+if "CHAOSBENCH_DYNAMIX_WEIGHTS" not in os.environ:
+    from dynamix_weights import write_tiny  # noqa: E402
+
+    os.environ["CHAOSBENCH_DYNAMIX_WEIGHTS"] = str(
+        write_tiny(
+            os.path.join(os.environ["CHAOSBENCH_CACHE"], "dynamix", "dynamix-3d-alrnn-v1.0.bson")
+        )
+    )

@@ -556,13 +556,16 @@ def _every_column_written(tmp_path) -> dict[str, list[str]]:
 
     from chaosbench.catalogue import _facts_table
     from chaosbench.harness._store import SESSION_COLUMNS
-    from chaosbench.numerics._rows import STAMP_COLUMNS, registered_metrics
+    from chaosbench.numerics import _rows
+    from chaosbench.numerics._rows import STAMP_COLUMNS, refused_result, registered_metrics
+    from chaosbench.numerics._task import TASK_COLUMNS
 
     scores = {m.column: 0.5 for m in registered_metrics() if m.column != "vpt_lyap"}
     scores |= {m.normalised_column: 1.5 for m in registered_metrics() if m.floor}
     windows = {"vpt_lyap_censored": 0, "horizon_lyap": 25.0}  # the headline's diagnostics
     windows |= {"independence_ratio": 0.9, "independence_below": 0.0, "independent": True}
     windows |= {"n_parameters": 120}  # the fitted state's stored numbers
+    windows |= {c: 1.0 for c in TASK_COLUMNS} | {"task_observed": "all"}  # the resolved task
     rows = [
         _scored(
             system,
@@ -595,11 +598,43 @@ def _every_column_written(tmp_path) -> dict[str, list[str]]:
             **{m.normalised_column: m.failure for m in registered_metrics() if m.floor},
         )
     )
+    for system, per in QUESTION.items():  # a second point of a curve: one variable
+        for forecaster, values in per.items():
+            for seed, vpt in enumerate(values):
+                rows.append(
+                    make_row(
+                        system,
+                        forecaster,
+                        seed,
+                        run_id=f"{system}-{forecaster}-{seed}-one",
+                        task="observe=one",
+                        stamp=STAMP,
+                        long_run="on_attractor",
+                        **({"vpt_lyap": float(vpt)} | scores | windows),
+                    )
+                )
+    refused = refused_result("b-v1 needs at least 2 observed variables", registered_metrics(), 2)
+    rows.append(
+        _rows.make_row(
+            run_id="refused",
+            system="lorenz63-v1",
+            forecaster="b-v1",
+            task="observe=one",
+            seed=2,
+            protocol_version=1,
+            hyperparameters={},
+            dt=0.01,
+            max_lyapunov=0.9,
+            result=refused,
+            stamp=STAMP,
+        )
+    )
     paths = lb.write_leaderboard(_write(tmp_path, rows))
     written = {
         f"{name}.csv": list(pd.read_csv(paths[name]).columns)
         for name in lb.tables(lb.load_rows(tmp_path))
     }
+    assert {"curves.csv", "refusals.csv"} <= set(written)
     written["stamp.json"] = list(json.loads(paths["stamp"].read_text()))
     written["sessions.csv"] = list(SESSION_COLUMNS)
     table = _facts_table.read_table()

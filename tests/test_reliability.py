@@ -353,10 +353,10 @@ BAD_FORECASTERS = {
     "test_non_finite-v1": (ForecastNonFinite, "ok", None),  # scored: VPT 0, long_run diverged
     "test_fit_raises-v1": (FitRaises, "error", "fit exploded on purpose"),
     "test_forecast_raises-v1": (ForecastRaises, "error", "forecast exploded on purpose"),
-    "test_short_context-v1": (
+    "test_short_context-v1": (  # refused by name before any data is made: not a failure
         NeedsLongContext,
-        "error",
-        "needs a context of at least 10000 steps; the dataset provides 500. Lower",
+        "refused",
+        "test_short_context-v1 needs a context of at least 10000 steps; task limited gives 500",
     ),
     "test_oom-v1": (OutOfMemory, "oom", "MemoryError: cannot allocate"),
     "test_device_oom-v1": (DeviceOutOfMemory, "oom", "RESOURCE_EXHAUSTED"),
@@ -396,8 +396,12 @@ def test_bad_forecaster_is_recorded_and_the_run_goes_on(bad_run, forecaster_id):
     for seed in (0, 1):
         row = rows[(forecaster_id, seed)]
         assert row["status"] == status
-        assert row["vpt_lyap"] == 0.0 and row["d_stsp"] == np.inf  # scored as failures
         assert row["long_run"] == ("diverged" if status == "ok" else "")
+        if status == "refused":  # no score at all, and not among the run's errors
+            assert np.isnan(row["vpt_lyap"]) and forecaster_id not in stderr
+            assert re.search(message, row["error"]), row["error"]
+            continue
+        assert row["vpt_lyap"] == 0.0 and row["d_stsp"] == np.inf  # scored as failures
         if message:
             assert re.search(message, row["error"]), row["error"]
             assert forecaster_id in stderr and status in stderr

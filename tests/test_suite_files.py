@@ -44,7 +44,7 @@ def test_a_suite_file_plans_the_cells_it_names(tmp_path):
     assert suite.protocol == cb.Protocol() and not suite.strict  # a family: left out if failing
     cells = _plan.plan(suite)
     systems = ["lorenz63-v1", "hyper_rossler-v1", "rossler-v1"]
-    forecasters = ["persistence-v1", "linear_ar-v1[lags=2]", "linear_ar-v1[ridge=1e-06]"]
+    forecasters = ["persistence-v1", "linear_ar-v2[lags=2]", "linear_ar-v2[ridge=1e-06]"]
     expected = [(s, "limited", f, seed) for s in systems for f in forecasters for seed in (0, 1)]
     assert [(c.system_id, c.task, c.forecaster_id, c.seed) for c in cells] == expected
     assert len({c.run_id for c in cells}) == len(cells)
@@ -92,7 +92,8 @@ BEFORE = {
 
 
 def test_the_builtin_files_are_the_suites_they_replace():
-    assert list(_suite.SUITES) == ["smoke", "default", "core", "catalogue", "full"]
+    curves = ["curves_context", "curves_data", "curves_noise", "curves_observed"]
+    assert list(_suite.SUITES) == ["smoke", "default", "core", "catalogue", "full", *curves]
     for name, suite in BEFORE.items():
         assert _suite.SUITES[name] == suite, name
         assert _suite.SUITES[name].hash == suite.hash, name  # rows' suite_hash unchanged
@@ -125,7 +126,7 @@ def test_the_suite_files_ship_in_the_wheel():
         ('systems = "all"\nforecasters = ["esn:size"]', "'forecasters', entry 1: malformed"),
         (
             'systems = "all"\nforecasters = ["persistence", "esn:sise=8"]',
-            r"'forecasters', entry 2 \(esn\[sise=8\]\): forecaster esn-v2 has no hyperparameter",
+            r"'forecasters', entry 2 \(esn\[sise=8\]\): forecaster esn-v3 has no hyperparameter",
         ),
         (
             'systems = ["family:lorenz"]\nforecasters = "all"',
@@ -148,7 +149,7 @@ def test_the_cli_runs_a_suite_file_and_names_a_bad_one(tmp_path, capsys):
     assert main(["run", "--suite", str(tmp_path / "nope.toml")]) == 2
     assert "nope.toml does not exist" in capsys.readouterr().err
     assert main(["run", "--suite", "nope"]) == 2
-    assert "known suites: smoke, default, core, catalogue, full" in capsys.readouterr().err
+    assert "known suites: smoke, default, core, catalogue, full, curves_" in capsys.readouterr().err
     bad = write(tmp_path, 'systems = "all"\nforecasters = ["esn:sise=8"]')
     assert main(["run", "--suite", str(bad)]) == 2
     assert "Did you mean size?" in capsys.readouterr().err

@@ -28,7 +28,13 @@ DAMPINGS = (0.9, 0.95, 0.98, 0.99, 1.0, 1.01, 1.02, 1.05, 1.1)
 # the method of analogues) and the tuned ESN, whose private search the tuner replaces
 # (tuned(esn) with the ESN's search space).
 UNTUNED = {"persistence", "climatology", "parroting", "analogues"}
-LEARNED = tuple(f for f in all_forecasters if f.rsplit("-v", 1)[0] not in UNTUNED)
+# Zero-shot forecasters (pretrained: dynamix) are not fitted to a system: not tuned either.
+LEARNED = tuple(
+    f
+    for f in all_forecasters
+    if f.rsplit("-v", 1)[0] not in UNTUNED
+    and not getattr(_api.forecasters.get(f), "zero_shot", False)
+)
 
 
 class DampedRotation(cb.AbstractForecaster):

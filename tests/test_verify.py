@@ -61,7 +61,7 @@ def test_a_rerun_agrees_bit_for_bit_and_leaves_the_results_folder_alone(
     assert _hashes(committed) == before
     found = pd.read_csv(tmp_path / "scratch" / "verify.csv")
     assert found.run_id.nunique() == 4
-    assert set(found.forecaster) == {"persistence-v1", "linear_ar-v1"}
+    assert set(found.forecaster) == {"persistence-v1", "linear_ar-v2"}
     assert (found.verdict == "identical").all()
     committed_rows = reliability_helpers.read_rows(committed)
     for row in found.itertuples():  # verify.csv keeps every bit
@@ -83,7 +83,7 @@ def _linear_ar_seed1(out):
     (path,) = [
         p
         for p in (out / "cells").glob("*.json")
-        if (row := json.loads(p.read_text()))["forecaster"] == "linear_ar-v1" and row["seed"] == 1
+        if (row := json.loads(p.read_text()))["forecaster"] == "linear_ar-v2" and row["seed"] == 1
     ]
     return path, json.loads(path.read_text())
 
@@ -96,9 +96,9 @@ def test_a_tampered_metric_fails_and_names_the_cell(committed, tmp_path, capsys)
     assert _verify_cli(out, tmp_path / "scratch", "--forecasters", "linear_ar") == 1
     printed = capsys.readouterr().out
     assert "NOT verified" in printed
-    assert "lorenz63-v1 × linear_ar-v1 (limited, seed 1) nrmse_h1" in printed
+    assert "lorenz63-v1 × linear_ar-v2 (limited, seed 1) nrmse_h1" in printed
     found = pd.read_csv(tmp_path / "scratch" / "verify.csv")
-    assert set(found.forecaster) == {"linear_ar-v1"}
+    assert set(found.forecaster) == {"linear_ar-v2"}
     beyond = found[found.verdict != "identical"]
     assert list(zip(beyond.seed, beyond.metric)) == [(1, "nrmse_h1")]
 
@@ -112,8 +112,8 @@ def test_a_row_not_in_todays_plan_is_stale_and_fails(committed, tmp_path, capsys
     assert _verify_cli(out, tmp_path / "scratch", "--sample", "4") == 1
     printed = capsys.readouterr().out
     assert (
-        "lorenz63-v1 × linear_ar-v1 (limited, seed 1): stale: made by code other than this "
-        "checkout's (commit abc123def456: the code of linear_ar-v1 or of lorenz63-v1 (or its "
+        "lorenz63-v1 × linear_ar-v2 (limited, seed 1): stale: made by code other than this "
+        "checkout's (commit abc123def456: the code of linear_ar-v2 or of lorenz63-v1 (or its "
         "facts) differs)" in printed
     )
     assert "git checkout abc123def456" in printed

@@ -47,7 +47,12 @@ class AbstractForecaster(eqx.Module):
     """Base class of forecasters.
 
     Class data: ``min_context`` (fewest context steps ``forecast`` accepts; may also be a
-    property computed from hyperparameters), ``vmappable_fit`` (``fit`` may be
+    property computed from hyperparameters), ``min_observed`` (fewest observed coordinates
+    ``fit`` and ``forecast`` accept: a method that needs several variables says 2, and is
+    refused one-variable tasks by name instead of failing), ``max_observed`` (most observed
+    coordinates it accepts, ``None``: any; a pretrained model of fixed dimension),
+    ``zero_shot`` (pretrained: ``fit`` learns nothing from the system, ``forecast`` reads
+    the context alone; its rows are the zero-shot track), ``vmappable_fit`` (``fit`` may be
     ``jax.vmap``-ed over keys, so the seeds of a cell train in one program),
     ``smoke_hyperparameters`` (overrides that make a cheap instance — e.g. few training
     steps — for the fast conformance tests; the benchmark always uses the defaults) and
@@ -56,11 +61,20 @@ class AbstractForecaster(eqx.Module):
     """
 
     min_context: ClassVar[int] = 1
+    min_observed: ClassVar[int] = 1
+    max_observed: ClassVar[int | None] = None
+    zero_shot: ClassVar[bool] = False
     vmappable_fit: ClassVar[bool] = True
     smoke_hyperparameters: ClassVar[dict[str, Any]] = {}
     search_space: ClassVar[SearchSpace | None] = None
     id: ClassVar[str] = ""
     aliases: ClassVar[tuple[str, ...]] = ()
+
+    def unavailable(self) -> str | None:
+        """Why this forecaster cannot run on this machine (e.g. a pretrained weights file
+        that is not there), naming the fix; ``None``: it can. A cell of an unavailable
+        forecaster is refused by name, not failed."""
+        return None
 
     @abc.abstractmethod
     def fit(self, key: Key, train: Trajectory) -> Any:

@@ -86,6 +86,7 @@ def truth_floors(
     std: np.ndarray,
     settings: Any,
     integ: IntegratorSettings | None = None,
+    coordinates: Any = None,
 ) -> dict[str, Any]:
     """The truth floors of ``system`` (see the module docstring).
 
@@ -99,6 +100,9 @@ def truth_floors(
     - `settings`: the :class:`chaosbench.catalogue._facts.FactsSettings` (``floor_runs``,
       ``floor_steps``, ``floor_perturbation``, tolerances).
     - `integ`: the integrator (default: dopri8 at the settings' tolerances).
+    - `coordinates`: the observed coordinates the distances are taken on (``None``: all;
+      `mean` and `std` are then of these coordinates): a one-variable task's floors
+      (:mod:`chaosbench.catalogue._coordinate_floors`).
 
     **Returns:**
 
@@ -119,6 +123,8 @@ def truth_floors(
     runs = np.asarray(
         system.wrap_phases(sample_batch_from(system, y, t0s, dt, settings.floor_steps, integ))
     )
+    if coordinates is not None:
+        runs = runs[..., list(coordinates)]
     z_runs = (runs - np.asarray(mean)) / np.asarray(std)
     pairs = _pair_values(runs, z_runs)
     floors: dict[str, Any] = {}

@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 
 from ..numerics._dataset import Dataset, make_dataset
-from ..numerics._protocol import TASKS, Protocol
+from ..numerics._protocol import Protocol
 
 MIN_RATIO = 0.5  # a pair's median distance, as a fraction of independent runs'
 VPT_THRESHOLD = 0.5  # the normalised error at which a forecast stops being valid
@@ -173,7 +173,7 @@ def check_system(
 ) -> Independence:
     """The independence check of ``system``'s protocol dataset for ``task`` and ``seed``
     (made or read from the dataset cache)."""
-    return check_dataset(make_dataset(protocol.dataset_spec(system, facts, TASKS[task], seed)))
+    return check_dataset(make_dataset(protocol.dataset_spec(system, facts, task, seed)))
 
 
 check_independence = check_dataset  # the public name (``chaosbench.check_independence``)

@@ -324,6 +324,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", default="local", choices=["local", "ray"])
     p.add_argument("--ray-address", help="Ray cluster address (default: start a local one)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--dynamix-weights",
+        metavar="PATH",
+        help="the pretrained weights of dynamix-v1, dynamix-3d-alrnn-v1.0.bson (from "
+        "DurstewitzLab/DynaMix-julia, models/); sets CHAOSBENCH_DYNAMIX_WEIGHTS",
+    )
     p.set_defaults(func=_run)
 
     p = command("export", help="write a suite's data for forecasters outside chaosbench")
@@ -369,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.argv = argv
     configure()  # threads and x64, before anything computes (importing chaosbench sets none)
+    if getattr(args, "dynamix_weights", None):  # read by the plug-in (and --jobs workers)
+        path = Path(args.dynamix_weights).expanduser().resolve()
+        os.environ["CHAOSBENCH_DYNAMIX_WEIGHTS"] = str(path)
     try:
         load_plugins(args.plugin)
         return args.func(args)

@@ -6,7 +6,13 @@ whether its seed ran alone or in a group (the datasets of a group share compiled
 same shapes). Whatever happens, every cell of
 the group gets a row: a forecaster that raises is an ``error`` row, one that runs past the
 time limit a ``timeout`` row, one that exhausts memory an ``oom`` row, each scored at the
-metrics' failure values; the run goes on. A tuned spec's cell tunes, then fits and scores
+metrics' failure values; the run goes on. A forecaster that cannot take the cell's task (a
+context shorter than its ``min_context``, fewer observed variables than its
+``min_observed``: :func:`chaosbench.numerics._task.refusal`) gets a ``refused`` row that
+says why, before any data is made; it is finished, not failed. Every row carries its
+resolved task (:meth:`chaosbench.numerics._task.ResolvedTask.columns`); a one-variable
+task is scored against the truth floors of its coordinate
+(:mod:`chaosbench.catalogue._coordinate_floors`). A tuned spec's cell tunes, then fits and scores
 the chosen forecaster (:mod:`chaosbench.harness._tuned`); the time limit covers the search.
 """
 
@@ -26,11 +32,12 @@ from ..base import _api
 from ..base._cache import release_compiled_programs
 from ..base._identity import hyperparameters
 from ..base._spec import ForecasterSpec
+from ..catalogue._coordinate_floors import observed_facts
 from ..catalogue._independence import independence_columns
 from ..numerics._dataset import make_dataset
 from ..numerics._evaluate import score
-from ..numerics._protocol import TASKS
-from ..numerics._rows import Row, failure_result, make_row
+from ..numerics._rows import Row, failure_result, make_row, refused_result
+from ..numerics._task import get_task, refusal
 from ._plan import Cell
 from ._suite import Suite
 from ._tuned import score_tuned
@@ -113,23 +120,33 @@ def execute_group(
     budget = timeout * len(cells) if timeout else None
     for cell in cells:  # seed s draws its own dataset (protocol v5): one cell at a time
         hyper = hyperparameters(forecaster)
+        columns: dict = {}  # the resolved task (its steps, t_λ, periods, coordinates)
         try:
             # The dataset is the harness's work (and cached): outside the forecaster's limit.
             system = _api.systems.get(system_id)()
-            spec = suite.protocol.dataset_spec(system, facts, TASKS[task], seed=cell.seed)
+            resolved = suite.protocol.resolve(get_task(task), facts)
+            columns = resolved.columns()
+            dt = suite.protocol.dt(facts)
+            reason = refusal(forecaster, resolved, len(facts["std"]))
+            if reason is not None:  # refused by name: a finished row, never retried
+                results.append({**refused_result(reason, metrics, cell.seed), **columns})
+                hypers.append(hyper)
+                continue
+            spec = suite.protocol.dataset_spec(system, facts, resolved.task, seed=cell.seed)
             data = make_dataset(spec)
-            dt = data.spec.dt
+            scoring = observed_facts(system, facts, resolved.observed)  # its truth floors
             if budget is not None and budget <= 0:
                 raise CellTimeout(f"ran past the per-cell time limit of {timeout:g} s")
             start = time.perf_counter()
             with time_limit(budget):
                 if named.tuned:
                     result, hyper = score_tuned(
-                        forecaster, data, facts, cell.seed, metrics, propagate=(CellTimeout,)
+                        forecaster, data, scoring, cell.seed, metrics, propagate=(CellTimeout,)
                     )
                 else:
-                    (result,) = score(forecaster, data, facts, [cell.seed], metrics)
+                    (result,) = score(forecaster, data, scoring, [cell.seed], metrics)
             result.update(independence_columns(data))
+            result.update(columns)
             results.append(result)
             if budget is not None:
                 budget -= time.perf_counter() - start
@@ -138,7 +155,7 @@ def execute_group(
             if isinstance(error, CellTimeout):
                 budget = 0.0  # the group's time is spent: its later seeds time out too
             message = f"{type(error).__name__}: {error}".strip().replace("\n", " ")[:2000]
-            results.append(failure_result(status, message, metrics, cell.seed))
+            results.append({**failure_result(status, message, metrics, cell.seed), **columns})
             results[-1]["traceback"] = traceback.format_exc(limit=4)
         hypers.append(hyper)
     # the group's compile time (dataset generation included), shared among its seeds

@@ -10,8 +10,10 @@ framework"); in short, ``chaosbench export --suite S --out DIR`` writes::
                                         seed K's dataset (protocol v5: a dataset per seed)
     DIR/<system>/<task>/manifest.json   format, system, task, protocol_version, dt,
                                         max_lyapunov, context, horizon, n_long, n_test,
-                                        dimension, seeds, datasets (per seed: seed, file,
-                                        spec_hash, mean, std), what to write
+                                        dimension, observed (a one-variable task's
+                                        coordinate, else null), seeds, datasets (per
+                                        seed: seed, file, spec_hash, mean, std), what
+                                        to write
 
 and the forecaster writes, beside each ``data_seed<K>.npz``, a ``forecast_seed<K>.npz``
 (``np.savez``) holding, z-scored with that seed's exported ``mean`` and ``std``:
@@ -47,9 +49,9 @@ import numpy as np
 from .._version import __version__
 from ..base import _api
 from ..base._cache import content_hash
+from ..catalogue._coordinate_floors import observed_facts
 from ..numerics._dataset import make_dataset
 from ..numerics._evaluate import score_forecasts, scoring_facts
-from ..numerics._protocol import TASKS
 from ..numerics._rows import Row, make_row
 from ._plan import RunOptionsError, system_identity
 from ._runner import check_systems, stamp
@@ -74,7 +76,7 @@ def _datasets(suite: Suite):
         system = _api.systems.get(system_id)()
         for task in suite.tasks:
             specs = [
-                suite.protocol.dataset_spec(system, found, TASKS[task], seed)
+                suite.protocol.dataset_spec(system, found, task, seed)
                 for seed in range(suite.seeds)
             ]
             yield system_id, task, found, [make_dataset(spec) for spec in specs]
@@ -120,6 +122,7 @@ def export(suite: Suite, out: Path) -> list[dict[str, Any]]:
             "n_long": data.spec.n_long,
             "n_test": data.spec.n_test,
             "dimension": int(data.train.shape[1]),
+            "observed": None if data.spec.observed is None else list(data.spec.observed),
             "seeds": suite.seeds,
             "datasets": datasets,
             "write": {
@@ -328,8 +331,10 @@ def score_directory(
                 "package": __version__,
             }
         )
-        floors = facts.get("truth_floor")
+        system = _api.systems.get(entry["system"])()  # one coordinate: its own floors
+        floors = observed_facts(system, facts, data.spec.observed).get("truth_floor")
         result = score_forecasts(data, scoring, windows, long, None, metrics, floors)
+        result.update(suite.protocol.resolve(entry["task"], facts).columns())
         rows.append(
             make_row(
                 run_id=run_id,

@@ -12,7 +12,8 @@ a finished cell is recognised on a re-run and an edited model is recomputed:
   from its fields: :func:`chaosbench.base._identity.hyperparameters`; a spec equal to the
   defaults has the defaults' run id) and the source of its module and of the
   modules of its package that it uses (:func:`chaosbench.base._identity.code_digest`);
-- the task, the seed, the protocol (every constant, its version included), the ids
+- the task (:meth:`chaosbench.numerics._task.Task.identity`: the named tasks hash as
+  before the task grid), the seed, the protocol (every constant, its version included), the ids
   (with versions) of the registered metrics and the package version;
 - for a tuned spec (``tuned(mamba-v2)``: its label), the base spec's hyperparameters as
   above plus the tuner's version, the budget and the search space
@@ -36,7 +37,7 @@ from ..base._identity import code_digest, hyperparameters
 from ..base._spec import ForecasterSpec
 from ..catalogue._confirmation import find_record, tables
 from ..catalogue._facts import FactsSettings, system_key
-from ..numerics._protocol import TASKS
+from ..numerics._task import TASKS, TaskError, get_task
 from ..numerics._tuning import Budget
 from ._suite import Suite, expand_forecasters, expand_systems
 from ._tuned import TUNING_BUDGET, tuning_identity
@@ -96,7 +97,7 @@ def run_id(
         {
             **system,
             **forecaster,
-            "task": dataclasses.asdict(TASKS[task]),
+            "task": get_task(task).identity(),
             "seed": seed,
             "protocol": protocol,
             "metrics": metrics,
@@ -112,8 +113,10 @@ def plan(suite: Suite) -> list[Cell]:
     if not suite.tasks:
         raise RunOptionsError(f"suite {suite.name!r} has no tasks; known tasks: {', '.join(TASKS)}")
     for task in suite.tasks:
-        if task not in TASKS:
-            raise RunOptionsError(f"unknown task {task!r}; known tasks: {', '.join(TASKS)}")
+        try:
+            get_task(task)
+        except TaskError as error:
+            raise RunOptionsError(str(error)) from None
     system_ids = expand_systems(suite.systems)
     forecaster_ids = [str(spec) for spec in expand_forecasters(suite.forecasters)]
     if not system_ids or not forecaster_ids:

@@ -6,10 +6,13 @@ A suite file names systems, forecaster specs, tasks and seeds (the protocol is t
     name = "my-suite"                   # optional: the file's stem
     systems = ["lorenz63", "family:delay"]   # ids, "family:NAME", or "all" (every passing)
     forecasters = ["persistence", "esn:size=800", { id = "mamba", steps = 1200 }, "tuned(mamba)"]
-    tasks = ["rich"]                    # optional (default ["rich"])
+    tasks = ["rich", "train=50lyap,observe=one", { train = "5lyap", noise = 0.05 }]
+                                        # optional (default ["rich"]): named tasks or
+                                        # grid points (chaosbench.numerics._task)
     seeds = 3                           # optional (default 3)
 
-The built-in suites (``smoke``, ``default``, ``core``, ``catalogue``, ``full``) are such
+The built-in suites (``smoke``, ``default``, ``core``, ``catalogue``, ``full``, and the
+curve suites ``curves_*``: the task grid's axes on the core systems) are such
 files in ``chaosbench/data/suites``; :data:`SUITES` is read from them.
 :func:`get_suite` takes a built-in name or a path. A suite's hash (a row's ``suite_hash``)
 hashes its fields: a file and the same suite written in Python hash alike.
@@ -26,7 +29,8 @@ from typing import Any
 from ..base import _api
 from ..base._cache import content_hash
 from ..base._spec import ForecasterSpec, SpecError
-from ..numerics._protocol import TASKS, Protocol
+from ..numerics._protocol import Protocol
+from ..numerics._task import TaskError, get_task, task_name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,7 +66,9 @@ class Suite:
     - `forecasters`: forecaster specs (``"esn"``, ``"esn:size=800"``, ``"tuned(mamba)"``,
       a :class:`chaosbench.ForecasterSpec`) or ``"all"`` (every registered forecaster at
       its defaults); kept as canonical spec text (``"esn[size=800]"``).
-    - `tasks`: task names (see ``chaosbench.numerics._protocol.TASKS``).
+    - `tasks`: tasks: named points (``"rich"``), grid points as text
+      (``"train=50lyap,observe=one"``) or tables (:mod:`chaosbench.numerics._task`); kept
+      as canonical names (:func:`~chaosbench.numerics._task.task_name`), each once.
     - `seeds`: number of seeds per cell (0, 1, …); seed s draws its own dataset (training
       data, test windows, long run) and its own model initialisation (protocol v5).
     - `protocol`: the benchmark protocol.
@@ -76,9 +82,11 @@ class Suite:
     protocol: Protocol = Protocol()
 
     def __post_init__(self):
-        for key in ("systems", "tasks"):
-            value = getattr(self, key)
-            object.__setattr__(self, key, (value,) if isinstance(value, str) else tuple(value))
+        value = self.systems
+        object.__setattr__(self, "systems", (value,) if isinstance(value, str) else tuple(value))
+        tasks = [self.tasks] if isinstance(self.tasks, str | Mapping) else self.tasks
+        names = (task_name(get_task(t)) for t in tasks)  # TaskError lists the valid forms
+        object.__setattr__(self, "tasks", tuple(dict.fromkeys(names)))
         entries = self.forecasters
         entries = [entries] if isinstance(entries, str | ForecasterSpec | Mapping) else entries
         object.__setattr__(self, "forecasters", tuple(_spec_text(e) for e in entries))
@@ -172,15 +180,13 @@ def parse_suite(data: Mapping[str, Any], path: Path | str) -> Suite:
         path, "forecasters", data["forecasters"], 'forecasters = ["persistence", "esn:size=800"]'
     )
     tasks = _entries(path, "tasks", data.get("tasks", ["rich"]), 'tasks = ["rich"]')
-    for key, items in (("systems", systems), ("tasks", tasks)):
-        if not all(isinstance(s, str) and s for s in items):
-            raise SuiteError(f"{path}: key {key!r} must list strings, got {list(items)!r}")
-    for task in tasks:
-        if task not in TASKS:
-            raise SuiteError(
-                f"{path}: key 'tasks' names the unknown task {task!r}; known tasks: "
-                f"{', '.join(TASKS)}"
-            )
+    if not all(isinstance(s, str) and s for s in systems):
+        raise SuiteError(f"{path}: key 'systems' must list strings, got {list(systems)!r}")
+    for i, task in enumerate(tasks):
+        try:
+            get_task(task)
+        except TaskError as error:
+            raise SuiteError(f"{path}: key 'tasks', entry {i + 1}: {error}") from None
     seeds = data.get("seeds", 3)
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
         raise SuiteError(f"{path}: key 'seeds' must be a positive integer, e.g. seeds = 3")

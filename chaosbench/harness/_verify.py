@@ -45,8 +45,8 @@ from ..base import _api
 from ..base._cache import enable_compilation_cache
 from ..base._identity import hyperparameters
 from ..base._spec import ForecasterSpec, registered_label
-from ..numerics._protocol import TASKS
 from ..numerics._rows import OK, metric_columns
+from ..numerics._task import is_task
 from ._execute import execute_group
 from ._plan import Cell, RunOptionsError, plan
 from ._runner import check_systems, stamp
@@ -203,7 +203,7 @@ def match_plan(rows: Sequence[dict], suite: Suite) -> tuple[Suite, dict[str, Cel
     registered today), and its planned cells by run id."""
     systems = sorted({r["system"] for r in rows if r["system"] in set(_api.systems.ids())})
     forecasters = sorted({r["forecaster"] for r in rows if registered_label(r["forecaster"])})
-    tasks = sorted({r["task"] for r in rows if r["task"] in TASKS})
+    tasks = sorted({r["task"] for r in rows if is_task(r["task"])})
     if not (systems and forecasters and tasks):
         return suite, {}
     narrow = dataclasses.replace(

@@ -98,6 +98,11 @@ class DatasetSpec:
       one dominant period), drawn from the seed (:func:`start_times`).
     - `seed`: PRNG seed for the start and the noise.
     - `integrator`: :class:`IntegratorSettings` as a dict.
+    - `observed`: the coordinates a forecaster sees (``None``: all). The dataset is the
+      all-coordinate one's projection on them (the same trajectories and noise, so one-
+      and all-variable tasks are compared on the same data; the cache holds the
+      all-coordinate arrays once). Left out of :meth:`as_dict` when ``None``, so the
+      hashes of all-coordinate specs are those they had before the field existed.
     """
 
     system_id: str
@@ -115,8 +120,14 @@ class DatasetSpec:
     jitter: float = 0.0
     seed: int = 0
     integrator: tuple[tuple[str, Any], ...] = tuple(sorted(IntegratorSettings().as_dict().items()))
+    observed: tuple[int, ...] | None = None
 
     def __post_init__(self):
+        if self.observed is not None:
+            observed = tuple(int(k) for k in self.observed)
+            if not observed or min(observed) < 0 or len(set(observed)) != len(observed):
+                raise ValueError("DatasetSpec.observed must list distinct coordinates ≥ 0")
+            object.__setattr__(self, "observed", observed)
         for name in ("n_train", "n_test", "context", "horizon", "n_long"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"DatasetSpec.{name} must be a positive integer")
@@ -144,6 +155,8 @@ class DatasetSpec:
         out["parameters"] = dict(self.parameters)
         out["integrator"] = dict(self.integrator)
         out["format"] = FORMAT_VERSION
+        if self.observed is None:
+            del out["observed"]
         return out
 
     @property
@@ -175,6 +188,21 @@ class Dataset:
     @property
     def truths(self) -> np.ndarray:
         return self.test[:, self.spec.context :]
+
+    def observe(self, coordinates: tuple[int, ...] | None) -> Dataset:
+        """This dataset as seen through ``coordinates`` (``None``: all of them): every
+        array projected on them, the spec saying so."""
+        if coordinates is None:
+            return self
+        idx = list(coordinates)
+        return Dataset(
+            dataclasses.replace(self.spec, observed=tuple(coordinates)),
+            self.train[:, idx],
+            self.test[..., idx],
+            self.long[:, idx],
+            self.mean[idx],
+            self.std[idx],
+        )
 
     def normalise(self, x):
         return (x - self.mean) / self.std
@@ -249,6 +277,8 @@ def integrate_starts(spec: DatasetSpec, system, ics) -> np.ndarray:
 def generate(spec: DatasetSpec) -> Dataset:
     """Integrate the dataset of ``spec`` (no cache), in float64 whatever the caller's JAX
     configuration."""
+    if spec.observed is not None:
+        return generate(dataclasses.replace(spec, observed=None)).observe(spec.observed)
     system = dataset_system(spec)
     trajs = integrate_starts(spec, system, initial_conditions(spec, system))
     return _assemble(spec, system, trajs)
@@ -316,8 +346,12 @@ def make_dataset(spec: DatasetSpec, *, use_cache: bool = True) -> Dataset:
     """The dataset of ``spec``: read from the cache if a verified copy exists, else made.
 
     A cache file is checked against the SHA-256 stored beside it; a corrupted or
-    truncated file is discarded and regenerated, never read.
+    truncated file is discarded and regenerated, never read. A spec with ``observed``
+    coordinates projects the all-coordinate dataset (cached under its own spec).
     """
+    if spec.observed is not None:
+        full = make_dataset(dataclasses.replace(spec, observed=None), use_cache=use_cache)
+        return full.observe(spec.observed)
     path = _path(spec)
     if use_cache:
         cached = _read(path, spec)

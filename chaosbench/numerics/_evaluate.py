@@ -41,7 +41,7 @@ from ..base._forecaster import AbstractForecaster, has_state
 from ..base._metric import Metric, ScoringFacts
 from ..base._precision import float64
 from ._dataset import Dataset
-from ._rows import DIVERGED, OFF_ATTRACTOR, OK, ON_ATTRACTOR
+from ._rows import DIVERGED, OFF_ATTRACTOR, OK, ON_ATTRACTOR, STABLE
 
 EXPLODE_FACTOR = 100.0
 ON_ATTRACTOR_FACTOR = 10.0
@@ -53,6 +53,10 @@ D_stsp of the committed v5 rows over the floors of facts v3): the best forecaste
 0.8–1.2 floors, climatology 23–263, persistence 73–263, a model that settles on a cycle or
 a fixed point (EDMD, linear AR) 23–243; an independent true Lorenz-63 run 1.05. One order
 of magnitude separates the first group from the others."""
+
+
+NOT_THESE: Mapping[str, Any] = {"coordinates": "other"}
+"""Stands for truth floors of other coordinates than the data's (:func:`score_forecasts`)."""
 
 
 class ForecastShapeError(ValueError):
@@ -245,7 +249,14 @@ def score_forecasts(
     and metric columns of a row. Native and external forecasts are scored here alike.
 
     ``floors`` are the system's truth floors (``facts["truth_floor"]``), needed when a
-    registered long metric has one (:func:`long_run_scores`)."""
+    registered long metric has one (:func:`long_run_scores`). A dataset of a subset of the
+    coordinates (a one-variable task) needs the floors of that subset (their
+    ``coordinates``: :mod:`chaosbench.catalogue._coordinate_floors`, which the harness
+    passes); given the full state's, which do not apply to it, its normalised long-run
+    columns are NaN and a bounded free run stays unjudged (``stable``)."""
+    observed = data.spec.observed
+    if observed is not None and floors is not None:
+        floors = floors if floors.get("coordinates") == list(observed) else NOT_THESE
     row: dict[str, Any] = {"status": OK}
     windows = jnp.asarray(data.denormalise(blow_up_to_inf(np.asarray(z_windows, dtype=float))))
     truths = jnp.asarray(data.truths)
@@ -289,6 +300,10 @@ def long_run_scores(
         raw = m.failure if forecast is None else float(m.fn(forecast, truth, scoring))
         row[m.column] = raw
         if not m.floor:
+            continue
+        if floors is NOT_THESE:  # floors of other coordinates: no normalised value, no verdict
+            row[m.normalised_column] = m.failure if forecast is None else float("nan")
+            row["long_run"] = DIVERGED if forecast is None else STABLE
             continue
         floor = (floors or {}).get(m.floor)
         if floor is None or not floor > 0:

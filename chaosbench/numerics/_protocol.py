@@ -68,6 +68,16 @@ divided by the system's truth floors (the same distances between independent tru
 ``ON_ATTRACTOR_FACTOR`` floors), ``off_attractor`` or ``diverged``; the λ error clips λ̂
 at −λ_max, so it is finite for every bounded run. Facts v3 underlie it: the period from
 several stretches of one orbit (Welch), with the spread of period and λ_max over them.
+
+**Tasks** (:mod:`chaosbench.numerics._task`) are points of a grid: training length (steps
+or Lyapunov times), observation noise, observed variables (all, or one) and context
+length (steps or periods). **Observation noise is on the inputs only**: the training
+trajectory and the test windows' contexts carry Gaussian noise of ``noise`` times each
+coordinate's training std; the truths the forecasts are scored against (the windows'
+horizons and the long run) are clean. A one-variable task shows the forecaster, and
+scores, one coordinate of the same trajectories. The grid added no version: the named
+tasks ``rich``, ``limited`` and ``noisy`` give the datasets, run ids and rows they gave
+before it.
 """
 
 from __future__ import annotations
@@ -78,6 +88,8 @@ import math
 from ..base._system import AbstractSystem
 from ._dataset import DatasetSpec
 from ._integrate import IntegratorSettings
+from ._task import TASKS as TASKS
+from ._task import ResolvedTask, Task, get_task, resolve
 
 POINTS_PER_PERIOD = 100
 MAX_PERIOD_LYAPUNOV_TIMES = 5.0
@@ -94,22 +106,6 @@ def sampling_interval(
     time gets ``points_per_period / max_lyapunov_times`` points or more)."""
     cap = max_lyapunov_times / max_lyapunov if max_lyapunov > 0 else math.inf
     return min(period, cap) / points_per_period
-
-
-@dataclasses.dataclass(frozen=True)
-class Task:
-    """A data regime: training length and observation noise (fraction of the std)."""
-
-    name: str
-    n_train: int
-    noise: float = 0.0
-
-
-TASKS: dict[str, Task] = {
-    "rich": Task("rich", 10_000),
-    "limited": Task("limited", 1_000),
-    "noisy": Task("noisy", 10_000, noise=0.05),
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,31 +150,47 @@ class Protocol:
         wanted = max(lyapunov, self.separation_periods * period)
         return float(min(wanted, self.max_separation_periods * period))
 
-    def dataset_spec(
-        self, system: AbstractSystem, facts: dict, task: Task, seed: int = 0
-    ) -> DatasetSpec:
-        dt = sampling_interval(
+    def dt(self, facts: dict) -> float:
+        """The system's sampling interval Δ (:func:`sampling_interval`)."""
+        return sampling_interval(
             facts["period"],
             facts["max_lyapunov"],
             self.points_per_period,
             self.max_period_lyapunov_times,
         )
+
+    def resolve(self, task: Task | str, facts: dict) -> ResolvedTask:
+        """``task`` (a :class:`Task` or its name) for the system of ``facts``: its training
+        and context lengths in steps, Lyapunov times and periods, and the observed
+        coordinates (:mod:`chaosbench.numerics._task`)."""
+        return resolve(get_task(task), facts, self.dt(facts), self.context)
+
+    def dataset_spec(
+        self, system: AbstractSystem, facts: dict, task: Task | str, seed: int = 0
+    ) -> DatasetSpec:
+        """The dataset of ``task`` (a :class:`Task` or its name) on ``system``: training
+        data and contexts carry the task's observation noise, the truths none; a
+        one-variable task's dataset is the all-variable one's projection on the observed
+        coordinate (:class:`DatasetSpec`, ``observed``)."""
+        resolved = self.resolve(task, facts)
+        dt = self.dt(facts)
         return DatasetSpec.create(
             system.id,
             system.parameters,
             dt=dt,
-            n_train=task.n_train,
+            n_train=resolved.n_train,
             n_test=self.n_test,
-            context=self.context,
+            context=resolved.context,
             horizon=self.horizon_steps(dt, facts["max_lyapunov"]),
             n_long=self.n_long,
             burn_in=self.burn_in_periods * facts["period"],
             perturbation=self.perturbation,
             separation=self.separation(facts),
             jitter=facts["period"],
-            noise=task.noise,
+            noise=resolved.noise,
             seed=seed,
             integrator=self.integrator,
+            observed=resolved.observed,
         )
 
     def as_dict(self) -> dict:

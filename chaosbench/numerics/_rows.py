@@ -8,8 +8,10 @@ made by :func:`make_row`, the one factory the runner, external scoring and the t
   ``protocol_version``), ``hyperparameters`` (JSON of every forecaster field), the scoring
   facts ``dt`` and ``max_lyapunov``, and ``external`` (true for rows scored from
   forecasts made outside chaosbench);
-- status (:class:`Status`): ``status`` (``ok`` or a failure: ``error``, ``timeout``,
-  ``oom``), ``error`` (the message), ``long_run``: the long free run's state,
+- status (:class:`Status`): ``status`` (``ok``; ``refused``: the forecaster cannot take
+  the task, all scores NaN, never retried; or a failure: ``error``, ``timeout``,
+  ``oom``), ``error`` (the message, or the refusal's reason), ``long_run``: the long
+  free run's state,
   ``on_attractor`` (bounded, and its state-space divergence within
   ``ON_ATTRACTOR_FACTOR`` times the truth floor), ``off_attractor`` (bounded but
   elsewhere: a fixed point, a cycle, persistence) or ``diverged`` (blew up); empty for
@@ -30,7 +32,10 @@ made by :func:`make_row`, the one factory the runner, external scoring and the t
   and rows of protocol ≤ 4 have none of the last three. Rows scored by the runner also
   carry their dataset's independence check (``independence_ratio``,
   ``independence_below``, ``independent``: :mod:`chaosbench.catalogue._independence`)
-  and ``n_parameters``, the stored numbers of the fitted state
+  and the resolved task (``task_train_steps``, ``task_train_lyap``, ``task_noise``,
+  ``task_observed``, ``task_context_steps``, ``task_context_periods``:
+  :meth:`chaosbench.numerics._task.ResolvedTask.columns`) and ``n_parameters``, the
+  stored numbers of the fitted state
   (:func:`chaosbench.numerics._evaluate.n_parameters`: a function of the run id, so not
   volatile; NaN where unknown: external rows, failures, rows written before it existed).
   A tuned cell's row (``tuned(<spec>)``) also carries ``tuning``, the tuner's record
@@ -62,9 +67,11 @@ from typing import Any
 
 from ..base._api import metrics as _metrics
 from ..base._metric import Metric
+from ._task import TASK_COLUMNS
 
 OK = "ok"
 FAILURES = ("error", "timeout", "oom")
+REFUSED = "refused"  # the forecaster cannot take the task (``error`` says why): done, unscored
 ON_ATTRACTOR, OFF_ATTRACTOR, DIVERGED = "on_attractor", "off_attractor", "diverged"
 STABLE = "stable"  # protocol ≤ 4: bounded, not judged on or off the attractor
 LONG_RUN_STATES = (ON_ATTRACTOR, OFF_ATTRACTOR, DIVERGED)
@@ -104,8 +111,10 @@ class Status:
     long_run: str = ""
 
     def __post_init__(self):
-        if self.status != OK and self.status not in FAILURES:
-            raise ValueError(f"a row's status is {OK!r} or one of {FAILURES}, not {self.status!r}")
+        if self.status not in (OK, REFUSED, *FAILURES):
+            raise ValueError(
+                f"a row's status is {OK!r}, {REFUSED!r} or one of {FAILURES}, not {self.status!r}"
+            )
         if self.long_run not in ("", STABLE, *LONG_RUN_STATES):
             raise ValueError(
                 f"long_run is one of {LONG_RUN_STATES} (or {STABLE!r} in rows of protocol "
@@ -151,6 +160,7 @@ DIAGNOSTIC_COLUMNS = (
     "n_parameters",
     "tuning",
     "tuning_seconds",
+    *TASK_COLUMNS,
 )
 # The headline metric's per-window diagnostics: ``<column>_windows``, ``<column>_censored``.
 WINDOW_SUFFIXES = ("_windows", "_censored")
@@ -308,6 +318,20 @@ def failure_result(
     }
 
 
+def refused_result(message: str, metrics: Sequence[Metric], seed: int) -> dict[str, Any]:
+    """The result part of a cell whose forecaster cannot take its task (``message`` says
+    why, :func:`chaosbench.numerics._task.refusal`): finished, never retried, every metric
+    NaN (no score at all: the tables leave it out and list the refusal)."""
+    return {
+        "seed": seed,
+        "status": REFUSED,
+        "error": message,
+        "long_run": "",
+        **{m.column: NAN for m in metrics},
+        **{m.normalised_column: NAN for m in metrics if m.floor},
+    }
+
+
 def is_failure(row: Mapping[str, Any]) -> bool:
     """Whether a stored row is a failure (to be retried, never counted as done)."""
     return row.get("status") in FAILURES
@@ -326,9 +350,12 @@ def metric_columns(columns: Sequence[str]) -> list[str]:
 
 def same_result(a: Mapping, b: Mapping) -> bool:
     """Rows agree on everything but timing, stamp and traceback (NaN equals NaN; a column
-    written before it existed counts at its default)."""
+    written before it existed counts at its default; the resolved task's columns, functions
+    of the run id that rows written before the task grid lack, are compared where both
+    rows have them)."""
     a, b = {**COLUMN_DEFAULTS, **a}, {**COLUMN_DEFAULTS, **b}
-    for key in (set(a) | set(b)) - VOLATILE_COLUMNS:
+    lacking = {c for c in TASK_COLUMNS if c not in a or c not in b}
+    for key in (set(a) | set(b)) - VOLATILE_COLUMNS - lacking:
         x, y = a.get(key), b.get(key)
         if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
             continue

@@ -248,3 +248,16 @@ def _nested_interval(tree, depth: int, key: tuple) -> tuple[float, float]:
     if np.isnan(medians).all():
         return float("nan"), float("nan")
     return _interval(medians)
+
+
+def pooled_rate_ci(hits: Sequence, totals: Sequence, *key: object) -> tuple[float, float]:
+    """Bootstrap 95 % interval of a pooled rate ``Σ hits / Σ totals`` over groups (systems):
+    each replicate resamples the groups with replacement (seeded by ``key``). Groups with
+    no total are left out."""
+    hits, totals = np.asarray(hits, dtype=float), np.asarray(totals, dtype=float)
+    keep = totals > 0
+    hits, totals = hits[keep], totals[keep]
+    if not hits.size:
+        return float("nan"), float("nan")
+    picks = _rng(*key).integers(0, hits.size, size=(BOOTSTRAP_SAMPLES, hits.size))
+    return _interval(hits[picks].sum(axis=1) / totals[picks].sum(axis=1))

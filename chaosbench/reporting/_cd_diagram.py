@@ -11,7 +11,6 @@ when a diagram is drawn, and the same rows give the same bytes.
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pandas as pd
 from ..base._cache import atomic_write_bytes
 from ..base._spec import short_label
 from ..numerics._ranking_tests import cliques
+from ._figure_io import png_bytes, stamp_footer
 from ._markdown import fmt, marked
 
 DPI = 120
@@ -112,16 +112,9 @@ def cd_diagram(per_task: pd.DataFrame, stamp: dict[str, str] | None = None) -> b
     )
     ax.text(0.5, 0.08, title, ha="center", va="top", fontsize=8.5)
     if stamp:
-        commits = str(stamp.get("git_commit", "?")).split("; ")
-        commit = f"commit {commits[0]}" if len(commits) == 1 else f"{len(commits)} commits"
-        footer = (
-            f"chaosbench {stamp.get('chaosbench_version', '?')} · {commit} · "
-            f"suite {stamp.get('suite', '?')}"
-        )
+        footer = stamp_footer(stamp)
         ax.text(0.5, height - 0.08, footer, ha="center", va="bottom", fontsize=6, color="0.4")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    return png_bytes(fig, DPI)
 
 
 def write_cd_diagrams(

@@ -30,7 +30,12 @@
   from the next and gives the median per observed-dimension bin.
 - ``skill_cost_<task>.png``: median VPT against median cost per cell, with the Pareto
   front (:mod:`._skill_cost`).
-- ``leaderboard.md``: the leaderboard rendered as Markdown tables with the stamp.
+- ``curves.csv`` and ``curve_<name>.png``: the forecasters along each axis of the task
+  grid that the rows hold two points of or more (:mod:`._curves`); ``refusals.csv``: the
+  cells forecasters refused (a context too short, too few observed variables), which
+  are in ``runs.csv`` only. Neither file is written when it would be empty.
+- ``leaderboard.md``: the leaderboard rendered as Markdown tables with the stamp (and a
+  section on the curves and the refusals, when there are any).
 - ``stamp.json``: what produced the rows (package version, git commit, suite and its
   hash, JAX version, device, Python); every CSV carries the same values as columns.
 
@@ -60,6 +65,7 @@ import pandas as pd
 from ..base._cache import atomic_write_text
 from ..harness._store import ID_COLUMNS, load_rows  # noqa: F401 (load_rows: the tables' input)
 from ..numerics._rows import (
+    REFUSED,
     STAMP_COLUMNS,
     headline_metric,
     per_system_metrics,
@@ -84,6 +90,7 @@ from ._by_system import (  # noqa: F401 (metric_columns, short_name: the tables'
 )
 from ._cd_diagram import write_cd_diagrams
 from ._cost import COST_COLUMNS
+from ._curves import curve_points, curves_markdown, refusals, write_curve_figures
 from ._independence import independence_table
 from ._long_run import may_win
 from ._long_run import summary as long_run_summary
@@ -93,6 +100,8 @@ from ._skill_cost import write_skill_cost_figures
 from ._systems import ATTRIBUTE_COLUMNS, system_attributes, with_attributes
 from ._web import write_index
 from ._windows import window_values
+
+OPTIONAL = ("curves", "refusals")  # written only when they have rows
 
 
 def _external_of(table: pd.DataFrame) -> dict[str, bool]:
@@ -266,13 +275,19 @@ def _with_stamp(frame: pd.DataFrame, stamp: dict[str, str]) -> pd.DataFrame:
 
 
 def tables(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every table written from ``rows``, by file name (without ``.csv``)."""
+    """Every table written from ``rows``, by file name (without ``.csv``). Refused cells
+    (the forecaster cannot take the task) are in ``runs`` and ``refusals`` only; the
+    curves across the task grid (:mod:`._curves`) are there when their points are."""
     attributes = system_attributes(rows["system"], rows)
-    table = by_system(rows, attributes)
     runs = rows.assign(external=external_flags(rows))
+    if "status" in rows.columns:
+        rows = rows[rows["status"] != REFUSED]
+    table = by_system(rows, attributes)
     pairs = pairwise(table)
     board = mark_neighbours(with_dimension_medians(leaderboard(table, rows), table), pairs)
     return {
+        "curves": curve_points(rows, board, table, attributes),
+        "refusals": refusals(runs),
         "runs": with_attributes(runs, attributes, after="max_lyapunov"),
         "by_system": table,
         "leaderboard": board,
@@ -317,11 +332,15 @@ def write_leaderboard(out: Path, *, allow_mixed_stack: bool = False) -> dict[str
     paths = {}
     for name, frame in frames.items():
         path = out / f"{name}.csv"
+        if name in OPTIONAL and frame.empty:  # none: no file (and no stale one)
+            path.unlink(missing_ok=True)
+            continue
         text = _with_stamp(frame, stamp).to_csv(index=False, float_format=FLOAT_FORMAT)
         atomic_write_text(path, text)
         paths[name] = path
     paths.update(write_cd_diagrams(out, frames["ranking"], stamp))
     paths.update(write_skill_cost_figures(out, frames["leaderboard"], stamp))
+    paths.update(write_curve_figures(out, frames["curves"], stamp))
     path = out / "leaderboard.md"
     extra = {
         "pairs": frames["pairwise"],
@@ -332,6 +351,8 @@ def write_leaderboard(out: Path, *, allow_mixed_stack: bool = False) -> dict[str
     markdown = render_markdown(
         frames["leaderboard"], stamp, frames["winners"], frames["breakdowns"], REFERENCE, **extra
     )
+    grid = curves_markdown(frames["curves"], frames["refusals"])
+    markdown = markdown.rstrip("\n") + "\n" + "\n".join(grid) + "\n" if grid else markdown
     atomic_write_text(path, markdown)
     paths["markdown"] = path
     path = out / "stamp.json"

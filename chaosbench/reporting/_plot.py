@@ -31,13 +31,15 @@ from matplotlib.figure import Figure
 from ..base import _api
 from ..base._metric import ScoringFacts
 from ..base._spec import ForecasterSpec, build_forecaster, short_label
+from ..catalogue._coordinate_floors import observed_facts
 from ..catalogue._facts import get_facts
 from ..catalogue._validate import benchmark_facts, verdict
 from ..harness._suite import SUITES
 from ..numerics._dataset import Dataset, make_dataset
 from ..numerics._evaluate import blow_up_to_inf, fit_seed, forecast_windows
-from ..numerics._protocol import TASKS, Protocol
+from ..numerics._protocol import Protocol
 from ..numerics._rows import headline_metric
+from ..numerics._task import get_task
 from ._leaderboard import collect_stamp, external_flags, load_rows
 from ._markdown import marked
 
@@ -151,7 +153,8 @@ def dataset_for(system_id: str, task: str, protocol: Protocol) -> tuple[Dataset,
     system = _api.systems.get(system_id)()
     facts = get_facts(system)
     facts = benchmark_facts(facts, verdict(facts))  # the λ_max the rows were scored with
-    return make_dataset(protocol.dataset_spec(system, facts, TASKS[task])), facts
+    spec = protocol.dataset_spec(system, facts, task)  # one variable: its coordinate only
+    return make_dataset(spec), observed_facts(system, facts, spec.observed)
 
 
 def _scoring(data: Dataset, facts: dict) -> ScoringFacts:
@@ -337,8 +340,7 @@ def plot(
 
     tasks = sorted(rows["task"].unique())
     task = task or ("rich" if "rich" in tasks else tasks[0])
-    if task not in TASKS:
-        raise ValueError(f"unknown task {task!r}; known tasks: {', '.join(TASKS)}")
+    get_task(task)  # TaskError (a ValueError) names the valid forms
     per_task = rows[rows["task"] == task]
     system_id = _api.systems.resolve(system) if system else sorted(per_task["system"])[0]
     if forecasters:

@@ -14,7 +14,6 @@ give the same bytes.
 from __future__ import annotations
 
 import base64
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +22,7 @@ from ..base._cache import atomic_write_bytes
 from ..base._spec import short_label
 from ..numerics._rows import headline_metric
 from ._cost import drawable, figure_name, front_of, plotted
+from ._figure_io import png_bytes, stamp_footer
 from ._markdown import marked
 
 DPI = 120
@@ -82,16 +82,9 @@ def skill_cost_figure(per_task: pd.DataFrame, stamp: dict[str, str] | None = Non
         title += f" (no cost, left out: {', '.join(short_label(f) for f in left_out.forecaster)})"
     ax.set_title(title, fontsize=8.5)
     if stamp:
-        commits = str(stamp.get("git_commit", "?")).split("; ")
-        commit = f"commit {commits[0]}" if len(commits) == 1 else f"{len(commits)} commits"
-        footer = (
-            f"chaosbench {stamp.get('chaosbench_version', '?')} · {commit} · "
-            f"suite {stamp.get('suite', '?')}"
-        )
+        footer = stamp_footer(stamp)
         fig.supxlabel(footer, fontsize=6, color="0.4")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    return png_bytes(fig, DPI)
 
 
 def write_skill_cost_figures(
