@@ -98,10 +98,11 @@ from ._markdown import render_markdown
 from ._ranking import mark_neighbours, pairwise, ranking, with_dimension_medians
 from ._skill_cost import write_skill_cost_figures
 from ._systems import ATTRIBUTE_COLUMNS, system_attributes, with_attributes
+from ._tracks import tuning_gain, tuning_gain_markdown, with_track
 from ._web import write_index
 from ._windows import window_values
 
-OPTIONAL = ("curves", "refusals")  # written only when they have rows
+OPTIONAL = ("curves", "refusals", "tuning_gain")  # written only when they have rows
 
 
 def _external_of(table: pd.DataFrame) -> dict[str, bool]:
@@ -288,9 +289,10 @@ def tables(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {
         "curves": curve_points(rows, board, table, attributes),
         "refusals": refusals(runs),
-        "runs": with_attributes(runs, attributes, after="max_lyapunov"),
-        "by_system": table,
-        "leaderboard": board,
+        "runs": with_track(with_attributes(runs, attributes, after="max_lyapunov")),
+        "by_system": with_track(table),
+        "leaderboard": with_track(board),
+        "tuning_gain": tuning_gain(rows),
         "winrate": win_rates(table),
         "winners": winners(table),
         "breakdowns": breakdowns(table, attributes, REFERENCE),
@@ -351,6 +353,9 @@ def write_leaderboard(out: Path, *, allow_mixed_stack: bool = False) -> dict[str
     markdown = render_markdown(
         frames["leaderboard"], stamp, frames["winners"], frames["breakdowns"], REFERENCE, **extra
     )
+    gain = tuning_gain_markdown(frames["tuning_gain"])
+    if gain:
+        markdown = markdown.rstrip("\n") + "\n\n" + gain
     grid = curves_markdown(frames["curves"], frames["refusals"])
     markdown = markdown.rstrip("\n") + "\n" + "\n".join(grid) + "\n" if grid else markdown
     atomic_write_text(path, markdown)
