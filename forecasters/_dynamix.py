@@ -305,6 +305,22 @@ class DynaMix(AbstractForecaster):
     - `weights_sha256` (not settable): the weights file's digest, read when built.
     """
 
+    pretraining_systems: ClassVar[tuple[str, ...]] = (
+        "aizawa", "anishchenko_astakhov", "arneodo", "belousov_zhabotinsky", "blasius",
+        "ca_two_plus", "cellular_neural_network", "chen", "colpitts", "excitable_cell",
+        "forced_brusselator", "glycolytic_oscillation", "hastings_powell", "lorenz_bounded",
+        "lu_chen_cheng", "newton_liepnik", "qi_chen", "rabinovich_fabrikant",
+        "rayleigh_benard", "rikitake_dynamo", "rossler", "rucklidge", "salton_sea",
+        "shimizu_morioka", "sprott_e", "sprott_h", "sprott_j", "sprott_jerk", "sprott_k",
+        "sprott_n",
+    )  # fmt: skip
+    """The systems of its training corpus, flagged "seen in pretraining" in the tables: the
+    30 dysts flows (34 trajectories: ca_two_plus, rossler, shimizu_morioka and sprott_k also
+    at a second parameter setting) of ``generate_data.py`` in DurstewitzLab/DynaMix-python
+    (``src/dynamix/utilities/generate_data.py``, commit 7801a5a), which builds the training
+    data of the DynaMix pipeline; its test system is Lorenz-63, not among them. The paper's
+    own list (arXiv 2505.13192, appendix) was not available to check it against."""
+
     gating_noise: bool = eqx.field(default=True, static=True)
     channel_independent: bool = eqx.field(default=False, static=True)
     weights_sha256: str = eqx.field(init=False, static=True)

@@ -52,3 +52,16 @@ def test_no_tuned_rows_no_gain():
     rows = _rows()
     assert tuning_gain(rows[~rows["forecaster"].str.startswith("tuned")]).empty
     assert tuning_gain_markdown(tuning_gain(rows.iloc[:0])) == ""
+
+
+def test_zero_shot_rows_flag_the_systems_seen_in_pretraining():
+    table = with_track(
+        pd.DataFrame(
+            {
+                "system": ["rossler-v1", "lorenz63-v1", "rossler-v1"],
+                "forecaster": ["dynamix-v1", "dynamix-v1", "esn-v3"],
+            }
+        )
+    )
+    assert list(table["track"]) == ["zero-shot", "zero-shot", "defaults"]
+    assert list(table["seen_in_pretraining"]) == [True, False, False]

@@ -52,7 +52,8 @@ class AbstractForecaster(eqx.Module):
     refused one-variable tasks by name instead of failing), ``max_observed`` (most observed
     coordinates it accepts, ``None``: any; a pretrained model of fixed dimension),
     ``zero_shot`` (pretrained: ``fit`` learns nothing from the system, ``forecast`` reads
-    the context alone; its rows are the zero-shot track), ``vmappable_fit`` (``fit`` may be
+    the context alone; its rows are the zero-shot track) with ``pretraining_systems`` (the
+    system names of its training corpus, flagged in the tables), ``vmappable_fit`` (``fit`` may be
     ``jax.vmap``-ed over keys, so the seeds of a cell train in one program),
     ``smoke_hyperparameters`` (overrides that make a cheap instance — e.g. few training
     steps — for the fast conformance tests; the benchmark always uses the defaults) and
@@ -64,6 +65,7 @@ class AbstractForecaster(eqx.Module):
     min_observed: ClassVar[int] = 1
     max_observed: ClassVar[int | None] = None
     zero_shot: ClassVar[bool] = False
+    pretraining_systems: ClassVar[tuple[str, ...]] = ()
     vmappable_fit: ClassVar[bool] = True
     smoke_hyperparameters: ClassVar[dict[str, Any]] = {}
     search_space: ClassVar[SearchSpace | None] = None

@@ -8,7 +8,9 @@ Every forecaster runs on one of three tracks, named in every table (a ``track`` 
 - ``tuned``: ``tuned(<spec>)``, its hyperparameters chosen per cell by the one tuner on
   the cell's training data (:mod:`chaosbench.harness._tuned`);
 - ``zero-shot``: a pretrained forecaster (class data ``zero_shot = True``) that reads the
-  context alone and learns nothing from the system (``dynamix``).
+  context alone and learns nothing from the system (``dynamix``). Per-system tables of
+  zero-shot rows add ``seen_in_pretraining``: the system was in its training corpus
+  (class data ``pretraining_systems``).
 
 **The tuning gain** answers "is it the method or the budget?": per task and learned
 forecaster with rows on both tracks, the paired differences of the headline (VPT, the
@@ -33,13 +35,22 @@ DEFAULTS, TUNED, ZERO_SHOT = "defaults", "tuned", "zero-shot"
 TRACKS = (DEFAULTS, TUNED, ZERO_SHOT)
 
 
-def _is_zero_shot(label: str) -> bool:
+def _class_of(label: str) -> type | None:
     name = short_label(label).split("[", 1)[0]
     try:
-        cls = type(_api.forecasters.get(name)())
+        return type(_api.forecasters.get(name)())
     except Exception:  # noqa: BLE001 - a forecaster not registered in this process
-        return False
-    return bool(getattr(cls, "zero_shot", False))
+        return None
+
+
+def _is_zero_shot(label: str) -> bool:
+    return bool(getattr(_class_of(label), "zero_shot", False))
+
+
+def seen_in_pretraining(label: str, system: str) -> bool:
+    """Whether ``system`` (an id) was in the training corpus of the pretrained forecaster
+    ``label`` (its class data ``pretraining_systems``; never for a trained forecaster)."""
+    return system.rsplit("-v", 1)[0] in getattr(_class_of(label), "pretraining_systems", ())
 
 
 def track_of(label: str) -> str:
@@ -56,6 +67,12 @@ def with_track(table: pd.DataFrame, column: str = "forecaster") -> pd.DataFrame:
     out = table.copy()
     tracks = {label: track_of(label) for label in out[column].unique()}
     out.insert(out.columns.get_loc(column) + 1, "track", out[column].map(tracks))
+    if "system" in out.columns and (out["track"] == ZERO_SHOT).any():
+        seen = [
+            seen_in_pretraining(f, s) if t == ZERO_SHOT else False
+            for f, s, t in zip(out[column], out["system"], out["track"])
+        ]
+        out.insert(out.columns.get_loc("track") + 1, "seen_in_pretraining", seen)
     return out
 
 
