@@ -93,7 +93,7 @@ BEFORE = {
 
 def test_the_builtin_files_are_the_suites_they_replace():
     curves = ["curves_context", "curves_data", "curves_noise", "curves_observed"]
-    assert list(_suite.SUITES) == ["smoke", "default", "core", "catalogue", "full", *curves]
+    assert list(_suite.SUITES) == ["smoke", "default", "core", "catalogue", "full", *curves, "zero_shot"]
     for name, suite in BEFORE.items():
         assert _suite.SUITES[name] == suite, name
         assert _suite.SUITES[name].hash == suite.hash, name  # rows' suite_hash unchanged
