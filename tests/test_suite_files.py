@@ -93,7 +93,16 @@ BEFORE = {
 
 def test_the_builtin_files_are_the_suites_they_replace():
     curves = ["curves_context", "curves_data", "curves_noise", "curves_observed"]
-    assert list(_suite.SUITES) == ["smoke", "default", "core", "catalogue", "full", *curves, "zero_shot"]
+    assert list(_suite.SUITES) == [
+        "smoke",
+        "default",
+        "core",
+        "catalogue",
+        "full",
+        *curves,
+        "tuned",
+        "zero_shot",
+    ]
     for name, suite in BEFORE.items():
         assert _suite.SUITES[name] == suite, name
         assert _suite.SUITES[name].hash == suite.hash, name  # rows' suite_hash unchanged
@@ -178,3 +187,15 @@ def test_core_covers_every_family_and_bin_of_the_passing_systems():
     assert covered == wanted, f"not covered: {sorted(wanted - covered)}; {rerun}"
     families = {cb.get_system(name).family for name in core.systems}
     assert families == {getattr(_suite._api.systems.get(i), "family") for i in cb.list_systems()}
+
+
+def test_the_tuned_suite_runs_both_tracks_on_the_core_systems():
+    tuned, core = _suite.SUITES["tuned"], _suite.SUITES["core"]
+    assert tuned.systems == core.systems and tuned.seeds == core.seeds == 3
+    learned = sorted(
+        f.rsplit("-v", 1)[0]
+        for f in cb.list_forecasters()
+        if type(cb.get_forecaster(f)).search_space is not None
+    )
+    assert "all" in tuned.forecasters
+    assert sorted(f[len("tuned(") : -1] for f in tuned.forecasters if f != "all") == learned
