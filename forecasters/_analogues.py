@@ -18,6 +18,8 @@ index ``jnp.argmin`` returns).
   J. Atmos. Sci. 26, 636–646 (1969).
 """
 
+from typing import ClassVar
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -64,6 +66,8 @@ class ContextParroting(AbstractForecaster):
     20 windows, 500-step contexts): D = 5, 10, 20, 40 all gave a median VPT of 0.56–0.57
     Lyapunov times, D = 80 gave 0.02; compile time grows with D.
     """
+
+    zero_shot: ClassVar[bool] = True  # learns nothing from the system: the context alone
 
     embedding: int = eqx.field(default=10, static=True)
 

@@ -58,9 +58,7 @@ markedly worse at 100 per period (the benchmark's sampling).
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-from pathlib import Path
 from typing import ClassVar
 
 import equinox as eqx
@@ -71,56 +69,20 @@ import numpy as np
 from chaosbench import AbstractForecaster, register_forecaster
 
 from . import _bson
-
-WEIGHTS_FILE = "dynamix-3d-alrnn-v1.0.bson"
-WEIGHTS_ENV = "CHAOSBENCH_DYNAMIX_WEIGHTS"
-WEIGHTS_SOURCE = (
-    "the models/ folder of https://github.com/DurstewitzLab/DynaMix-julia (GPL-3.0, so "
-    "chaosbench does not ship it)"
+from ._dynamix_weights import (  # noqa: F401 (the weights' names, re-exported here)
+    MISSING,
+    WEIGHTS_ENV,
+    WEIGHTS_FILE,
+    WEIGHTS_SOURCE,
+    DynaMixWeightsError,
+    set_weights_path,
+    weights_digest,
+    weights_path,
 )
-MISSING = "missing"  # the digest of a forecaster built without a readable weights file
-
-
-class DynaMixWeightsError(FileNotFoundError):
-    """The DynaMix weights file is not configured, missing, unreadable, or changed."""
 
 
 class DynaMixDimensionError(ValueError):
     """A context of more coordinates than the pretrained model has, without a rule."""
-
-
-def set_weights_path(path: str | os.PathLike) -> None:
-    """Use the DynaMix weights file at ``path`` (sets ``CHAOSBENCH_DYNAMIX_WEIGHTS``, so
-    worker processes started afterwards see it too), as the CLI's ``run --dynamix-weights``
-    does."""
-    os.environ[WEIGHTS_ENV] = str(Path(path).expanduser().resolve())
-
-
-def _missing(reason: str) -> DynaMixWeightsError:
-    return DynaMixWeightsError(
-        f"dynamix-v1 needs the pretrained weights file {WEIGHTS_FILE} ({reason}). Get it "
-        f"from {WEIGHTS_SOURCE}, then set {WEIGHTS_ENV}=/path/to/{WEIGHTS_FILE} (or pass "
-        "--dynamix-weights PATH to chaosbench run)"
-    )
-
-
-def weights_path() -> Path:
-    """The configured weights file; :class:`DynaMixWeightsError` if unset or missing."""
-    value = os.environ.get(WEIGHTS_ENV, "")
-    if not value:
-        raise _missing(f"{WEIGHTS_ENV} is not set")
-    path = Path(value).expanduser()
-    if not path.is_file():
-        raise _missing(f"{WEIGHTS_ENV}={value} is not a file")
-    return path
-
-
-def weights_digest() -> str:
-    """sha256 of the configured weights file, or ``"missing"``."""
-    try:
-        return hashlib.sha256(weights_path().read_bytes()).hexdigest()
-    except (DynaMixWeightsError, OSError):
-        return MISSING
 
 
 class DynaMixModel(eqx.Module):
@@ -314,12 +276,9 @@ class DynaMix(AbstractForecaster):
         "shimizu_morioka", "sprott_e", "sprott_h", "sprott_j", "sprott_jerk", "sprott_k",
         "sprott_n",
     )  # fmt: skip
-    """The systems of its training corpus, flagged "seen in pretraining" in the tables: the
-    30 dysts flows (34 trajectories: ca_two_plus, rossler, shimizu_morioka and sprott_k also
-    at a second parameter setting) of ``generate_data.py`` in DurstewitzLab/DynaMix-python
-    (``src/dynamix/utilities/generate_data.py``, commit 7801a5a), which builds the training
-    data of the DynaMix pipeline; its test system is Lorenz-63, not among them. The paper's
-    own list (arXiv 2505.13192, appendix) was not available to check it against."""
+    # its training corpus ("seen in pretraining" in the tables): the 30 dysts flows of
+    # DurstewitzLab/DynaMix-python src/dynamix/utilities/generate_data.py (7801a5a; its
+    # test system is Lorenz-63); the paper's appendix list was not available to check
 
     gating_noise: bool = eqx.field(default=True, static=True)
     channel_independent: bool = eqx.field(default=False, static=True)

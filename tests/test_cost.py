@@ -27,7 +27,7 @@ import chaosbench as cb
 from chaosbench.numerics import _rows
 from chaosbench.numerics._evaluate import n_parameters
 from chaosbench.reporting import _leaderboard as lb
-from chaosbench.reporting._cost import cost_lines, front_of, pareto_front
+from chaosbench.reporting._cost import cost_lines, front_of, pareto_front, window_count
 from chaosbench.reporting._markdown import fmt, marked
 from chaosbench.reporting._skill_cost import skill_cost_figure
 from helpers import make_row
@@ -185,6 +185,7 @@ def test_the_figure_and_the_cost_table_are_written(out):
     text = paths["markdown"].read_text()
     assert "![skill versus cost, task rich](skill_cost_rich.png)" in text
     table = text[text.index("| forecaster | fit s | forecast s") :].split("\n\n")[0]
+    assert table.startswith("| forecaster | fit s | forecast s | forecast s / window | compile s")
     lines = table.splitlines()[2:]
     assert [line.split("|")[1].strip() for line in lines] == ["`slow-v1`", "`fast-v1`", "`lost-v1`"]
     assert lines[0].endswith("| 31 | 100 | ◆ |") and lines[2].endswith("| 21 | 50 |  |")
@@ -198,3 +199,28 @@ def test_the_figure_and_the_cost_table_are_written(out):
 def test_a_table_without_cost_columns_has_no_cost_lines():
     board = pd.DataFrame({"task": ["rich"], "forecaster": ["a-v1"], "vpt_lyap_median": [1.0]})
     assert cost_lines(board, fmt, marked) == []
+
+
+def test_forecast_seconds_per_test_window(tmp_path):
+    """A row's forecast seconds over its test windows: as many as its per-window values
+    (4 here), else the protocol's n_test (20); the median over seeds, then systems."""
+    cells = tmp_path / "cells"
+    cells.mkdir()
+    windows = {0: json.dumps([1.0, 2.0, 3.0, 4.0]), 1: json.dumps([1.0] * 4), 2: None}
+    for seed, stored in windows.items():
+        extra = {"vpt_lyap_windows": stored} if stored else {}
+        row = make_row(
+            "s1-v1", "zs-v1", seed, run_id=f"zs-{seed}", fit_seconds=0.01,
+            forecast_seconds=2.0 * (seed + 1), vpt_lyap=1.0, **extra,
+        ).columns()  # fmt: skip
+        (cells / f"{row['run_id']}.json").write_text(json.dumps(row))
+    rows = lb.load_rows(tmp_path)
+    assert sorted(window_count(rows)) == [4.0, 4.0, 20.0]
+    table = lb.by_system(rows)
+    # per window: 2 / 4, 4 / 4, 6 / 20 -> median 0.5
+    assert _by(table, forecaster="zs-v1").forecast_seconds_per_window_median == 0.5
+    board = lb.leaderboard(table, rows)
+    assert board.loc[0, "forecast_seconds_per_window_median"] == 0.5
+    no_windows = pd.DataFrame({"forecast_seconds": [1.0]})
+    assert window_count(no_windows).tolist() == [20.0]  # cb.Protocol().n_test
+    assert cb.Protocol().n_test == 20

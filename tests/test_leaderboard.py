@@ -584,6 +584,7 @@ def _every_column_written(tmp_path) -> dict[str, list[str]]:
     rows.append(_scored("lorenz63-v1", "ext-v1", 0, 3.0, **scores))
     tuning = {"tuning": json.dumps({"best": {"ridge": 1e-6}}), "tuning_seconds": 2.0}
     rows.append(_scored("lorenz63-v1", "tuned(a-v1)", 0, 3.0, **scores, **windows, **tuning))
+    rows.append(_scored("lorenz63-v1", "dynamix-v1", 0, 1.0, **scores, **windows))  # zero-shot
     rows.append(
         make_row(
             "lorenz63-v1",

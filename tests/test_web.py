@@ -2,20 +2,23 @@
 
 Built by ``write_leaderboard`` from the rows of ``web_fixture`` (see its docstring for
 the hand-computed medians), parsed with ``html.parser``; the browser-side behaviour
-(sorting, filters, per-system view) is checked by ``make test-browser``.
+(sorting, filters, per-system view) is checked by ``make test-browser``. The fixture's
+variants: with the tuned and zero-shot tracks (``tracked``: the tuning gain, a refusal,
+a system seen in pretraining), and with one task only (``one_task``: no curve).
 """
 
+import base64
 import json
 import math
 from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
-from web_fixture import write_cells
+from web_fixture import REFUSAL, write_cells
 
 from chaosbench.base import _api
 from chaosbench.reporting import _leaderboard as lb
-from chaosbench.reporting import _page_data, _web
+from chaosbench.reporting import _page_data, _page_sections, _web
 from chaosbench.reporting._markdown import fmt
 
 
@@ -60,12 +63,66 @@ class Page(HTMLParser):
             self._script.append(data)
 
 
+class Tables(HTMLParser):
+    """Every table of a page: its attributes and its rows' cell texts (``th`` and ``td``),
+    the cells' attributes beside; and the ids of its sections."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.tables, self.sections, self._cell = [], [], None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section":
+            self.sections.append(attrs.get("id"))
+        elif tag == "table":
+            self.tables.append({"attrs": attrs, "rows": [], "row_attrs": []})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+            self.tables[-1]["row_attrs"].append(attrs)
+        elif tag in ("td", "th") and self.tables:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1]["rows"][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def find(self, cls, **attrs):
+        """The tables of class ``cls`` (and the given ``data-*`` attributes)."""
+        return [
+            t
+            for t in self.tables
+            if cls in t["attrs"].get("class", "").split()
+            and all(t["attrs"].get(f"data-{k}") == v for k, v in attrs.items())
+        ]
+
+
+def _build(out, **variant):
+    paths = lb.write_leaderboard(write_cells(out, **variant))
+    text = paths["html"].read_text()
+    page = Page(text)
+    return out, paths, page, json.loads(page.data_text), Tables(text)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    out = write_cells(tmp_path_factory.mktemp("web"))
-    paths = lb.write_leaderboard(out)
-    page = Page(paths["html"].read_text())
-    return out, paths, page, json.loads(page.data_text)
+    return _build(tmp_path_factory.mktemp("web"))[:4]
+
+
+@pytest.fixture(scope="module")
+def tracked(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("web-tracks"), tracks=True)
+
+
+@pytest.fixture(scope="module")
+def one_task(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("web-one"), tasks=("rich",))
 
 
 def _value(v):
@@ -256,3 +313,167 @@ def test_missing_tables_fail_clearly(tmp_path):
         _web.write_index(tmp_path)
     with pytest.raises(FileNotFoundError, match="chaosbench run --out"):
         lb.write_leaderboard(tmp_path)
+
+
+# --------------------------------------------------------------------------- tracks
+
+
+def _headline_cells(page, data, task):
+    keys = [s["key"] for s in data["headline"]]
+    return {r[0]: dict(zip(keys, r[1:])) for r in page.tables[task]}
+
+
+def test_every_headline_row_names_its_track(built, tracked):
+    _, _, page, data = built
+    assert {c["track"] for c in _headline_cells(page, data, "rich").values()} == {"defaults"}
+    _, paths, page, data, tables = tracked
+    board = pd.read_csv(paths["leaderboard"])
+    for task in ("rich", "limited"):
+        cells = _headline_cells(page, data, task)
+        assert cells["tuned(a-v1)"]["track"] == "tuned"
+        assert cells["dynamix-v1"]["track"] == "zero-shot"
+        assert cells["a-v1"]["track"] == cells["c-v1"]["track"] == "defaults"
+        want = dict(zip(board["forecaster"], board["track"]))
+        assert {f: c["track"] for f, c in cells.items()} == want
+    # the zero-shot rows are marked (the badge and the row), whatever the script does
+    headline = [t for t in tables.find("headline") if t["attrs"]["data-task"] == "rich"][0]
+    marks = {a["data-forecaster"]: a.get("class") for a in headline["row_attrs"][1:]}
+    assert marks == dict.fromkeys(marks, None) | {"dynamix-v1": "zero-shot"}
+    text = paths["html"].read_text()
+    assert '<span class="track t-zero-shot">zero-shot</span>' in text
+
+
+def test_systems_seen_in_pretraining_are_marked_for_zero_shot_rows(built, tracked):
+    _, _, _, data = built
+    assert "pretraining" not in data["bins"]
+    assert not any("seen_in_pretraining" in info for info in data["systems"].values())
+    _, paths, _, data, _ = tracked
+    systems = data["systems"]
+    # rossler-v1 is in dynamix's corpus; lorenz63-v1 and toy-v1 are not
+    assert systems["rossler-v1"]["seen_in_pretraining"] == ["dynamix-v1"]
+    assert "seen_in_pretraining" not in systems["lorenz63-v1"]
+    assert data["bins"]["pretraining"] == ["seen", "unseen"]
+    assert {s: i["bins"]["pretraining"] for s, i in systems.items()} == {
+        "lorenz63-v1": "unseen",
+        "lorenz96-v1": "unseen",
+        "rossler-v1": "seen",
+        "toy-v1": "unseen",
+    }
+    # the per-system view reads the flags from the inlined by_system rows
+    by = data["by_system"]
+    rows = [dict(zip(by["columns"], r)) for r in by["rows"]]
+    seen = {(r["system"], r["forecaster"]) for r in rows if r["seen_in_pretraining"] is True}
+    assert seen == {("rossler-v1", "dynamix-v1")}
+    assert {r["track"] for r in rows if r["forecaster"] == "dynamix-v1"} == {"zero-shot"}
+
+
+# --------------------------------------------------------------------------- tuning gain
+
+
+def test_tuning_gain_section_when_tuned_rows_exist(built, tracked):
+    _, _, _, _, tables = tracked
+    assert "tuning" in tables.sections
+    (table,) = tables.find("tuning")
+    header, *rows = table["rows"]
+    assert header[:2] == ["task", "forecaster"] and header[-2:] == [
+        "gain (95 % CI)",
+        "search s / cell",
+    ]
+    # hand-computed (web_fixture): tuned(a) is a + 1 in rich, a + 0.5 in limited
+    assert rows == [
+        ["limited", "a", "3", "6", "1", "1.5", "+0.5 [+0.5, +0.5]", "10"],
+        ["rich", "a", "3", "6", "2", "3", "+1 [+1, +1]", "10"],
+    ]
+    assert [a.get("data-task") for a in table["row_attrs"][1:]] == ["limited", "rich"]
+    _, paths, _, _ = built
+    assert "tuning_gain" not in paths  # no tuned rows: no table, no section
+    assert 'id="tuning"' not in paths["html"].read_text()
+
+
+# --------------------------------------------------------------------------- regimes
+
+
+def _md_curve(markdown, title):
+    lines = markdown[markdown.index(f"### {title}") :].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| forecaster"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in line.strip("|").split("|")])
+    return rows
+
+
+def test_regimes_section_shows_each_curve_its_figure_and_points(tracked):
+    out, paths, _, data, tables = tracked
+    assert "regimes" in tables.sections
+    (table,) = tables.find("curve", curve="data")
+    header, *rows = table["rows"]
+    assert header == ["forecaster", "track", "9 t_λ (1000 steps) (limited)",
+                      "90 t_λ (10000 steps) (rich)"]  # fmt: skip
+    # the points' cells are leaderboard.md's, the forecasters in its order
+    markdown = _md_curve(paths["markdown"].read_text(), "Data efficiency")
+    assert [r[0] for r in rows] == [r[0] for r in markdown]
+    assert [r[2:] for r in rows] == [r[1:] for r in markdown]
+    assert dict((r[0], r[1]) for r in rows)["dynamix"] == "zero-shot"
+    assert rows[0][2] == "1 [1, 3] · 100 %"  # a on limited: VPT 1, every run on the attractor
+    # the figure inlined once, as the page's other figures are, and only data curves drawn
+    uri = base64.b64encode((out / "curve_data.png").read_bytes()).decode("ascii")
+    html_text = paths["html"].read_text()
+    assert html_text.count(uri) == 1
+    assert f'src="data:image/png;base64,{uri}"' in html_text
+    assert [t["attrs"]["data-curve"] for t in tables.find("curve")] == ["data"]
+    assert "sections" not in data  # static HTML, not inlined as data
+
+
+def test_refused_cells_are_listed(built, tracked):
+    _, _, _, _, tables = tracked
+    (table,) = tables.find("refusals")
+    header, *rows = table["rows"]
+    assert header == ["forecaster", "track", "task", "cells", "systems", "reason"]
+    assert rows == [
+        ["dynamix", "zero-shot", "limited", "2", "1", REFUSAL],
+        ["dynamix", "zero-shot", "rich", "2", "1", REFUSAL],
+    ]
+    _, paths, _, _ = built
+    assert "refusals" not in paths and 'class="refusals"' not in paths["html"].read_text()
+
+
+def test_no_regimes_section_without_two_points_of_a_curve(built, one_task):
+    out, paths, _, _, tables = one_task
+    assert "curves" not in paths and not (out / "curves.csv").exists()
+    assert "regimes" not in tables.sections and not tables.find("curve")
+    assert "tuning" not in tables.sections
+    # the two-task fixture has a data curve (rich and limited), but nothing refused
+    page = Tables(built[1]["html"].read_text())
+    assert "regimes" in page.sections and len(page.find("curve", curve="data")) == 1
+    assert not page.find("refusals") and 'id="refused"' not in built[1]["html"].read_text()
+
+
+# --------------------------------------------------------------------------- cost per window
+
+
+def test_forecast_seconds_per_window_beside_fit_and_forecast(tracked):
+    _, paths, page, data, _ = tracked
+    board = pd.read_csv(paths["leaderboard"])
+    # every row forecast for 0.5 s; without per-window values a row counts the
+    # protocol's 20 test windows
+    assert set(board["forecast_seconds_per_window_median"]) == {0.5 / 20}
+    keys = [s["key"] for s in data["headline"]]
+    at = keys.index("forecast_seconds_per_window_median")
+    assert keys[at - 1] == "forecast_seconds_median"
+    assert keys.index("fit_seconds_median") < at
+    labels = {s["key"]: s["label"] for s in data["headline"]}
+    assert labels["forecast_seconds_per_window_median"] == "forecast s / window"
+    cells = _headline_cells(page, data, "rich")
+    assert {c["forecast_seconds_per_window_median"] for c in cells.values()} == {"0.025"}
+    text = paths["markdown"].read_text()
+    assert "| forecaster | fit s | forecast s | forecast s / window | compile s |" in text
+
+
+def test_track_badges():
+    for track in ("defaults", "tuned", "zero-shot"):
+        assert _page_sections.track_badge(track) == (
+            f'<span class="track t-{track}">{track}</span>'
+        )
+    assert _page_sections.track_badge(math.nan) == '<span class="track t-none">–</span>'

@@ -3,9 +3,14 @@
 A cell is one (system, forecaster, task, seed) row. Its cost is ``fit_seconds +
 forecast_seconds`` (wall seconds; the fit includes compilation and, for a tuned
 forecaster, its whole search); ``compile_seconds`` (the row's share of its group's
-compile time, dataset included) is reported beside it, not added. ``n_parameters`` is
-the fitted state's stored numbers (:func:`chaosbench.numerics._evaluate.n_parameters`:
-learned weights for a trained model, the stored data for a non-parametric one).
+compile time, dataset included) is reported beside it, not added. The forecast time per
+test window (``forecast_seconds`` over the row's number of test windows: the length of
+its ``<headline>_windows``, else the protocol's ``n_test``) puts a pretrained model's
+inference beside a trained model's fit; ``forecast_seconds`` also covers the long free
+run and the Lyapunov estimate, so it bounds the time of one window from above.
+``n_parameters`` is the fitted state's stored numbers
+(:func:`chaosbench.numerics._evaluate.n_parameters`: learned weights for a trained model,
+the stored data for a non-parametric one).
 
 - :func:`cost_medians`: per (task, system, forecaster), the medians over seeds
   (``by_system.csv``); ``leaderboard.csv`` takes the median over systems of each
@@ -19,17 +24,20 @@ None of these is a score: cost columns are never ranked or tested, only shown.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..numerics._protocol import Protocol
 from ..numerics._rows import headline_metric
 from ..numerics._statistics import median
 
 COST_COLUMNS = (
     "forecast_seconds_median",
+    "forecast_seconds_per_window_median",
     "compile_seconds_median",
     "cost_seconds_median",
     "n_parameters_median",
@@ -46,14 +54,32 @@ def _column(group: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_numeric(group[column], errors="coerce").astype(float)
 
 
+def window_count(group: pd.DataFrame) -> pd.Series:
+    """Per row, how many test windows it forecast: the length of its headline's
+    per-window values (``<headline>_windows``, a JSON list), else the protocol's
+    ``n_test`` (rows without them: failures, protocol ≤ 4)."""
+    stored = group.get(f"{headline_metric().column}_windows")
+    if stored is None:
+        return pd.Series(float(Protocol().n_test), index=group.index)
+
+    def count(windows) -> float:
+        if isinstance(windows, str) and windows:
+            return float(len(json.loads(windows)) or Protocol().n_test)
+        return float(Protocol().n_test)
+
+    return stored.map(count).astype(float)
+
+
 def cost_medians(group: pd.DataFrame) -> dict[str, float]:
     """The cost of one (task, system, forecaster)'s rows: medians over seeds of
-    ``forecast_seconds``, ``compile_seconds``, the cell's cost (``fit_seconds +
-    forecast_seconds``) and ``n_parameters``. Missing values (failures, external rows,
-    rows written before a column existed) are left out; none left gives NaN."""
+    ``forecast_seconds``, of it per test window (:func:`window_count`),
+    ``compile_seconds``, the cell's cost (``fit_seconds + forecast_seconds``) and
+    ``n_parameters``. Missing values (failures, external rows, rows written before a
+    column existed) are left out; none left gives NaN."""
     fit, forecast = _column(group, "fit_seconds"), _column(group, "forecast_seconds")
     return {
         "forecast_seconds_median": median(forecast),
+        "forecast_seconds_per_window_median": median(forecast / window_count(group)),
         "compile_seconds_median": median(_column(group, "compile_seconds")),
         "cost_seconds_median": median(fit + forecast),
         "n_parameters_median": median(_column(group, "n_parameters")),
@@ -128,7 +154,8 @@ def cost_lines(
     marked: Callable[[str, object], str],
 ) -> list[str]:
     """``leaderboard.md``'s cost table of one task (its ``leaderboard.csv`` rows, in their
-    order): median fit, forecast, compile and total seconds per cell and stored numbers,
+    order): median fit, forecast (per cell and per test window), compile and total seconds
+    per cell and stored numbers,
     with the Pareto front marked, and the skill-versus-cost figure where the task has one
     (:func:`drawable`). Empty for a table written before the cost columns existed."""
     if "cost_seconds_median" not in per_task.columns or per_task.empty:
@@ -138,7 +165,8 @@ def cost_lines(
     lines = [
         f"Cost per cell (`{task}`): medians over systems of the per-system median over "
         "seeds of a cell's wall seconds: fit (compilation and any search included), "
-        "forecast, their sum (cost), compile (the cell's share of its group's compile "
+        "forecast (and per test window: a zero-shot model's inference time), their sum "
+        "(cost), compile (the cell's share of its group's compile "
         "time, reported beside) and the fitted state's stored numbers (learned weights, "
         f"or the stored data of a non-parametric forecaster). {FRONT_MARK}: on the "
         f"Pareto front of median {name} against cost (no other forecaster is at least as "
@@ -148,7 +176,8 @@ def cost_lines(
     if drawable(per_task):
         lines += [f"![skill versus cost, task {task}]({figure_name(task)})", ""]
     front = front_of(per_task)
-    header = ["forecaster", "fit s", "forecast s", "compile s", "cost s", "parameters", "front"]
+    header = ["forecaster", "fit s", "forecast s", "forecast s / window", "compile s", "cost s"]
+    header += ["parameters", "front"]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("| --- | " + " | ".join(["---:"] * (len(header) - 1)) + " |")
     for i, r in per_task.iterrows():

@@ -6,7 +6,8 @@ which re-renders and filters the table; the script's self-test compares its cell
 the Python-rendered ones. A column is a dict: ``key`` (what a ``sort`` query names),
 ``label``, ``kind`` and ``cols`` (the ``leaderboard.csv`` columns it shows) and ``title``
 (its tooltip). Kinds: ``"num"`` (rounded as ``leaderboard.md``), ``"range"`` (low –
-high), ``"failures"`` (count/runs), ``"states"`` (the long-run states,
+high), ``"failures"`` (count/runs), ``"track"`` (defaults, tuned or zero-shot, drawn as
+a badge), ``"states"`` (the long-run states,
 :func:`chaosbench.reporting._long_run.state_cell`), ``"forecaster"`` (the name, marked
 when external) and ``"text"`` and ``"next"`` (the mark against the next row and the
 Holm-corrected p, :func:`chaosbench.reporting._markdown.next_mark`).
@@ -63,6 +64,16 @@ def _headline_specs(reference: str) -> list[tuple[str, str, str, tuple[str, ...]
             "forecaster",
             ("forecaster",),
             "(external): scored from forecasts made outside chaosbench",
+        ),
+        (
+            "track",
+            "track",
+            "track",
+            ("track",),
+            "defaults: the forecaster at its defaults (or a spec's overrides); tuned: "
+            "hyperparameters chosen per cell by the one tuner, its search in the fit; "
+            "zero-shot: pretrained elsewhere, reads the context alone, learns nothing "
+            "from the system",
         ),
         (
             f"{c}_median",
@@ -124,6 +135,12 @@ def _headline_specs(reference: str) -> list[tuple[str, str, str, tuple[str, ...]
             (c, label, "num", (c,), title)
             for c, label, title in (
                 ("forecast_seconds_median", "forecast s", "median forecast seconds"),
+                (
+                    "forecast_seconds_per_window_median",
+                    "forecast s / window",
+                    "median forecast seconds per test window (the cell's forecast seconds "
+                    "over its test windows; they include the long free run: an upper bound)",
+                ),
                 ("compile_seconds_median", "compile s", "median compile seconds (share)"),
                 ("cost_seconds_median", "cost s", "median fit + forecast seconds per cell"),
                 ("n_parameters_median", "parameters", "median stored numbers of the fit"),
@@ -177,6 +194,11 @@ def metric_names(table: pd.DataFrame) -> list[str]:
     return known + sorted(m for m in found if m not in known)
 
 
+def track_text(track: Any) -> str:
+    """A track cell: the track's name, ``–`` where the table has none (old tables)."""
+    return track if isinstance(track, str) and track else "–"
+
+
 def cell_text(spec: dict[str, Any], record: dict[str, Any], position: int) -> str:
     """A headline cell as text, rounded as ``leaderboard.md`` (``_fmt``)."""
     kind, cols = spec["kind"], spec["cols"]
@@ -186,6 +208,8 @@ def cell_text(spec: dict[str, Any], record: dict[str, Any], position: int) -> st
         return marked(str(record[cols[0]]), record.get("external"))
     if kind == "text":
         return str(record[cols[0]])
+    if kind == "track":
+        return track_text(record.get(cols[0]))
     if kind == "range":
         return f"{_fmt(record[cols[0]])} – {_fmt(record[cols[1]])}"
     if kind == "failures":

@@ -8,7 +8,11 @@ say (:func:`system_info`: family, dimensions, λ_max and Δ as the run used them
 each breakdown, its figures) and the bins the page filters by (the breakdowns' own,
 :mod:`._breakdowns`), and the paired tests (``pairwise.csv``, ``ranking.csv``) with each
 task's critical-difference diagram inlined as a data URI, and each task's skill-versus-cost
-figure (``skill_cost_<task>.png``, :mod:`._skill_cost`) likewise.
+figure (``skill_cost_<task>.png``, :mod:`._skill_cost`) likewise; each row's track
+(``track``, and per system the zero-shot forecasters that saw it in pretraining, with the
+bin ``seen``/``unseen`` the page filters by when there are any); and under ``sections``
+the tuning gain, the curves and the refusals (:mod:`._page_sections`, rendered as static
+HTML and not inlined as data).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from ._long_run import COUNTS as LONG_RUN_COUNTS
 from ._markdown import DIMENSION_LABELS
 from ._markdown import fmt as _fmt
 from ._page_columns import FMT_PROBES, headline_columns, metric_labels, metric_names
+from ._page_sections import sections_data
 from ._skill_cost import figure_uris
 from ._systems import positive_exponents, system_record
 
@@ -169,6 +174,15 @@ def _paired(out: Path, tasks: list[str]) -> dict[str, Any]:
     return found
 
 
+def seen_in_pretraining(table: pd.DataFrame) -> dict[str, list[str]]:
+    """Per system, the zero-shot forecasters of ``by_system.csv`` whose pretraining corpus
+    held it (``seen_in_pretraining``); systems none saw are left out."""
+    if "seen_in_pretraining" not in table.columns:
+        return {}
+    seen = table[table["seen_in_pretraining"].astype(str).str.lower() == "true"]
+    return {s: sorted(set(g["forecaster"])) for s, g in seen.groupby("system", sort=True)}
+
+
 def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
     """Everything the page shows, read from the tables under ``out``."""
     out = Path(out)
@@ -186,7 +200,8 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
 
     metrics = metric_names(table)
     labels = metric_labels()
-    table_columns = ["task", "system", "forecaster", "external", "seeds", "failures"]
+    table_columns = ["task", "system", "forecaster", "track", "seen_in_pretraining"]
+    table_columns += ["external", "seeds", "failures"]
     table_columns += [*LONG_RUN_COUNTS.values(), "fit_seconds_median", *COST_COLUMNS]
     for m in metrics:
         table_columns += [f"{m}_median", f"{m}_ci_low", f"{m}_ci_high", f"{m}_censored"]
@@ -198,6 +213,14 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
     bins = {
         kind: bin_order(kind, [info["bins"][kind] for info in systems.values()]) for kind in BINNERS
     }
+    seen = seen_in_pretraining(table)
+    if seen:  # a filter: the systems some zero-shot forecaster saw, or none did
+        bins["pretraining"] = ["seen", "unseen"]
+        for system, info in systems.items():
+            info["bins"]["pretraining"] = "seen" if system in seen else "unseen"
+            if system in seen:
+                info["seen_in_pretraining"] = seen[system]
+    tracks = dict(zip(board["forecaster"], board["track"])) if "track" in board else {}
     vpt_figure = out / "figures" / "vpt_distribution.png"
     return {
         "stamp": {k: str(v) for k, v in stamp.items()},
@@ -214,4 +237,5 @@ def page_data(out: Path, made: str | None = None) -> dict[str, Any]:
         "dimension_bins": DIMENSION_LABELS,
         **_paired(out, sorted({str(t) for t in board["task"]})),
         "skill_cost": figure_uris(out, sorted({str(t) for t in board["task"]})),
+        "sections": sections_data(out, tracks),
     }

@@ -11,18 +11,24 @@ What it shows:
   intervals and the difference from persistence, rendered here in Python with the same
   rounding as ``leaderboard.md`` (:mod:`._page_columns`) so the page reads without
   JavaScript, then re-rendered by the script; forecasters scored from forecasts made
-  outside chaosbench are marked ``(external)``;
+  outside chaosbench are marked ``(external)``; each row's track (defaults, tuned,
+  zero-shot: :mod:`._tracks`) is a badge, and a zero-shot row is marked;
 - filters by task and by the breakdowns' bins (observed dimension ``3``, ``4-6``, ``7+``;
   λ_max · period; positive Lyapunov exponents; family, hidden when no system declares
-  one); a filtered view recomputes each forecaster's medians, ranks and win rates from
+  one; seen in a zero-shot forecaster's pretraining or not, shown when some system
+  was); a filtered view recomputes each forecaster's medians, ranks and win rates from
   the ``by_system.csv`` rows of the systems that pass;
-- a per-system view: every forecaster's metrics on the system, the system's facts
+- a per-system view: every forecaster's metrics and track on the system (a zero-shot
+  row marked "seen in pretraining" where its corpus held the system), the system's facts
   (registry and stored facts; λ_max and Δ as the run used them) and its figures where
   ``chaosbench plot`` wrote them (linked by relative path);
 - the win-rate matrix as a heat map;
 - skill beside cost: per task, median VPT against median cost per cell with the Pareto
   front (``skill_cost_<task>.png``, :mod:`._skill_cost`, inlined as a data URI; over all
-  systems, not recomputed by the filters); the headline table carries the cost columns;
+  systems, not recomputed by the filters); the headline table carries the cost columns,
+  the forecast seconds per test window among them;
+- the tuning gain and the regimes (the curves across the task grid with their figures,
+  and the refused cells): static HTML from :mod:`._page_sections`, absent without rows;
 - the paired tests over all systems (not recomputed by the filters): per task the
   Friedman test, the critical-difference diagram (``cd_diagram_<task>.png``, inlined as
   a data URI) and the matrix of Holm-corrected Wilcoxon p-values (``pairwise.csv``);
@@ -46,8 +52,9 @@ from typing import Any
 
 from ..base._cache import atomic_write_text
 from ..numerics._rows import headline_metric
-from ._page_columns import cell_text
+from ._page_columns import cell_text, track_text
 from ._page_data import page_data
+from ._page_sections import regimes_html, track_badge, tuning_html
 
 TEMPLATE = Path(__file__).parents[1] / "data" / "web"
 
@@ -77,10 +84,18 @@ def _static_headline(data: dict[str, Any]) -> str:
         body = []
         for i, record in enumerate(rows, start=1):
             cells = "".join(
-                f'<td data-key="{s["key"]}">{html.escape(cell_text(s, record, i))}</td>'
+                f'<td data-key="{s["key"]}">'
+                + (
+                    track_badge(record.get("track"))
+                    if s["kind"] == "track"
+                    else html.escape(cell_text(s, record, i))
+                )
+                + "</td>"
                 for s in data["headline"]
             )
-            mark = ' class="external"' if record.get("external") is True else ""
+            classes = ["external"] if record.get("external") is True else []
+            classes += ["zero-shot"] if track_text(record.get("track")) == "zero-shot" else []
+            mark = f' class="{" ".join(classes)}"' if classes else ""
             forecaster = html.escape(record["forecaster"])
             body.append(f'<tr data-forecaster="{forecaster}"{mark}>{cells}</tr>')
         parts.append(
@@ -100,6 +115,9 @@ def _inline_json(data: dict[str, Any]) -> str:
 
 def render_page(data: dict[str, Any]) -> str:
     """The page's HTML: template, stylesheet, script and data in one document."""
+    sections = data.get("sections") or {"tuning_gain": [], "curves": [], "refusals": []}
+    sections.setdefault("tracks", {})
+    data = {k: v for k, v in data.items() if k != "sections"}  # static HTML, not data
     page = (TEMPLATE / "page.html").read_text()
     css = (TEMPLATE / "page.css").read_text()
     # the script names the headline metric by placeholders, filled from the registry
@@ -117,6 +135,8 @@ def render_page(data: dict[str, Any]) -> str:
         "/*{{CSS}}*/": css,
         "{{SUBTITLE}}": html.escape(subtitle),
         "<!--{{HEADLINE}}-->": _static_headline(data),
+        "<!--{{TUNING}}-->": tuning_html(sections),
+        "<!--{{REGIMES}}-->": regimes_html(sections),
         "{{DATA}}": _inline_json(data),
         "/*{{SCRIPT}}*/": script,
     }

@@ -1,13 +1,17 @@
 """Check the web leaderboard in a real browser (headless Chromium); `make test-browser`.
 
-1. Builds a page from the rows of ``tests/web_fixture.py`` in a temporary directory and,
-   if ``RESULTS/leaderboard.csv`` exists, ``RESULTS/index.html`` from its tables.
+1. Builds a page from the rows of ``tests/web_fixture.py`` (with its tuned and zero-shot
+   tracks) in a temporary directory and, if ``RESULTS/leaderboard.csv`` exists,
+   ``RESULTS/index.html`` from its tables.
 2. Loads each page headless with ``--dump-dom`` under several query strings and reads the
    DOM after the scripts ran: the page's self-test (``?selftest=1``: its number format
    equals Python's ``_fmt``, the script's headline cells equal the Python-rendered ones,
    sorting is monotone, the per-system view has one row per forecaster, the heat map is
-   square) must say PASS, and this script checks independently, from the CSVs, the row
-   order after sorting and the filtered medians.
+   square, every headline row shows leaderboard.csv's track, a system seen in pretraining
+   is marked in its view, the "seen in pretraining" filter keeps its bin, the tuning-gain
+   rows follow the task filter) must say PASS, and this script checks independently, from
+   the CSVs, the row order after sorting, the filtered medians, and that the tuning-gain,
+   curve and refusal tables are on the page exactly when their CSVs are.
 3. Screenshots ``index.png`` (1280×900) and ``index-phone.png`` (390×844) beside each page.
 
 Not collected by pytest (no ``test_`` prefix). Usage: ``python tests/browser/check_page.py
@@ -129,14 +133,36 @@ def check_page(out: Path, fixture: bool) -> None:
             ('id="no-figures"' in text) == (system in without),
             f"{page.name}: {system} shows {'no figures' if system in without else 'its figures'}",
         )
+    # the sections of the optional tables: there exactly when their CSVs are
+    text = dom(page, "")
+    for name, marker in (
+        ("tuning_gain", '<section id="tuning">'),
+        ("curves", '<section id="regimes">'),
+        ("refusals", 'class="refusals"'),
+    ):
+        present = (out / f"{name}.csv").exists()
+        check(
+            (marker in text) == present, f"{page.name}: {name} {'shown' if present else 'absent'}"
+        )
+    for pretraining in [b for b in data["bins"].get("pretraining", [])]:
+        selftest(page, f"?selftest=1&pretraining={pretraining}")
+    seen = [s for s, info in data["systems"].items() if info.get("seen_in_pretraining")]
+    for system in seen[:1]:
+        text = selftest(page, f"?selftest=1&system={system}")
+        check('class="seen"' in text, f"{page.name}: {system} marked seen in pretraining")
+    if (out / "tuning_gain.csv").exists():
+        selftest(page, f"?selftest=1&task={task}")  # the tuning rows of other tasks hidden
     if fixture:
-        # filtered by observed dimension ≤ 3 (only lorenz63-v1): medians are that system's
+        # filtered by observed dimension ≤ 3 (lorenz63-v1 and rossler-v1, which only the
+        # zero-shot forecaster has rows on): the other forecasters' medians are lorenz63's
+        n = len(data["systems"])
         text = selftest(page, f"?selftest=1&task={task}&dim=3")
-        check("Filtered view: 1 of 3 systems" in text, "fixture: filter note names 1 of 3 systems")
+        check(f"Filtered view: 2 of {n} systems" in text, f"fixture: filter note names 2 of {n}")
         one = table[(table["task"] == task) & (table["system"] == "lorenz63-v1")]
         body = re.search(rf'data-task="{task}">(.*?)</table>', text, re.S).group(1)
-        for _, r in one.iterrows():
-            row = re.search(rf'<tr data-forecaster="{r["forecaster"]}">(.*?)</tr>', body, re.S)
+        for _, r in one[one["forecaster"] != "dynamix-v1"].iterrows():
+            name = re.escape(r["forecaster"])
+            row = re.search(rf'<tr data-forecaster="{name}"[^>]*>(.*?)</tr>', body, re.S)
             cell = re.search(r'data-key="vpt_lyap_median">([^<]*)<', row.group(1)).group(1)
             check(
                 cell == fmt(r["vpt_lyap_median"]),
@@ -155,7 +181,7 @@ def main() -> int:
     args = parser.parse_args()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        out = write_cells(Path(args.keep or tmp))
+        out = write_cells(Path(args.keep or tmp), tracks=True)
         lb.write_leaderboard(out)
         check_page(out, fixture=True)
     results = Path(args.results)

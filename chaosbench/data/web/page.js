@@ -120,9 +120,17 @@
   const GAIN = DATA.reference ? "__headline___minus_" + DATA.reference : "";
   const EXTERNAL = new Set([...BOARD, ...BY].filter((r) => r.external === true).map((r) => r.forecaster));
   const marked = (name) => (EXTERNAL.has(name) ? name + " (external)" : name);
+  // each forecaster's track (leaderboard.csv's track: defaults, tuned, zero-shot), as a badge
+  const TRACK = new Map(BOARD.filter((r) => typeof r.track === "string").map((r) => [r.forecaster, r.track]));
+  const trackText = (t) => (typeof t === "string" && t ? t : "–"); // _page_columns.track_text
+  const trackBadge = (t) => {
+    const text = trackText(t);
+    return el("span", { class: "track t-" + (["defaults", "tuned", "zero-shot"].includes(text) ? text : "none"), text });
+  };
+  const HAS_SEEN = ((DATA.bins || {}).pretraining || []).length > 0; // some system seen in pretraining
   // filters: query parameter → the breakdown (column of by_system.csv) whose bins it picks
   const FILTERS = [["dim", "observed_dimension"], ["timescale", "lyapunov_times_per_period"],
-    ["exponents", "positive_exponents"], ["family", "family"]];
+    ["exponents", "positive_exponents"], ["family", "family"], ["pretraining", "pretraining"]];
   const TASKS = [...new Set(BOARD.map((r) => r.task))].sort();
   const ALL_SYSTEMS = Object.keys(SYSTEMS).sort();
   const FAMILIES = [...new Set(ALL_SYSTEMS.map((s) => SYSTEMS[s].family).filter((f) => f))].sort();
@@ -134,6 +142,7 @@
     timescale: params.get("timescale") || "",
     exponents: params.get("exponents") || "",
     family: params.get("family") || "",
+    pretraining: params.get("pretraining") || "",
     system: params.get("system") || "",
     sort: params.get("sort") || "",
     dir: params.get("dir") || "",
@@ -173,7 +182,7 @@
       const vpt = mine.map((r) => r.__headline___median);
       const ranks = mine.map((r) => rank.get(r)).filter((v) => !Number.isNaN(v));
       const rec = {
-        task, forecaster: f, external: EXTERNAL.has(f), systems: mine.length,
+        task, forecaster: f, track: TRACK.get(f), external: EXTERNAL.has(f), systems: mine.length,
         runs: mine.reduce((a, r) => a + r.seeds, 0),
         failures: mine.reduce((a, r) => a + r.failures, 0),
         __headline___median: median(vpt), __headline___q25: quantile(vpt, 0.25), __headline___q75: quantile(vpt, 0.75),
@@ -235,6 +244,7 @@
     if (spec.key === "position") return String(position);
     if (spec.kind === "forecaster") return marked(String(rec[c[0]]));
     if (spec.kind === "text") return String(rec[c[0]]);
+    if (spec.kind === "track") return trackText(rec[c[0]]);
     if (spec.kind === "range") return fmt(rec[c[0]]) + " – " + fmt(rec[c[1]]);
     if (spec.kind === "failures") return fmt(rec[c[0]], 3, true) + "/" + fmt(rec[c[1]], 3, true);
     if (spec.kind === "states") return stateText(rec, c);
@@ -286,8 +296,10 @@
     const body = el("tbody");
     const shown = state.sort ? sortRecords(recs, state.sort, state.dir) : recs;
     for (const rec of shown) {
-      const row = el("tr", { "data-forecaster": rec.forecaster, class: EXTERNAL.has(rec.forecaster) ? "external" : null });
+      const classes = [EXTERNAL.has(rec.forecaster) ? "external" : "", trackText(rec.track) === "zero-shot" ? "zero-shot" : ""];
+      const row = el("tr", { "data-forecaster": rec.forecaster, class: classes.filter(Boolean).join(" ") || null });
       for (const spec of HEAD) {
+        if (spec.kind === "track") { row.append(el("td", { "data-key": spec.key }, trackBadge(rec[spec.cols[0]]))); continue; }
         const td = el("td", { "data-key": spec.key, text: cellText(spec, rec, rec._position) });
         row.append(td);
       }
@@ -424,6 +436,7 @@
     const hasFamily = FAMILIES.length > 0;
     if (hasFamily) head.append(el("th", { class: "name", text: "family" }));
     for (const h of ["observed dim", "λ_max", "λ_max·period", "λ > 0", "forecasters", "figures"]) head.append(el("th", { text: h }));
+    if (HAS_SEEN) head.append(el("th", { class: "name", text: "seen in pretraining by" }));
     const body = el("tbody");
     for (const id of ids) {
       const s = SYSTEMS[id];
@@ -433,6 +446,7 @@
       tr.append(el("td", { text: fmt(s.observed_dimension, 3, true) }), el("td", { text: fmt(value(s.max_lyapunov)) }),
         el("td", { text: fmt(value(s.lyapunov_times_per_period)) }), el("td", { text: fmt(s.positive_exponents, 3, true) }),
         el("td", { text: String(n) }), el("td", { text: String((s.figures || []).length) }));
+      if (HAS_SEEN) tr.append(el("td", { class: "name", text: (s.seen_in_pretraining || []).join(", ") || "–" }));
       body.append(tr);
     }
     box.append(el("div", { class: "scroll" }, el("table", { class: "systems" }, el("thead", {}, head), body)));
@@ -458,6 +472,7 @@
     fact("λ_max·period", fmt(value(s.lyapunov_times_per_period)));
     fact("positive exponents", fmt(s.positive_exponents, 3, true));
     if (s.kaplan_yorke_dimension !== undefined) fact("Kaplan–Yorke dim", fmt(value(s.kaplan_yorke_dimension)));
+    if ((s.seen_in_pretraining || []).length) fact("seen in pretraining by", s.seen_in_pretraining.join(", "));
     body.append(facts);
     if (s.description) body.append(el("p", { class: "citation", text: s.description }));
     body.append(el("p", { class: "citation", text: s.citation ? "Citation: " + s.citation : "Citation: not in the registry of this build." }));
@@ -483,10 +498,12 @@
   function systemTable(task, rows) {
     const metrics = DATA.metrics;
     const cols = [{ key: "forecaster", label: "forecaster" }].concat(
+      rows.some((r) => typeof r.track === "string") ? [{ key: "track", label: "track" }] : [],
       metrics.map((m) => ({ key: m.key, label: m.label, metric: true })),
       GAIN ? [{ key: GAIN, label: "__headline_name__ − " + DATA.reference }] : [],
       STATES.length ? [{ key: "long_run", label: "long run on/off/div" }] : [],
-      [{ key: "failures", label: "failures" }, { key: "fit_seconds_median", label: "fit s" }]);
+      [{ key: "failures", label: "failures" }, { key: "fit_seconds_median", label: "fit s" }],
+      rows.some((r) => "forecast_seconds_per_window_median" in r) ? [{ key: "forecast_seconds_per_window_median", label: "forecast s / window" }] : []);
     const get = (r, key) => (key === "forecaster" ? r.forecaster : key in r ? r[key] : r[key + "_median"]);
     const sign = systemSort.dir === "desc" ? -1 : 1;
     const shown = rows.slice().sort((a, b) => {
@@ -507,9 +524,14 @@
     }
     const body = el("tbody");
     for (const r of shown) {
-      const tr = el("tr", { "data-forecaster": r.forecaster });
+      const seen = r.seen_in_pretraining === true;
+      const tr = el("tr", { "data-forecaster": r.forecaster, class: r.track === "zero-shot" ? "zero-shot" : null, "data-seen": seen ? "true" : null });
       for (const c of cols) {
         if (c.key === "forecaster") tr.append(el("td", { class: "name", "data-key": c.key, text: marked(r.forecaster) }));
+        else if (c.key === "track") {
+          tr.append(el("td", { "data-key": c.key }, trackBadge(r.track),
+            seen ? el("span", { class: "seen", title: "this system was in the forecaster's pretraining corpus", text: "seen in pretraining" }) : null));
+        }
         else if (c.key === "failures") tr.append(el("td", { "data-key": c.key, text: fmt(r.failures, 3, true) + "/" + fmt(r.seeds, 3, true) }));
         else if (c.key === "long_run") tr.append(el("td", { "data-key": c.key, text: stateText(r, STATES) }));
         else if (c.metric) {
@@ -540,6 +562,7 @@
       for (const b of (DATA.bins || {})[kind] || []) option(select, b, b);
     }
     if (!FAMILIES.length) $("family-label").hidden = true;
+    if (!HAS_SEEN) $("pretraining-label").hidden = true;
     $("system-close").addEventListener("click", (ev) => { ev.preventDefault(); state.system = ""; update(); });
     const sys = $("f-system");
     for (const s of ALL_SYSTEMS) option(sys, s, s);
@@ -578,6 +601,9 @@
     const s = q.toString();
     try { history.replaceState(null, "", s ? "?" + s : window.location.pathname); } catch (e) { /* file:// may refuse */ }
   }
+  function renderTuning() { // static rows (Python-rendered): those of the chosen task only
+    for (const tr of document.querySelectorAll("#tuning tbody tr[data-task]")) tr.hidden = Boolean(state.task) && tr.dataset.task !== state.task;
+  }
   function update() {
     $("f-system").value = state.system;
     renderNote();
@@ -585,6 +611,7 @@
     renderSystemView();
     renderWinrate();
     renderCost();
+    renderTuning();
     renderPaired();
     renderSystems();
     syncURL();
@@ -655,6 +682,23 @@
       if (!(DATA.cd_diagrams || {})[task]) continue;
       const img = document.querySelector('#paired-body figure.cd[data-task="' + task + '"] img');
       check(Boolean(img) && img.getAttribute("src") === DATA.cd_diagrams[task], "critical-difference diagram " + task + " inlined");
+    }
+    if (TRACK.size) {
+      const cells = [...document.querySelectorAll("#headline-tables table.headline tbody tr")];
+      check(cells.every((r) => r.querySelector('td[data-key="track"]').textContent === trackText(TRACK.get(r.dataset.forecaster)) &&
+        r.classList.contains("zero-shot") === (TRACK.get(r.dataset.forecaster) === "zero-shot")), "headline: every row's track as leaderboard.csv's, zero-shot rows marked");
+    }
+    if (state.pretraining) {
+      const shown = [...chosenSystems()];
+      check(shown.every((id) => ((SYSTEMS[id] || {}).bins || {}).pretraining === state.pretraining), "pretraining filter: " + shown.length + " " + state.pretraining + " systems");
+    }
+    if (state.system && (SYSTEMS[state.system] || {}).seen_in_pretraining) {
+      const marks = [...document.querySelectorAll("#system-view table.system tr[data-seen] .seen")].map((m) => m.closest("tr").dataset.forecaster);
+      const want = BY.filter((r) => r.system === state.system && r.seen_in_pretraining === true && tasksShown().includes(r.task)).length;
+      check(marks.length === want && marks.every((f) => SYSTEMS[state.system].seen_in_pretraining.includes(f)), "system view: " + marks.length + " rows marked seen in pretraining");
+    }
+    for (const tr of document.querySelectorAll("#tuning tbody tr[data-task]")) {
+      if (tr.hidden === (!state.task || tr.dataset.task === state.task)) { check(false, "tuning gain: row of task " + tr.dataset.task + " shown for task " + state.task); break; }
     }
     const pass = lines.every((l) => l.startsWith("ok"));
     const pre = $("selftest");
