@@ -89,7 +89,7 @@ def init_alrnn(key, n_obs: int, latent: int, pwl_units: int, dtype=jnp.float32) 
     )
 
 
-@register_forecaster("alrnn-v3")
+@register_forecaster("alrnn-v4")
 class ALRNN(forcing.AbstractTeacherForcingForecaster):
     """Almost-linear RNN trained with sparse (or generalized) teacher forcing.
 
@@ -106,11 +106,14 @@ class ALRNN(forcing.AbstractTeacherForcingForecaster):
     training data it averages (see :func:`forecasters._teacher_forcing.train`). Version 2
     adds checkpoint selection (v1 returned the last params); version 3 scores each
     checkpoint from four starts (v2 from the first observation only, which kept one-lobe
-    Lorenz models that a held-out start exposes).
+    Lorenz models that a held-out start exposes). Version 4 has the `defaults` track's
+    choice (the one tuner on the development systems, ``chaosbench/data/defaults.json``):
+    M = 20, P = 2, τ = 16, learning rate 5e-3 → 1e-4, 3,700 batches (the tuned cells'
+    budget, 1/27 of the authors' 100,000; v3: 1e-2 → 1e-4, 3,000 batches).
 
     **Search space** (the one tuner, :func:`chaosbench.tune`): the resource is
     `train_steps` up to the authors' 100,000 batches (the low end of their 100k–150k;
-    successive halving's rungs: 11,100, 33,300, 100,000); the grid holds the authors'
+    successive halving's rungs at the declared budget: 11,100, 33,300, 100,000); the grid holds the authors'
     Lorenz-63 (M = 20, P = 2, τ = 16, 1e-3 → 1e-5) and Rössler (P = 1, τ = 8,
     5e-3 → 1e-5) settings.
     """
@@ -118,7 +121,7 @@ class ALRNN(forcing.AbstractTeacherForcingForecaster):
     latent_dim: int = eqx.field(default=20, static=True)
     pwl_units: int = eqx.field(default=2, static=True)
     tau: int = eqx.field(default=16, static=True)
-    train_steps: int = eqx.field(default=3000, static=True)
+    train_steps: int = eqx.field(default=3700, static=True)
     # the fast conformance test only
     smoke_hyperparameters = {"train_steps": 10, "select_every": 5, "select_steps": 100}
     search_space = SearchSpace(
@@ -141,7 +144,7 @@ class ALRNN(forcing.AbstractTeacherForcingForecaster):
     select_every: int = eqx.field(default=100, static=True)
     select_steps: int = eqx.field(default=10_000, static=True)
     select_starts: int = eqx.field(default=4, static=True)
-    lr_start: float = 1e-2
+    lr_start: float = 5e-3
     lr_end: float = 1e-4
     noise: float = 0.05
     alpha: float = 1.0

@@ -126,7 +126,7 @@ def test_fit_forecast_generate_shapes():
 
 
 def test_registered():
-    model = cb.get_forecaster("alrnn-v3")
+    model = cb.get_forecaster("alrnn-v4")
     assert isinstance(model, ALRNN) and model.vmappable_fit
     assert (model.latent_dim, model.pwl_units, model.tau, model.seq_len) == (20, 2, 16, 200)
     assert model.select_starts == 4
