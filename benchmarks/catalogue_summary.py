@@ -3,9 +3,11 @@
 Reads only the CSVs that ``chaosbench leaderboard`` wrote under ``--out`` (no
 computation, no hand-copied numbers):
 
-- one line per forecaster, in the leaderboard's order: median VPT, the long-term columns,
-  how many systems it beats persistence on (its median VPT over seeds above persistence's,
-  from ``by_system.csv``) and how many of its free runs stayed stable (``runs.csv``);
+- one line per forecaster, in the leaderboard's order: its track, median VPT with its
+  interval, the long-term columns over their truth floors, how many of its free runs
+  stayed on the attractor (``runs.csv``), how many systems it beats persistence on (its
+  median VPT over seeds above persistence's, from ``by_system.csv``);
+- the gain from tuning (``tuning_gain.csv``), when the folder has both tracks;
 - the winner of every breakdown bin (family, observed dimension, λ_max · period, positive
   exponents) by median VPT
   and by median D_stsp (``breakdowns.csv``), with the number of systems in the bin (a
@@ -38,26 +40,29 @@ def forecaster_lines(out: Path, task: str) -> list[str]:
     by_system = pd.read_csv(out / "by_system.csv")
     by_system = by_system[by_system.task == task]
     vpt = by_system.pivot_table(index="system", columns="forecaster", values="vpt_lyap_median")
-    baseline = next(c for c in vpt.columns if c.rsplit("-v", 1)[0] == BASELINE)
+    baseline = next((c for c in vpt.columns if c.rsplit("-v", 1)[0] == BASELINE), None)
     runs = pd.read_csv(out / "runs.csv")
     runs = runs[runs.task == task]
     lines = [
-        "| forecaster | median VPT (t_λ) | D_stsp | D_H | λ error | stable free runs "
-        "| beats persistence | failures |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| forecaster | track | median VPT (t_λ) [95 % CI] | D_stsp / floor | D_H / floor "
+        "| λ error | on attractor | beats persistence | failures |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for _, row in board.iterrows():
         name = row.forecaster
         mine = runs[runs.forecaster == name]
-        stable = int((mine.long_run == "stable").sum())
+        scored = mine[mine.status != "refused"] if "status" in mine else mine
+        on = int((scored.long_run == "on_attractor").sum())
         beats = "·"
-        if name != baseline:
+        if baseline is not None and name != baseline:
             both = vpt[[name, baseline]].dropna()
             beats = f"{int((both[name] > both[baseline]).sum())}/{len(both)}"
+        track = row.get("track", "defaults")
         lines.append(
-            f"| `{name}` | {_fmt(row.vpt_lyap_median)} | {_fmt(row.d_stsp_median)} "
-            f"| {_fmt(row.d_h_median)} | {_fmt(row.lyap_rel_error_median)} "
-            f"| {stable}/{len(mine)} | {beats} | {int(row.failures)} |"
+            f"| `{name}` | {track} | {_fmt(row.vpt_lyap_median)} [{_fmt(row.vpt_lyap_ci_low)}, "
+            f"{_fmt(row.vpt_lyap_ci_high)}] | {_fmt(row.get('d_stsp_norm_median'))} "
+            f"| {_fmt(row.get('d_h_norm_median'))} | {_fmt(row.lyap_rel_error_median)} "
+            f"| {on}/{len(scored)} | {beats} | {int(row.failures)} |"
         )
     return lines
 
@@ -86,6 +91,25 @@ def breakdown_lines(out: Path, task: str) -> list[str]:
     return lines
 
 
+def tuning_lines(out: Path, task: str) -> list[str]:
+    path = out / "tuning_gain.csv"
+    if not path.exists():
+        return []
+    gain = pd.read_csv(path)
+    gain = gain[gain.task == task]
+    lines = [
+        "| forecaster | systems | defaults | tuned | gain [95 % CI] | search s / cell |",
+        "| --- | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for _, r in gain.iterrows():
+        lines.append(
+            f"| `{r.forecaster}` | {r.systems} | {_fmt(r.defaults_median)} | "
+            f"{_fmt(r.tuned_median)} | {r.gain_median:+.3g} [{r.gain_ci_low:+.3g}, "
+            f"{r.gain_ci_high:+.3g}] | {_fmt(r.tuning_seconds_median)} |"
+        )
+    return lines
+
+
 def coverage_line(out: Path, task: str) -> str:
     runs = pd.read_csv(out / "runs.csv")
     runs = runs[runs.task == task]
@@ -108,6 +132,9 @@ def main():
     print(coverage_line(args.out, args.task), end="\n\n")
     print("\n".join(forecaster_lines(args.out, args.task)), end="\n\n")
     print("\n".join(breakdown_lines(args.out, args.task)))
+    tuning = tuning_lines(args.out, args.task)
+    if tuning:
+        print("\n" + "\n".join(tuning))
 
 
 if __name__ == "__main__":
