@@ -109,7 +109,7 @@ def shplrnn_regularisation(params: ShPLRNNParams, weight: float) -> jax.Array:
     )
 
 
-@register_forecaster("shplrnn_gtf-v2")
+@register_forecaster("shplrnn_gtf-v3")
 class ShPLRNNGTF(forcing.AbstractTeacherForcingForecaster):
     """Shallow PLRNN trained with adaptive generalized teacher forcing (Hess et al. 2023).
 
@@ -122,18 +122,21 @@ class ShPLRNNGTF(forcing.AbstractTeacherForcingForecaster):
     infer the latent state; `select_every` batches between checkpoint scores and
     `select_steps` the length of the scoring free run (0 disables checkpoint
     selection; see :func:`forecasters._teacher_forcing.train`). Version 2 adds checkpoint
-    selection (v1 returned the last params).
+    selection (v1 returned the last params). Version 3 has the `defaults` track's choice
+    (the one tuner on the development systems, ``chaosbench/data/defaults.json``): H =
+    200, RAdam 1e-2 → 1e-6, γ = 0.99, λ = 1e-4, 9,300 batches (the tuned cells' budget,
+    1/27 of the authors' 250,000; v2: H = 100, 1e-2 → 1e-4, λ = 1e-5, 3,000 batches).
 
     **Search space** (the one tuner, :func:`chaosbench.tune`): the resource is
-    `train_steps` up to the authors' 250,000 batches (successive halving's rungs: 27,800,
-    83,300, 250,000); the grid holds the authors' setting (H = 100, RAdam 1e-3 → 1e-6,
+    `train_steps` up to the authors' 250,000 batches (successive halving's rungs at the
+    declared budget: 27,800, 83,300, 250,000); the grid holds the authors' setting (H = 100, RAdam 1e-3 → 1e-6,
     γ = 0.999, λ = 1e-5) beside this class's faster schedule (1e-2 → 1e-4, γ = 0.99).
     """
 
     latent_dim: int = eqx.field(default=3, static=True)
-    hidden_dim: int = eqx.field(default=100, static=True)
+    hidden_dim: int = eqx.field(default=200, static=True)
     clipped: bool = eqx.field(default=False, static=True)
-    train_steps: int = eqx.field(default=3000, static=True)
+    train_steps: int = eqx.field(default=9300, static=True)
     # the fast conformance test only
     smoke_hyperparameters = {"train_steps": 10, "select_every": 5, "select_steps": 100}
     search_space = SearchSpace(
@@ -155,10 +158,10 @@ class ShPLRNNGTF(forcing.AbstractTeacherForcingForecaster):
     select_every: int = eqx.field(default=100, static=True)
     select_steps: int = eqx.field(default=10_000, static=True)
     lr_start: float = 1e-2
-    lr_end: float = 1e-4
+    lr_end: float = 1e-6
     alpha0: float = 1.0
     gamma: float = 0.99
-    reg: float = 1e-5
+    reg: float = 1e-4
     noise: float = 0.0
 
     def train_config(self) -> forcing.TrainConfig:
