@@ -42,10 +42,10 @@ def test_span_is_the_largest_that_fits():
 def test_high_dimensional_fit_is_bounded_and_low_dimensional_one_unchanged():
     key = jax.random.PRNGKey(0)
     series = jax.random.normal(key, (200, 40))
-    model = cb.get_forecaster("edmd", max_features=300)
+    model = cb.get_forecaster("edmd", delays=2, degree=2, max_features=300)
     fitted = model.fit(key, series)
     assert fitted.koopman.shape[0] <= 300  # the full dictionary would have 3,321
     assert np.isfinite(np.asarray(model.forecast(fitted, series[-5:], 3))).all()
     small = series[:, :3]
-    a = cb.get_forecaster("edmd").fit(key, small)
+    a = cb.get_forecaster("edmd", delays=2, degree=2).fit(key, small)
     assert a.koopman.shape == (full_dictionary_size(6, 2),) * 2  # two taps of 3: full, 28
