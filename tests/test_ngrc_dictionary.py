@@ -45,7 +45,7 @@ def test_a_64_variable_fit_stays_small():
     """KS-sized input: the design matrix has the bounded number of columns."""
     rng = np.random.default_rng(0)
     train = jnp.asarray(rng.normal(size=(200, 64)))
-    model = NGRC(max_features=600, span=1)
+    model = NGRC(delays=2, max_features=600, span=1)
     fitted = model.fit(None, train)
     monomials = dictionary(64, 2, 3, 1, 600)
     assert fitted.shape == (1 + 128 + sum(len(m) for m in monomials), 64)
