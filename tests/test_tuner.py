@@ -25,8 +25,7 @@ from helpers import all_forecasters
 
 DAMPINGS = (0.9, 0.95, 0.98, 0.99, 1.0, 1.01, 1.02, 1.05, 1.1)
 # Not learned, so not tuned: the baselines (persistence, climatology, context parroting,
-# the method of analogues) and the tuned ESN, whose private search the tuner replaces
-# (tuned(esn) with the ESN's search space).
+# the method of analogues).
 UNTUNED = {"persistence", "climatology", "parroting", "analogues"}
 # Zero-shot forecasters (pretrained: dynamix) are not fitted to a system: not tuned either.
 LEARNED = tuple(
