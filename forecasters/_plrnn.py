@@ -129,8 +129,9 @@ class ShPLRNNGTF(forcing.AbstractTeacherForcingForecaster):
 
     **Search space** (the one tuner, :func:`chaosbench.tune`): the resource is
     `train_steps` up to the authors' 250,000 batches (successive halving's rungs at the
-    declared budget: 27,800, 83,300, 250,000); the grid holds the authors' setting (H = 100, RAdam 1e-3 → 1e-6,
-    γ = 0.999, λ = 1e-5) beside this class's faster schedule (1e-2 → 1e-4, γ = 0.99).
+    declared budget: 27,800, 83,300, 250,000; the benchmark's budget runs 1/27 of it);
+    the grid holds the authors' setting (H = 100, RAdam 1e-3 → 1e-6, γ = 0.999, λ =
+    1e-5) beside v2's faster schedule (1e-2 → 1e-4, γ = 0.99).
     """
 
     latent_dim: int = eqx.field(default=3, static=True)
