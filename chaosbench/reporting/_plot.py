@@ -29,14 +29,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..base import _api
-from ..base._metric import ScoringFacts
 from ..base._spec import ForecasterSpec, build_forecaster, short_label
 from ..catalogue._coordinate_floors import observed_facts
 from ..catalogue._facts import get_facts
 from ..catalogue._validate import benchmark_facts, verdict
 from ..harness._suite import SUITES
 from ..numerics._dataset import Dataset, make_dataset
-from ..numerics._evaluate import blow_up_to_inf, fit_seed, forecast_windows
+from ..numerics._evaluate import blow_up_to_inf, fit_seed, forecast_windows, scoring_facts
 from ..numerics._protocol import Protocol
 from ..numerics._rows import headline_metric
 from ..numerics._task import get_task
@@ -157,16 +156,6 @@ def dataset_for(system_id: str, task: str, protocol: Protocol) -> tuple[Dataset,
     return make_dataset(spec), observed_facts(system, facts, spec.observed)
 
 
-def _scoring(data: Dataset, facts: dict) -> ScoringFacts:
-    return ScoringFacts(
-        dt=jnp.asarray(data.spec.dt),
-        max_lyapunov=jnp.asarray(facts["max_lyapunov"]),
-        period=jnp.asarray(facts["period"]),
-        mean=jnp.asarray(data.mean),
-        std=jnp.asarray(data.std),
-    )
-
-
 def refit(forecaster_id: str, data: Dataset, seed: int, facts: dict) -> Refit:
     """Fit ``forecaster_id`` for ``seed`` as the runner does (the evaluator's own
     functions); forecast windows and long run; score each window by the registered
@@ -180,7 +169,7 @@ def refit(forecaster_id: str, data: Dataset, seed: int, facts: dict) -> Refit:
     windows = np.asarray(data.denormalise(blow_up_to_inf(z_windows)), dtype=float)
     headline = headline_metric()
     vpt = jax.vmap(headline.fn, in_axes=(0, 0, None))(
-        jnp.asarray(windows), jnp.asarray(data.truths), _scoring(data, facts)
+        jnp.asarray(windows), jnp.asarray(data.truths), scoring_facts(data, facts)
     )
     with np.errstate(over="ignore", invalid="ignore"):
         long = np.asarray(data.denormalise(z_long), dtype=float)
