@@ -297,21 +297,9 @@ def tune(
 
     **Returns:** a :class:`TuningResult`.
     """
-    start_time = time.perf_counter()
-    base = _resolve(forecaster)
-    space = _resolve_space(base, space)
-    metric = metric or headline_metric()
     problem = Problem.carve(train, context, horizon, scoring, budget)
-    best, trials = _halve(base, space, [problem], key, budget, metric, propagate)
-    return TuningResult(
-        base=base,
-        space=space,
-        budget=budget,
-        split=problem.split,
-        best=best,
-        trials=tuple(trials),
-        seconds=time.perf_counter() - start_time,
-    )
+    options = dict(budget=budget, space=space, metric=metric, propagate=propagate)
+    return tune_many(forecaster, [problem], key, **options)
 
 
 @float64
