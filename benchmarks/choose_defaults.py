@@ -3,7 +3,9 @@ systems, and write the record ``chaosbench/data/defaults.json`` (the `defaults` 
 :mod:`chaosbench.harness._defaults`).
 
 Each forecaster's entry is replaced as it finishes (so the record can be built in pieces);
-the script prints the winner and the wall time. Set the class's field defaults to the
+the script prints the winner, the wall time, how many candidates the cost cap
+(``chaosbench.harness._defaults.CELL_SECONDS``) admitted and the winner's projected
+seconds a cell. Set the class's field defaults to the
 printed winner (bumping the forecaster's version), then ``make test``
 (``tests/test_defaults_record.py`` checks they agree).
 
@@ -48,7 +50,15 @@ def main(names: list[str]) -> None:
         )
         record["budget"] = TUNING_BUDGET.as_dict()
         PATH.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
-        print(f"{entry['forecaster']}: {entry['best']} ({entry['seconds']:.0f} s)", flush=True)
+        trials = entry["trials"]
+        admitted = sum(t["status"] != "over_cap" for t in trials if t["rung"] == 0)
+        final = trials[-1]
+        print(
+            f"{entry['forecaster']}: {entry['best']} ({entry['seconds']:.0f} s; "
+            f"{admitted}/{sum(t['rung'] == 0 for t in trials)} admitted by the "
+            f"{entry['max_cell_seconds']:g} s cap; winner ~{final['cell_seconds']:.1f} s a cell)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

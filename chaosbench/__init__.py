@@ -74,11 +74,11 @@ from .numerics._system_two_trajectory import system_lyapunov_batch as system_lya
 from .numerics._task import TaskError as TaskError
 from .numerics._task import get_task as get_task
 from .numerics._task import task_name as task_name
-from .numerics._tuner import Problem as Problem
 from .numerics._tuner import tune as tune
 from .numerics._tuner import tune_dataset as tune_dataset
 from .numerics._tuner import tune_many as tune_many
 from .numerics._tuning import Budget as Budget
+from .numerics._tuning import Problem as Problem
 from .numerics._tuning import TuningResult as TuningResult
 from .numerics._two_trajectory import benettin as benettin
 from .numerics._two_trajectory import forecaster_lyapunov as forecaster_lyapunov

@@ -42,9 +42,12 @@ def dysts_catalogue() -> dict:
 dysts_names = tuple(sorted(dysts_catalogue()))
 
 
-def small_lorenz_dataset(n_train: int = 2000, n_test: int = 4, horizon: int = 512, seed: int = 0):
-    """A short Lorenz-63 dataset at the benchmark's sampling, for fast forecaster tests."""
-    system = cb.get_system("lorenz63")
+def small_lorenz_dataset(
+    n_train: int = 2000, n_test: int = 4, horizon: int = 512, seed: int = 0, system="lorenz63"
+):
+    """A short dataset of ``system`` (Lorenz-63 unless named) at the benchmark's sampling,
+    for fast forecaster tests."""
+    system = cb.get_system(system)
     facts = cb.get_facts(system)
     spec = cb.DatasetSpec.create(
         system.id,

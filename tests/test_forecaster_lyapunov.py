@@ -9,6 +9,7 @@ error, the same as a run that blew up.
 
 import math
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -123,3 +124,36 @@ def test_every_bounded_forecaster_has_an_exponent(forecaster_id, small):
         assert math.isfinite(_error(lyap, lam))
     if forecaster_id in EXPECTED_ERROR:
         assert _error(lyap, lam) == pytest.approx(EXPECTED_ERROR[forecaster_id], abs=1e-6)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("system", ["lorenz63", "rossler"])
+def test_the_reservoirs_carried_state_estimate_equals_the_window_estimate(system):
+    """The ESN's λ̂ from its carried reservoir state (the state API: no context re-driven
+    through the reservoir every segment) against the estimate from ``forecast`` on a
+    window (the reservoir re-driven by the whole context at every segment, the cost the
+    state API removes): equal within the noise of either (their spread over 4 test
+    contexts) on Lorenz-63 and Rössler."""
+    from chaosbench.numerics._two_trajectory import two_trajectory_lyapunov
+
+    data, facts = small_lorenz_dataset(n_train=5000, n_test=4, system=system)
+    model = cb.get_forecaster("esn")
+    fitted = model.fit(jax.random.PRNGKey(0), jnp.asarray(data.normalise(data.train)))
+    carried = lyapunov_schedule(facts["dt"], facts["max_lyapunov"], context_length=0)
+    window = lyapunov_schedule(facts["dt"], facts["max_lyapunov"], context_length=500)
+    states, windows = [], []
+    for context in data.normalise(data.contexts):
+        context = jnp.asarray(context)
+        states.append(forecaster_lyapunov(model, fitted, context, dt=facts["dt"], **carried))
+        result = two_trajectory_lyapunov(
+            lambda c, steps: model.forecast(fitted, c, steps),
+            context,
+            dt=facts["dt"],
+            d0=working_precision_d0(model, fitted, context),
+            **window,
+        )
+        windows.append(float(result.exponent))
+    states, windows = np.array(states), np.array(windows)
+    assert np.isfinite(states).all() and np.isfinite(windows).all(), (states, windows)
+    noise = np.hypot(states.std(ddof=1), windows.std(ddof=1)) / 2  # SE of the difference
+    assert abs(states.mean() - windows.mean()) <= 3 * noise + 0.02 * abs(windows.mean())

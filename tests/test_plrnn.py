@@ -156,11 +156,11 @@ def test_fit_and_forecast_shapes_and_vmapped_seeds():
 
 
 def test_registered():
-    model = cb.get_forecaster("shplrnn_gtf-v3")
+    model = cb.get_forecaster("shplrnn_gtf-v4")
     assert isinstance(model, ShPLRNNGTF) and model.vmappable_fit
     assert (model.latent_dim, model.hidden_dim, model.batch_size, model.seq_len) == (
         3,
-        200,
+        50,
         16,
         200,
     )

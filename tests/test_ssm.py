@@ -115,7 +115,7 @@ def test_parallel_equals_recurrent(forecaster):
     np.testing.assert_allclose(parallel, recurrent, rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("name", ["s4d-v3", "s5-v3", "mamba-v3"])
+@pytest.mark.parametrize("name", ["s4d-v3", "s5-v3", "mamba-v4"])
 def test_registered(name):
     assert name in cb.list_forecasters()
     assert isinstance(cb.get_forecaster(name), cb.AbstractForecaster)

@@ -9,6 +9,7 @@ forecaster is not registered (the registries stay as the plug-ins fill them).
 
 import dataclasses
 import math
+import time
 
 import equinox as eqx
 import jax
@@ -305,3 +306,39 @@ def test_tuning_on_several_problems_ranks_by_the_median_over_them():
         assert trial.as_dict()["per_problem"] == list(trial.per_problem)
     slow = [t for t in both.trials if t.values["damping"] == 0.9 and t.rung == 0]
     assert slow and max(slow[0].per_problem) < both.split.horizon
+
+
+class CostlyRotation(DampedRotation):
+    """:class:`DampedRotation` whose fit of the known best (``damping = 1``) takes 20 ms a
+    budget step (a host callback sleeps), the others' nothing."""
+
+    def fit(self, key, train):
+        delay = 2e-2 * self.steps if self.damping == 1.0 else 0.0
+
+        def sleep():
+            time.sleep(delay)
+            return np.zeros((), np.float64)
+
+        pause = jax.pure_callback(sleep, jax.ShapeDtypeStruct((), jnp.float64))
+        return super().fit(key, train) + pause
+
+
+def test_a_cost_cap_admits_only_candidates_projected_within_it():
+    """The `defaults` track's cap: the known best costs 20 ms × 90 steps = 1.8 s at the
+    full budget, projected from rung 0's 10 steps (the least over two problems of one
+    shape, so compiling the forecasts is not counted); a 1 s cap leaves it at rung 0
+    (``over_cap``, never promoted) and an admitted candidate wins; a cap nothing fits is
+    refused."""
+    key = jax.random.PRNGKey(0)
+    problems = [cb.Problem.carve(rotation(period=p), 10, None, None, cb.Budget()) for p in (40, 25)]
+    result = cb.tune_many(CostlyRotation, problems, key, max_cell_seconds=1.0)
+    (best,) = [t for t in result.trials if t.rung == 0 and t.values["damping"] == 1.0]
+    assert best.status == "over_cap" and best.score == 0 and "cap" in best.message
+    assert 1.5 < best.cell_seconds < 5
+    assert result.best["damping"] != 1.0  # another candidate, of those admitted
+    assert all(t.values["damping"] != 1.0 for t in result.trials if t.rung > 0)
+    assert "cell_seconds" not in best.as_dict(seconds=False)
+    uncapped = cb.tune_many(CostlyRotation, problems, key)
+    assert uncapped.best["damping"] == 1.0
+    with pytest.raises(ValueError, match="fits the cap of 1e-09 s"):
+        cb.tune_many(CostlyRotation, problems, key, max_cell_seconds=1e-9)

@@ -69,8 +69,17 @@ from ..base._precision import float64
 from ..base._search import SearchSpace, check_search_space
 from ._evaluate import blow_up_to_inf, diverged, forecast_windows, scoring_facts
 from ._protocol import Protocol
-from ._tuning import DIVERGED, FAILED, OK, Budget, Trial, TuningResult, with_values
-from ._validation import ValidationSplit
+from ._tuning import (
+    DIVERGED,
+    FAILED,
+    OK,
+    OVER_CAP,
+    Budget,
+    Problem,
+    Trial,
+    TuningResult,
+    with_values,
+)
 
 ERROR_CLIP = 1.0
 
@@ -113,7 +122,9 @@ def _rank_key(trial: Trial, sign: float) -> tuple:
 def _evaluate(base, values, key, data, metric, scoring, free_run, propagate):
     """Build ``base`` with ``values``, fit it to the fitting part and score its validation
     forecasts (``data``: fitting part, contexts, truths): ``(status, per-window headline,
-    error, message)``."""
+    error, message, seconds)``; ``seconds`` is ``(fit, forecast)``: the fit's run time
+    (compiled first, so without its compilation) and the wall time of the validation
+    forecasts and the free run (NaN for a failed candidate)."""
     fit_train, contexts, truths = data
     horizon = truths.shape[1]
     try:
@@ -122,61 +133,28 @@ def _evaluate(base, values, key, data, metric, scoring, free_run, propagate):
             raise ValueError(
                 f"needs a context of {model.min_context} rows; validation gives {contexts.shape[1]}"
             )
-        fitted = jax.block_until_ready(eqx.filter_jit(model.fit)(key, fit_train))
+        fit = eqx.filter_jit(model.fit).lower(key, fit_train).compile()
+        began = time.perf_counter()
+        fitted = jax.block_until_ready(fit(key, fit_train))
+        fit_run = time.perf_counter() - began
         z = np.asarray(forecast_windows(model, fitted, contexts, horizon), dtype=float)
         long_ok = True
         if free_run > 0:
             run = forecast_windows(model, fitted, contexts[-1:], free_run)
             long_ok = not diverged(np.asarray(run, dtype=float))
+        seconds = (fit_run, time.perf_counter() - began - fit_run)
     except propagate:
         raise
     except Exception as error:  # noqa: BLE001 - a failed candidate scores the failure value
         message = f"{type(error).__name__}: {error}".replace("\n", " ")[:500]
-        return FAILED, None, math.nan, message
+        return FAILED, None, math.nan, message, (math.nan, math.nan)
     windows = blow_up_to_inf(z)
     per_window = jax.vmap(metric.fn, in_axes=(0, 0, None))(windows, truths, scoring)
     with np.errstate(invalid="ignore", over="ignore"):
         error = np.sqrt(np.mean((windows - np.asarray(truths)) ** 2, axis=-1))
     error = float(np.mean(np.minimum(np.nan_to_num(error, nan=ERROR_CLIP), ERROR_CLIP)))
     status = OK if long_ok and not diverged(z) else DIVERGED
-    return status, np.asarray(per_window), error, ""
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    """One training trajectory the candidates are validated on: its split, the fitting
-    part, the validation contexts and truths, and the headline's facts."""
-
-    split: ValidationSplit
-    fit_train: jax.Array
-    contexts: jax.Array
-    truths: jax.Array
-    scoring: ScoringFacts
-
-    @classmethod
-    def carve(cls, train, context, horizon, scoring, budget: Budget) -> Problem:
-        """Split the z-scored ``train`` ``(time, dim)`` (:class:`ValidationSplit`)."""
-        train = jnp.asarray(train)
-        split = ValidationSplit.carve(
-            train.shape[0], context, horizon, fraction=budget.fraction, windows=budget.windows
-        )
-        host = np.asarray(train)
-        dim = train.shape[-1]
-        unit = jnp.ones((), train.dtype)
-        facts = ScoringFacts(
-            dt=unit if scoring is None else jnp.asarray(scoring.dt),
-            max_lyapunov=unit if scoring is None else jnp.asarray(scoring.max_lyapunov),
-            period=unit if scoring is None else jnp.asarray(scoring.period),
-            mean=jnp.zeros(dim, train.dtype),
-            std=jnp.ones(dim, train.dtype),
-        )
-        return cls(
-            split,
-            jnp.asarray(split.fit_part(host)),
-            jnp.asarray(split.contexts(host)),
-            jnp.asarray(split.truths(host)),
-            facts,
-        )
+    return status, np.asarray(per_window), error, "", seconds
 
 
 def _resolve_space(base: AbstractForecaster, space: SearchSpace | None) -> SearchSpace:
@@ -190,16 +168,24 @@ def _resolve_space(base: AbstractForecaster, space: SearchSpace | None) -> Searc
     return space
 
 
-def _trial(base, values, key, problems, metric, budget, propagate, c, point, rung, resource):
+def _trial(base, values, key, problems, metric, budget, propagate, c, point, rung, resource,
+           scale, cap):  # fmt: skip
     """Train one candidate on every problem and score it: on one problem the median over
     its validation windows; on several the median over problems of that median (``mean``
-    and ``error``: their means over problems). A failure on any problem fails it."""
+    and ``error``: their means over problems). A failure on any problem fails it.
+
+    ``cell_seconds`` projects the candidate's cost at the full resource: its fit's run
+    time scaled by ``scale`` (full resource over this rung's) plus the time of its
+    validation forecasts and free run, the least over the problems (the first of a shape
+    also pays for compiling the forecasts). With a ``cap`` (seconds), a candidate
+    projected above it is ``over_cap`` and scores the failure value (:func:`tune_many`'s
+    ``max_cell_seconds``)."""
     began = time.perf_counter()
-    medians, means, errors, per_problem = [], [], [], []
+    medians, means, errors, per_problem, costs = [], [], [], [], []
     status, message = OK, ""
     for problem in problems:
         data = (problem.fit_train, problem.contexts, problem.truths)
-        outcome, scores, error, message = _evaluate(
+        outcome, scores, error, message, (fit_run, forecast) = _evaluate(
             base, values, key, data, metric, problem.scoring, budget.free_run, propagate
         )
         if outcome == FAILED:
@@ -210,7 +196,11 @@ def _trial(base, values, key, problems, metric, budget, propagate, c, point, run
         means.append(float(np.mean(scores)))
         errors.append(error)
         per_problem.append(medians[-1])
+        costs.append(fit_run * scale + forecast)
     median = float(np.median(medians)) if medians else math.nan
+    cell_seconds = min(costs) if costs else math.nan
+    if status != FAILED and cap is not None and cell_seconds > cap:
+        status, message = OVER_CAP, f"projected {cell_seconds:.1f} s a cell > the cap {cap:g} s"
     return Trial(
         candidate=c,
         point=point,
@@ -223,20 +213,25 @@ def _trial(base, values, key, problems, metric, budget, propagate, c, point, run
         mean=float(np.mean(means)) if means else math.nan,
         error=float(np.mean(errors)) if errors else math.nan,
         seconds=time.perf_counter() - began,
-        message=message if status == FAILED else "",
+        message=message if status in (FAILED, OVER_CAP) else "",
         per_problem=tuple(per_problem) if len(problems) > 1 else (),
+        cell_seconds=cell_seconds,
     )
 
 
-def _halve(base, space, problems, key, budget, metric, propagate):
-    """Successive halving over ``budget.candidates`` drawn points: ``(best, trials)``."""
+def _halve(base, space, problems, key, budget, metric, propagate, cap=None):
+    """Successive halving over ``budget.candidates`` drawn points: ``(best, trials)``.
+    With a ``cap``, rung 0 admits only candidates projected within it (see
+    :func:`_trial`)."""
     sign = 1.0 if metric.direction == "higher" else -1.0
     k_draw, k_fit = jax.random.split(key)
     points = draw(space, k_draw, budget.candidates)
     done: dict[tuple[int, int | None], Trial] = {}
     trials: list[Trial] = []
     survivors = list(range(len(points)))
+    full = budget.full_resource(space)
     for rung, (n_keep, resource) in enumerate(budget.schedule(space)):
+        scale = 1.0 if space.resource is None else full / resource
         survivors = survivors[:n_keep]
         results = []
         for c in survivors:
@@ -249,13 +244,20 @@ def _halve(base, space, problems, key, budget, metric, propagate):
             else:
                 trial = _trial(
                     base, values, k_fit, problems, metric, budget, propagate,
-                    c, points[c], rung, resource,
+                    c, points[c], rung, resource, scale, cap if rung == 0 else None,
                 )  # fmt: skip
                 done[(c, resource)] = trial
             trials.append(trial)
             results.append(trial)
         ranked = sorted(results, key=lambda t: _rank_key(t, sign), reverse=True)
-        survivors = [t.candidate for t in ranked]
+        survivors = [t.candidate for t in ranked if t.status != OVER_CAP]
+        if not survivors:
+            raise ValueError(
+                f"no candidate of {type(base).__name__}'s search space fits the cap of "
+                f"{cap:g} s a cell (projected: "
+                + ", ".join(f"{t.cell_seconds:.0f} s" for t in results)
+                + "): raise the cap or add cheaper values to the space"
+            )
     best = space.point(points[survivors[0]])
     if space.resource is not None:
         best[space.resource] = budget.full_resource(space)
@@ -312,19 +314,30 @@ def tune_many(
     space: SearchSpace | None = None,
     metric: Metric | None = None,
     propagate: tuple[type[BaseException], ...] = (TimeoutError,),
+    max_cell_seconds: float | None = None,
 ) -> TuningResult:
     """:func:`tune` with every candidate validated on several training trajectories
     (``problems``, e.g. the development systems of the `defaults` track) and ranked by
     the median over them of its median validation headline; each trial keeps the
     per-problem medians (``per_problem``). The result's ``split`` is the first
-    problem's."""
+    problem's.
+
+    ``max_cell_seconds`` (the `defaults` track's cost cap; tuned cells have none): rung 0
+    admits only candidates whose projected cost at the full resource (``cell_seconds``:
+    the fit's run time, without compilation, scaled from the rung's resource, plus the
+    validation forecasts, the least over the problems) is within it; the others are
+    ``over_cap`` and never promoted. A projection measures this machine, so a capped
+    search is a recorded choice, not a function of its inputs. ``ValueError`` if no
+    candidate fits."""
     start_time = time.perf_counter()
     base = _resolve(forecaster)
     space = _resolve_space(base, space)
     metric = metric or headline_metric()
     if not problems:
         raise ValueError("tune_many needs at least one problem")
-    best, trials = _halve(base, space, list(problems), key, budget, metric, propagate)
+    best, trials = _halve(
+        base, space, list(problems), key, budget, metric, propagate, max_cell_seconds
+    )
     return TuningResult(
         base=base,
         space=space,

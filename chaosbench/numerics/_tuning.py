@@ -1,5 +1,6 @@
-"""The tuner's budget and its record: the schedule of successive halving, one trial, the
-result of a search (see :mod:`chaosbench.numerics._tuner` for the procedure).
+"""The tuner's budget and its record: the schedule of successive halving, one validation
+problem (a training trajectory carved into its fitting part and validation windows), one
+trial, the result of a search (see :mod:`chaosbench.numerics._tuner` for the procedure).
 
 **References:**
 
@@ -12,11 +13,17 @@ result of a search (see :mod:`chaosbench.numerics._tuner` for the procedure).
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from typing import Any
 
+import jax
+import jax.numpy as jnp
+import numpy as np
+
 from ..base._forecaster import AbstractForecaster
 from ..base._identity import hyperparameters
+from ..base._metric import ScoringFacts
 from ..base._search import SearchSpace
 from ._validation import VALIDATION_FRACTION, VALIDATION_WINDOWS, ValidationSplit
 
@@ -24,7 +31,7 @@ TUNER_VERSION = 1
 """Bump when a change to the tuner changes what it chooses (a tuned row's run id must
 include it, with the budget and the search space)."""
 
-OK, DIVERGED, FAILED = "ok", "diverged", "failed"
+OK, DIVERGED, FAILED, OVER_CAP = "ok", "diverged", "failed", "over_cap"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,7 +106,8 @@ class Trial:
     ``status`` is ``ok``), ``median`` and ``mean`` the headline's median and mean however
     the candidate ended (NaN if it failed), ``error`` the mean clipped normalised error,
     ``seconds`` the wall time of its fit and forecasts (0 when ``reused``), ``message``
-    the error of a failed candidate.
+    the error of a failed candidate (or why it is ``over_cap``), ``cell_seconds`` its
+    projected cost at the full resource (``tune_many``'s ``max_cell_seconds``).
     """
 
     candidate: int
@@ -116,14 +124,15 @@ class Trial:
     reused: bool = False
     message: str = ""
     per_problem: tuple[float, ...] = ()
+    cell_seconds: float = math.nan
 
     def as_dict(self, *, seconds: bool = True) -> dict[str, Any]:
-        """A JSON-able record; ``seconds=False`` leaves the wall time out (what two runs
+        """A JSON-able record; ``seconds=False`` leaves the wall times out (what two runs
         of the tuner agree on bit for bit)."""
         out = dataclasses.asdict(self)
         out["values"] = hyperparameters_of(self.values)
         if not seconds:
-            del out["seconds"]
+            del out["seconds"], out["cell_seconds"]
         if not self.per_problem:
             del out["per_problem"]
         else:
@@ -184,3 +193,40 @@ def with_values(base: AbstractForecaster, values: Mapping[str, Any]) -> Abstract
     """``base`` rebuilt with ``values`` overriding its hyperparameters."""
     kept = {f.name: getattr(base, f.name) for f in dataclasses.fields(base) if f.init}
     return type(base)(**(kept | dict(values)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One training trajectory the candidates are validated on: its split, the fitting
+    part, the validation contexts and truths, and the headline's facts."""
+
+    split: ValidationSplit
+    fit_train: jax.Array
+    contexts: jax.Array
+    truths: jax.Array
+    scoring: ScoringFacts
+
+    @classmethod
+    def carve(cls, train, context, horizon, scoring, budget: Budget) -> Problem:
+        """Split the z-scored ``train`` ``(time, dim)`` (:class:`ValidationSplit`)."""
+        train = jnp.asarray(train)
+        split = ValidationSplit.carve(
+            train.shape[0], context, horizon, fraction=budget.fraction, windows=budget.windows
+        )
+        host = np.asarray(train)
+        dim = train.shape[-1]
+        unit = jnp.ones((), train.dtype)
+        facts = ScoringFacts(
+            dt=unit if scoring is None else jnp.asarray(scoring.dt),
+            max_lyapunov=unit if scoring is None else jnp.asarray(scoring.max_lyapunov),
+            period=unit if scoring is None else jnp.asarray(scoring.period),
+            mean=jnp.zeros(dim, train.dtype),
+            std=jnp.ones(dim, train.dtype),
+        )
+        return cls(
+            split,
+            jnp.asarray(split.fit_part(host)),
+            jnp.asarray(split.contexts(host)),
+            jnp.asarray(split.truths(host)),
+            facts,
+        )
