@@ -1,10 +1,12 @@
 """The dominant period from an independent start (issue 28, part 9): a second pass.
 
-Facts v3 take each system's period from 4 stretches of one orbit (Welch). This script
-checks that estimate against one from an unrelated stretch of the attractor: the stored
-initial condition, kicked by 1e-3 (relative), is carried ``--periods`` periods (default
-1,000) along its orbit, and from there the same Welch estimate as the facts' (4 stretches of
-16,384 samples at 50 per period, dopri8 at rtol = atol = 1e-9) is repeated. It prints, per
+The facts take each system's period from 4 stretches of one orbit (Welch; since facts v4
+the mean period of the averaged spectrum, before it the peak). This script checks that
+estimate against one from an unrelated stretch of the attractor: the stored initial
+condition, kicked by 1e-3 (relative), is carried ``--periods`` periods (default 1,000)
+along its orbit, and from there the facts' whole procedure is repeated
+(:func:`chaosbench.catalogue._facts.observed_stretches`: the probe, then 4 stretches of
+16,384 samples at 50 per probe period, dopri8 at rtol = atol = 1e-9). It prints, per
 passing system, the stored period, the second one and their relative difference, and
 writes ``chaosbench/data/period_stability.json`` (every checked system, and those that
 differ by more than ``TOLERANCE``).
@@ -22,9 +24,9 @@ import jax.numpy as jnp
 import numpy as np
 
 import chaosbench as cb
-from chaosbench.catalogue._facts import FactsSettings
+from chaosbench.catalogue._facts import FactsSettings, observed_stretches
 from chaosbench.catalogue._facts_table import read_table
-from chaosbench.numerics._integrate import IntegratorSettings, advance_batch, sample_batch
+from chaosbench.numerics._integrate import IntegratorSettings, advance_batch
 from chaosbench.numerics._lyapunov import dominant_period
 
 TOLERANCE = 0.10
@@ -32,16 +34,12 @@ PATH = Path(cb.__file__).parent / "data" / "period_stability.json"
 
 
 def second_period(system, facts: dict, periods: float, settings: FactsSettings) -> float:
-    """The Welch period from a start ``periods`` periods along a kicked orbit."""
+    """The facts' period estimate (:func:`observed_stretches`, probe included) repeated from
+    a start ``periods`` periods along a kicked orbit."""
     integ = IntegratorSettings(solver="dopri8", rtol=settings.rtol, atol=settings.atol)
-    period0 = facts["period"]
     y0 = jnp.asarray(system.initial_condition)[None] * (1 + 1e-3)
-    y = advance_batch(system, y0, 0.0, periods * period0, integ)
-    dt = period0 / settings.samples_per_period
-    n = settings.n_ics * settings.n_period_samples
-    t0 = periods * period0
-    traj = sample_batch(system, y, t0, dt, n, integ)[0]
-    seen = np.asarray(system.wrap_phases(traj))
+    y = advance_batch(system, y0, 0.0, periods * facts["period"], integ)
+    _, dt, _, seen, _ = observed_stretches(system, y, settings, integ)
     if not np.isfinite(seen).all():
         return float("nan")
     return float(dominant_period(seen.reshape(settings.n_ics, settings.n_period_samples, -1), dt))

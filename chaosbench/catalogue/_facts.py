@@ -5,7 +5,8 @@ For each system: dominant period (power spectrum), sampling interval of the benc
 Lyapunov spectrum, λ_max, the Lyapunov time and the Kaplan–Yorke dimension, and the truth
 floors of the long-run distances. The period and the spectrum are estimated from
 ``n_ics`` starts spread along one long orbit, each on its own stretch of ``n_period_samples``
-samples (about 330 periods; the period is the peak of their averaged spectrum, Welch),
+samples (about 330 periods; the period is that of the median frequency of their averaged
+spectrum, Welch),
 and stored with their spread over the starts
 (``period_per_start``, ``period_spread``, ``lyapunov_spectrum_per_ic``,
 ``max_lyapunov_spread``): a period that depends on where the orbit was cut shows there.
@@ -62,8 +63,9 @@ TABLE = Path(__file__).parents[1] / "data" / "system_facts.json"
 # every system is recomputed. History: 1 the first table; 2 the dominant period needs 8
 # cycles in its window, phases observed; 3 period and spectrum from several starts along
 # one orbit (median period, spreads stored), the clock of a forced system carried on, and
-# truth floors of the long-run distances.
-FACTS_VERSION = 3
+# truth floors of the long-run distances; 4 the period is that of the spectrum's median
+# frequency, not its peak (a peak jumps between comparable bumps from start to start).
+FACTS_VERSION = 4
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,8 +80,9 @@ class FactsSettings:
     - `n_period_samples`: samples of each start's stretch of the orbit, from which its
       period is estimated (mean and std use all stretches).
     - `samples_per_period`: their density.
-    - `n_ics`: starts along the orbit, one per stretch: the period is the peak of their
-      averaged spectrum (Welch; :func:`chaosbench.numerics._lyapunov.dominant_period`),
+    - `n_ics`: starts along the orbit, one per stretch: the period is that of the median
+      frequency of their averaged spectrum (Welch;
+      :func:`chaosbench.numerics._lyapunov.dominant_period`),
       the Lyapunov spectrum the mean of theirs; each start's own estimates are stored.
     - `lyapunov_periods`: averaging time of each spectrum, in dominant periods.
     - `renorm_per_period`: QR re-orthonormalisations per period.
@@ -237,6 +240,39 @@ def kaplan_yorke_dimension(spectrum: np.ndarray) -> float:
 
 
 @float64
+def observed_stretches(system: AbstractSystem, y0, settings: FactsSettings, integ):
+    """The orbit the period and the spectra are estimated on, from the state ``y0``
+    ``(1, dim)`` at ``t = 0``: ``(period0, dt_fine, traj, seen, t_end)``.
+
+    1. A probe at a step set by the system's hint gives a first period estimate
+       ``period0`` (unless the system declares its timescale).
+    2. After 50 ``period0``, a long orbit resolved relative to it (``dt_fine = period0 /
+       samples_per_period``), ``n_ics · n_period_samples`` samples: ``traj`` (integrated
+       state) and ``seen`` (what datasets show: phases as sin θ, cos θ), ending at
+       ``t_end`` (the clock of a forced system carries on).
+
+    ``benchmarks/period_stability.py`` repeats exactly this from an independent start.
+    """
+    if system.timescale is None:
+        probe_dt = system.dt_hint * settings.probe_steps_per_hint
+        n_probe = 4096
+        y = advance_batch(system, y0, 0.0, n_probe * probe_dt, integ)
+        probe = sample_batch(system, y, 0.0, probe_dt, n_probe, integ)[0]
+        period0 = dominant_period(system.wrap_phases(probe), probe_dt)
+        y = probe[-1:]
+    else:
+        period0 = float(system.timescale)
+        y = y0
+    dt_fine = period0 / settings.samples_per_period
+    t = 50 * period0
+    y = advance_batch(system, y, 0.0, t, integ)
+    n_total = settings.n_ics * settings.n_period_samples
+    traj = sample_batch(system, y, t, dt_fine, n_total, integ)[0]
+    t_end = t + (n_total - 1) * dt_fine
+    seen = np.asarray(system.wrap_phases(traj))
+    return period0, dt_fine, traj, seen, t_end
+
+
 def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSettings()) -> dict:
     """Compute the facts of ``system`` (several seconds to a minute on a CPU), in float64
     whatever the caller's JAX configuration.
@@ -266,28 +302,7 @@ def compute_facts(system: AbstractSystem, settings: FactsSettings = FactsSetting
     integ = IntegratorSettings(solver="dopri8", rtol=settings.rtol, atol=settings.atol)
     y0 = jnp.asarray(system.initial_condition)[None]
 
-    # 1. A probe at a step set by the system's hint gives a first period estimate
-    #    (unless the system declares its timescale).
-    if system.timescale is None:
-        probe_dt = system.dt_hint * settings.probe_steps_per_hint
-        n_probe = 4096
-        y = advance_batch(system, y0, 0.0, n_probe * probe_dt, integ)
-        probe = sample_batch(system, y, 0.0, probe_dt, n_probe, integ)[0]
-        period0 = dominant_period(system.wrap_phases(probe), probe_dt)
-        y = probe[-1:]
-    else:
-        period0 = float(system.timescale)
-        y = y0
-
-    # 2. A long orbit resolved relative to that period, cut into n_ics stretches: the
-    #    period of each, mean and std of all (the clock of a forced system carries on).
-    dt_fine = period0 / settings.samples_per_period
-    t = 50 * period0
-    y = advance_batch(system, y, 0.0, t, integ)
-    n_total = settings.n_ics * settings.n_period_samples
-    traj = sample_batch(system, y, t, dt_fine, n_total, integ)[0]
-    t_end = t + (n_total - 1) * dt_fine
-    seen = np.asarray(system.wrap_phases(traj))  # what datasets show: phases as sin θ, cos θ
+    period0, dt_fine, traj, seen, t_end = observed_stretches(system, y0, settings, integ)
     stretches = seen.reshape(settings.n_ics, settings.n_period_samples, -1)
     if system.timescale is None:
         per_start = [dominant_period(x, dt_fine) for x in stretches]
