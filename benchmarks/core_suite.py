@@ -11,7 +11,9 @@ The rule (deterministic; no computation beyond reading the shipped facts table):
 3. Start from the default suite's systems (lorenz63, rossler, hyper_rossler, lorenz96).
 4. While some stratum held by a candidate is not covered, add the candidate that covers
    the most uncovered strata; ties go to the most typical member of its family (λ_max ·
-   period closest, in log, to its family's median), then to the id.
+   period closest, in log, to its family's median), then to the id. The development
+   systems of the `defaults` track (:data:`chaosbench.harness._defaults.DEVELOPMENT_SYSTEMS`,
+   on which the defaults were chosen) are never added, nor needed to cover a stratum.
 
 Every family, dimension bin, timescale bin and exponents bin of the passing systems is
 then held by at least one core system. ``--write`` writes ``chaosbench/data/suites/
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import chaosbench as cb
 from chaosbench.base import _api
+from chaosbench.harness._defaults import DEVELOPMENT_SYSTEMS
 from chaosbench.reporting._breakdowns import (
     bin_order,
     dimension_bin,
@@ -92,9 +95,10 @@ def select(pool: dict[str, dict]) -> list[tuple[str, str]]:
 
     chosen = [(name, "the default suite's") for name in DEFAULT]
     covered = set().union(*(strata(pool[name]) for name in DEFAULT))
-    wanted = set().union(*(strata(i) for i in pool.values()))
+    eligible = [n for n in sorted(pool) if n not in DEVELOPMENT_SYSTEMS]
+    wanted = covered.union(*(strata(pool[n]) for n in eligible))
     while covered != wanted:
-        rest = [n for n in sorted(pool) if n not in dict(chosen)]
+        rest = [n for n in eligible if n not in dict(chosen)]
         best = min(rest, key=lambda n: (-len(strata(pool[n]) - covered), typicality(n), n))
         new = sorted(strata(pool[best]) - covered, key=lambda s: KINDS.index(s[0]))
         chosen.append((best, "covers " + ", ".join(f"{k} {v}" for k, v in new)))
@@ -121,7 +125,8 @@ def toml_text(pool: dict[str, dict], chosen: list[tuple[str, str]], source: str)
         f"# Rule: of the {len(pool)} systems whose verdict is PASS, start from the default",
         "# suite's four; then, while a stratum held by a passing system is not covered, add",
         "# the system covering the most uncovered strata (ties: the most typical member of",
-        "# its family, λ_max · period closest in log to the family's median; then the id).",
+        "# its family, λ_max · period closest in log to the family's median; then the id),",
+        "# never one of the defaults' development systems (chaosbench.harness._defaults).",
         "# Strata are the reporting's bins (chaosbench/reporting/_breakdowns.py): family,",
         "# observed dimension (3, 4-6, 7+), λ_max · period (<0.1, 0.1-0.5, 0.5-1, 1+) and",
         "# positive Lyapunov exponents (1, 2+). λT below: λ_max · period.",
