@@ -101,6 +101,17 @@ def test_floor_leaves_the_other_checks_alone():
     assert not unbounded.ok and "unbounded" in str(unbounded)
 
 
+def test_a_truth_floor_that_is_not_positive_fails_the_system():
+    """Scores are normalised by the truth floor of D_stsp (two independent true runs); a
+    floor at or below zero (an estimator that cannot tell them apart: the GMM KL of
+    `henon_heiles` under facts v4 was −2.3e-5) makes them undefined."""
+    ok = verdict({**facts(1.0), "truth_floor": {"attractor_divergence": 0.1}}, confirmations={})
+    assert ok.ok
+    bad = {**facts(1.0), "truth_floor": {"attractor_divergence": -2.3e-5}}
+    judged = verdict(bad, confirmations={})
+    assert not judged.ok and "truth floor of D_stsp is -2.3e-05, not positive" in str(judged)
+
+
 @pytest.mark.parametrize(
     "confirmation, ok, says",
     [

@@ -207,6 +207,12 @@ def verdict(
         )
     if min(facts.get("std", [0.0])) <= 1e-9 * max(1.0, max(map(abs, facts.get("mean", [1.0])))):
         reasons.append("a coordinate has zero variance on the attractor: a fixed point")
+    floor = (facts.get("truth_floor") or {}).get("attractor_divergence")
+    if floor is not None and not floor > 0:
+        reasons.append(
+            f"the truth floor of D_stsp is {floor:.3g}, not positive: the estimator cannot "
+            "tell two independent true runs apart, so scores normalised by it are undefined"
+        )
     if not (lam > 0):
         screen = (
             f"λ_max = {lam:.4g} is not positive: not chaotic (fixed point, limit cycle or torus)"
