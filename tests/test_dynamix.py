@@ -135,6 +135,36 @@ def test_the_state_carries_the_forecast_and_its_noise(tiny):
     assert not np.allclose(other, whole)  # the seed draws the gate's noise
 
 
+@pytest.mark.parametrize("stride", [2, 3])
+def test_a_stride_runs_the_model_on_every_strideth_row_and_interpolates(tiny, stride):
+    """With a stride s the model reads the context's every s-th row ending at its last and
+    steps s·Δ: the forecast at steps s, 2s, … is the plain model's on that sub-sampled
+    context (the same gate noise), the steps between are linear interpolations (from the
+    context's last row at the start), and the state carries across calls that end
+    between model steps."""
+    context = _context(61)
+    strided = _dynamix.DynaMix(stride=stride)
+    fitted = strided.fit(jax.random.PRNGKey(2), context)
+    out = np.asarray(strided.forecast(fitted, context, 30))
+    plain = _dynamix.DynaMix()
+    coarse = np.asarray(plain.forecast(fitted, context[(61 - 1) % stride :: stride], 30 // stride))
+    np.testing.assert_allclose(out[stride - 1 :: stride], coarse, rtol=1e-12)
+    nodes = np.concatenate([np.asarray(context)[-1:], coarse])
+    between = np.stack(
+        [
+            nodes[k] + (j / stride) * (nodes[k + 1] - nodes[k])
+            for k in range(len(coarse))
+            for j in range(1, stride + 1)
+        ]
+    )
+    np.testing.assert_allclose(out, between, rtol=1e-10, atol=1e-12)
+    state, first = strided.advance(fitted, strided.start(fitted, context), 7)
+    _, rest = strided.advance(fitted, state, 23)
+    np.testing.assert_allclose(np.concatenate([first, rest]), out, rtol=1e-12)
+    with pytest.raises(ValueError, match="positive integer"):
+        _dynamix.DynaMix(stride=0)
+
+
 # ------------------------------------------------------ embedding and the dimension rule
 
 

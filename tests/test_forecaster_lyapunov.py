@@ -63,12 +63,17 @@ def small():
     return data, facts, train, contexts
 
 
-def test_edmd_exponent_is_finite_from_its_state(small):
+def test_edmd_exponent_is_its_koopman_matrix_spectral_radius(small):
     """EDMD's state is its lifted feature vector ψ, which its window does not fix: the
     forecast continued from the window after 16 steps is not the forecast's next 16 steps.
-    Estimated on ψ (its state API), with the evaluator's schedule, λ̂ is finite and ≤ 0:
-    the linear map ψ ↦ ψK has no unstable mode, and the constant feature's eigenvalue ≈ 1
-    bounds it by 0. It does not depend on the size of the perturbation."""
+    Estimated on ψ (its state API), λ̂ has a known answer: ψ ↦ ψK is linear, so its largest
+    exponent is ``log ρ(K) / Δ`` (ρ the spectral radius), and it does not depend on the size
+    of the perturbation. On this small data set (2,000 points) K has an unstable mode
+    (ρ ≈ 1.0027 a step, λ ≈ 0.26), so the free run grows without bound: over 16 t_λ it is
+    still within the evaluator's 100 σ and λ̂ matches ρ; over the evaluator's 64 t_λ it
+    leaves 100 σ and λ̂ is NaN, the diverged free run the evaluator records as a failure.
+    (On the benchmark's 10,000-point data sets EDMD's free runs on Lorenz-63 are bounded and
+    λ̂ ≈ −0.05.)"""
     data, facts, train, contexts = small
     edmd = cb.get_forecaster("edmd")
     (fitted,), _ = cb.fit_seeds(edmd, train, [0])
@@ -78,15 +83,23 @@ def test_edmd_exponent_is_finite_from_its_state(small):
     assert float(jnp.max(jnp.abs(edmd.forecast(fitted, window, 16) - whole[16:]))) > 0.1
     assert cb.has_state(edmd)
     dt, lam = data.spec.dt, facts["max_lyapunov"]
-    schedule = lyapunov_schedule(dt, lam, 0)
-    lyap = forecaster_lyapunov(edmd, fitted, context, dt=dt, **schedule)
-    assert -1.0 < lyap < 0.05
+    radius = float(np.max(np.abs(np.linalg.eigvals(np.asarray(fitted.koopman, np.float64)))))
+    expected = math.log(radius) / dt
+    assert 0.1 < expected < lam  # an unstable mode, slower than the system's
+    short = lyapunov_schedule(dt, lam, 0, total_lyapunov_times=16.0)
+    lyap = forecaster_lyapunov(edmd, fitted, context, dt=dt, **short)
+    # a finite-time estimate: the next mode (|μ| ≈ 1.0012 a step) fades against the
+    # dominant one only as exp(−0.14 t), over 16 t_λ ≈ 18 time units
+    assert lyap == pytest.approx(expected, rel=0.2)
     # linear in ψ: a 64× larger perturbation gives the same λ̂ (the default one is above
     # the rounding noise of ψK: `STATE_UNIT`)
     d0 = 64 * working_precision_d0(edmd, fitted, context)
-    larger = forecaster_lyapunov(edmd, fitted, context, dt=dt, d0=d0, **schedule)
+    larger = forecaster_lyapunov(edmd, fitted, context, dt=dt, d0=d0, **short)
     assert lyap == pytest.approx(larger, rel=1e-3)
-    assert 1.0 < _error(lyap, lam) < 2.0
+    full = lyapunov_schedule(dt, lam, 0)
+    steps = full["steps_per_segment"] * (full["n_segments"] + full["transient_segments"])
+    assert float(jnp.max(jnp.abs(edmd.forecast(fitted, context, steps)))) > EXPLODE_FACTOR
+    assert math.isnan(forecaster_lyapunov(edmd, fitted, context, dt=dt, **full))
 
 
 # λ̂ known exactly: no positive exponent, scored by the finite rule

@@ -82,6 +82,13 @@ def test_unknown_id_shows_close_matches_only():
     )
 
 
+def test_an_empty_registry_says_how_to_fill_it():
+    """``import chaosbench`` registers nothing: a script that forgot ``load_plugins`` is
+    told so, not that the catalogue has 0 systems."""
+    with pytest.raises(cb.UnknownIdError, match=r"no systems are registered.*load_plugins"):
+        Registry("system").resolve("lorenz63")
+
+
 def test_malformed_id_is_refused():
     with pytest.raises(cb.RegistryError, match="malformed id"):
         cb.register_system("Not An Id")

@@ -142,6 +142,13 @@ class Registry(Generic[T]):
         if versions:
             return max(versions)[1]
         known = sorted(self._entries)
+        if not known:
+            raise UnknownIdError(
+                f"unknown {self.kind} {id_!r}: no {self.kind}s are registered in this process. "
+                "Call chaosbench.load_plugins() first (it registers the shipped systems, "
+                "forecasters and metrics and any installed plug-ins; importing chaosbench "
+                "registers nothing)"
+            )
         candidates = known + sorted(self._aliases) + sorted({parse_id(k)[0] for k in known})
         close = difflib.get_close_matches(id_, candidates, n=5, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""

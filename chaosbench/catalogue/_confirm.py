@@ -17,8 +17,9 @@ flat), λ̂ · period, the facts' λ_max and the wall time. :func:`confirmation`
 a record of the confirmation table (:mod:`chaosbench.catalogue._confirmation`), with
 everything that decides it (starts, averaging length, d0, solver and tolerances, commit
 and date), under the system's facts key. The facts are read, never computed here
-(stick-slip's take over 900 s): without them the period comes from a sampled run and the
-averaging length from ``max_periods`` alone.
+(stick-slip's tangent facts time out or turn non-finite): without them, or where they are
+not finite, the period comes from a sampled run and the averaging length from
+``max_periods`` alone.
 
 A field with jumps gets the looser settings of ``OVERRIDES`` (each crossing of the jump
 injects an error of the tolerance's size, so d0 must stay far above it); a plug-in's such
@@ -97,6 +98,16 @@ def clock_coordinates(system: AbstractSystem, y: np.ndarray) -> np.ndarray:
     return np.all(np.asarray(jac) == 0.0, axis=1)
 
 
+def _usable(facts: dict) -> dict:
+    """The facts' period and λ_max where they are finite (a system whose tangent facts
+    became non-finite keeps a failed entry: its period is ``inf``)."""
+    return {
+        name: facts[name]
+        for name in ("period", "max_lyapunov")
+        if isinstance(facts.get(name), float | int) and math.isfinite(facts[name])
+    }
+
+
 def _period_and_scale(system, facts, y0s, settings) -> tuple[float, float]:
     """Dominant period (the facts', or from a sampled run when there are none) and the RMS
     std of the bounded, non-clock coordinates of the raw state."""
@@ -131,7 +142,7 @@ def confirm(system: AbstractSystem, settings: ConfirmSettings = ConfirmSettings(
     ``settings``, the facts ``key`` and the wall ``seconds``.
     """
     start = time.perf_counter()
-    facts = stored_facts(system) or {}
+    facts = _usable(stored_facts(system) or {})
     lam_table = facts.get("max_lyapunov")
     override = OVERRIDES.get(system.id, {})
 
