@@ -435,6 +435,7 @@ def test_refused_cells_are_listed(built, tracked):
         ["dynamix", "zero-shot", "limited", "2", "1", REFUSAL],
         ["dynamix", "zero-shot", "rich", "2", "1", REFUSAL],
     ]
+    assert "refused" in tables.sections  # its own section, beside the regimes'
     _, paths, _, _ = built
     assert "refusals" not in paths and 'class="refusals"' not in paths["html"].read_text()
 

@@ -221,17 +221,19 @@ def _refusals_html(rows: list[dict[str, Any]], tracks: dict[str, str]) -> str:
     )
     head = ["forecaster", "track", "task", "cells", "systems", "reason"]
     return (
-        f'<h3 id="refused">Refused cells</h3>\n<p class="note">{html.escape(note)}</p>\n'
-        f"{_table('refusals', head, body, data_section='refusals')}"
+        f'<section id="refused">\n<h2>Refused cells</h2>\n<p class="note">{html.escape(note)}</p>\n'
+        f"{_table('refusals', head, body, data_section='refusals')}\n</section>"
     )
 
 
 def regimes_html(data: dict[str, Any]) -> str:
-    """The regimes section: each curve's figure and table, then the refused cells (empty
-    when there are neither)."""
+    """The regimes section (each curve's figure and table; none without curves), then the
+    refused cells' own section (none without refusals: a missing weights file refuses
+    cells of any task, not only the grid's)."""
     curves, refused, tracks = data["curves"], data["refusals"], data["tracks"]
-    if not curves and not refused:
-        return ""
+    after = [_refusals_html(refused, tracks)] if refused else []
+    if not curves:
+        return "\n".join(after)
     name = headline_metric().label
     note = (
         "Skill along the axes of the task grid, the other axes at the rich task's values. "
@@ -241,8 +243,10 @@ def regimes_html(data: dict[str, Any]) -> str:
         "coordinate alone. The systems behind two points are the same only where every "
         f"cell ran (hover a cell for its counts). {NO_FILTER} (curves.csv)"
     )
-    parts = ['<section id="regimes">', "<h2>Regimes</h2>"]
-    parts.append(f'<p class="note">{html.escape(note)}</p>' if curves else "")
+    parts = [
+        '<section id="regimes">',
+        "<h2>Regimes</h2>",
+        f'<p class="note">{html.escape(note)}</p>',
+    ]
     parts += [_curve_html(c, tracks) for c in curves]
-    parts += [_refusals_html(refused, tracks)] if refused else []
-    return "\n".join([*parts, "</section>"])
+    return "\n".join([*parts, "</section>", *after])

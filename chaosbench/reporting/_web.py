@@ -27,8 +27,8 @@ What it shows:
   front (``skill_cost_<task>.png``, :mod:`._skill_cost`, inlined as a data URI; over all
   systems, not recomputed by the filters); the headline table carries the cost columns,
   the forecast seconds per test window among them;
-- the tuning gain and the regimes (the curves across the task grid with their figures,
-  and the refused cells): static HTML from :mod:`._page_sections`, absent without rows;
+- the tuning gain, the regimes (the curves across the task grid with their figures) and
+  the refused cells: static HTML from :mod:`._page_sections`, each absent without rows;
 - the paired tests over all systems (not recomputed by the filters): per task the
   Friedman test, the critical-difference diagram (``cd_diagram_<task>.png``, inlined as
   a data URI) and the matrix of Holm-corrected Wilcoxon p-values (``pairwise.csv``);
