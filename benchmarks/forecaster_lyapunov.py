@@ -30,7 +30,7 @@ from chaosbench.numerics._two_trajectory import (
     working_precision_d0,
 )
 
-MODELS = ("persistence-v1", "esn-v3", "transformer-v2")
+MODELS = ("persistence-v1", "esn-v4", "transformer-v2")
 
 
 def timed(fn):

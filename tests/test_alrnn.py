@@ -126,9 +126,9 @@ def test_fit_forecast_generate_shapes():
 
 
 def test_registered():
-    model = cb.get_forecaster("alrnn-v4")
+    model = cb.get_forecaster("alrnn-v5")
     assert isinstance(model, ALRNN) and model.vmappable_fit
-    assert (model.latent_dim, model.pwl_units, model.tau, model.seq_len) == (20, 2, 16, 200)
+    assert (model.latent_dim, model.pwl_units, model.tau, model.seq_len) == (30, 2, 16, 200)
     assert model.select_starts == 4
 
 

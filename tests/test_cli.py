@@ -15,7 +15,7 @@ def test_list_names_the_registered_systems_forecasters_and_metrics(capsys):
     ids = capsys.readouterr().out.split()
     assert "lorenz63-v1" in ids and "rossler-v1" in ids
     assert main(["list", "forecasters"]) == 0
-    assert "esn-v3" in capsys.readouterr().out.split()
+    assert "esn-v4" in capsys.readouterr().out.split()
     assert main(["list", "metrics"]) == 0
     assert "vpt_lyap-v1" in capsys.readouterr().out.split()
 

@@ -5,6 +5,6 @@ from chaosbench.forecasters._esn import ESN
 
 def test_esn_defaults_unchanged():
     esn = ESN()
-    assert (esn.size, esn.spectral_radius, esn.leak, esn.input_scale) == (600, 0.1, 0.3, 0.5)
-    assert (esn.bias_scale, esn.degree, esn.ridge, esn.washout) == (0.1, 30, 1e-12, 200)
+    assert (esn.size, esn.spectral_radius, esn.leak, esn.input_scale) == (600, 0.1, 0.7, 1.5)
+    assert (esn.bias_scale, esn.degree, esn.ridge, esn.washout) == (1.0, 30, 1e-10, 200)
     assert esn.units_per_input == 20

@@ -16,6 +16,7 @@ import pytest
 
 import chaosbench as cb
 from chaosbench.base import _api
+from chaosbench.numerics._tuning import with_values
 from chaosbench.numerics._two_trajectory import (
     EXPLODE_FACTOR,
     forecaster_lyapunov,
@@ -63,28 +64,32 @@ def small():
     return data, facts, train, contexts
 
 
+def _edmd(small, **values):
+    data, facts, train, contexts = small
+    edmd = with_values(cb.get_forecaster("edmd"), values)
+    (fitted,), _ = cb.fit_seeds(edmd, train, [0])
+    radius = float(np.max(np.abs(np.linalg.eigvals(np.asarray(fitted.koopman, np.float64)))))
+    return edmd, fitted, math.log(radius) / data.spec.dt
+
+
 def test_edmd_exponent_is_its_koopman_matrix_spectral_radius(small):
     """EDMD's state is its lifted feature vector ψ, which its window does not fix: the
     forecast continued from the window after 16 steps is not the forecast's next 16 steps.
     Estimated on ψ (its state API), λ̂ has a known answer: ψ ↦ ψK is linear, so its largest
     exponent is ``log ρ(K) / Δ`` (ρ the spectral radius), and it does not depend on the size
-    of the perturbation. On this small data set (2,000 points) K has an unstable mode
-    (ρ ≈ 1.0027 a step, λ ≈ 0.26), so the free run grows without bound: over 16 t_λ it is
-    still within the evaluator's 100 σ and λ̂ matches ρ; over the evaluator's 64 t_λ it
-    leaves 100 σ and λ̂ is NaN, the diverged free run the evaluator records as a failure.
-    (On the benchmark's 10,000-point data sets EDMD's free runs on Lorenz-63 are bounded and
-    λ̂ ≈ −0.05.)"""
-    data, facts, train, contexts = small
-    edmd = cb.get_forecaster("edmd")
-    (fitted,), _ = cb.fit_seeds(edmd, train, [0])
+    of the perturbation. With v3's ridge (1e-4) on this small data set (2,000 points) K has
+    an unstable mode (ρ ≈ 1.003 a step, λ ≈ 0.27), so the free run grows without bound:
+    over 16 t_λ it is still within the evaluator's 100 σ and λ̂ matches ρ; over the
+    evaluator's 64 t_λ it leaves 100 σ and λ̂ is NaN, the diverged free run the evaluator
+    records as a failure."""
+    data, facts, _, contexts = small
+    edmd, fitted, expected = _edmd(small, ridge=1e-4)
     context = contexts[0]
     whole = edmd.forecast(fitted, context, 32)
     window = jnp.concatenate([context, whole[:16]])[-context.shape[0] :]
     assert float(jnp.max(jnp.abs(edmd.forecast(fitted, window, 16) - whole[16:]))) > 0.1
     assert cb.has_state(edmd)
     dt, lam = data.spec.dt, facts["max_lyapunov"]
-    radius = float(np.max(np.abs(np.linalg.eigvals(np.asarray(fitted.koopman, np.float64)))))
-    expected = math.log(radius) / dt
     assert 0.1 < expected < lam  # an unstable mode, slower than the system's
     short = lyapunov_schedule(dt, lam, 0, total_lyapunov_times=16.0)
     lyap = forecaster_lyapunov(edmd, fitted, context, dt=dt, **short)
@@ -100,6 +105,20 @@ def test_edmd_exponent_is_its_koopman_matrix_spectral_radius(small):
     steps = full["steps_per_segment"] * (full["n_segments"] + full["transient_segments"])
     assert float(jnp.max(jnp.abs(edmd.forecast(fitted, context, steps)))) > EXPLODE_FACTOR
     assert math.isnan(forecaster_lyapunov(edmd, fitted, context, dt=dt, **full))
+
+
+def test_edmd_at_its_defaults_is_bounded_and_its_exponent_is_near_zero(small):
+    """At its defaults (ridge 1e-2) K has no unstable mode (ρ ≈ 1: the constant feature),
+    so over the evaluator's schedule λ̂ is finite and within 2 % of λ_max of
+    ``log ρ(K) / Δ`` ≈ 0, and the λ error rule scores it about 1 (no positive exponent)."""
+    data, facts, _, contexts = small
+    edmd, fitted, expected = _edmd(small)
+    dt, lam = data.spec.dt, facts["max_lyapunov"]
+    assert abs(expected) < 0.01 * lam
+    full = lyapunov_schedule(dt, lam, 0)
+    lyap = forecaster_lyapunov(edmd, fitted, contexts[0], dt=dt, **full)
+    assert math.isfinite(lyap) and abs(lyap - expected) < 0.02 * lam
+    assert _error(lyap, lam) == pytest.approx(1.0, abs=0.03)
 
 
 # λ̂ known exactly: no positive exponent, scored by the finite rule

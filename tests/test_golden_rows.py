@@ -82,10 +82,10 @@ GOLDEN.update(
             "vpt_lyap": "0.000000000e+00",
             "vpt_periods": "0.000000000e+00",
         },
-        "lorenz63-v1 esn-v3": {
+        "lorenz63-v1 esn-v4": {
             "vpt_lyap": "5.376851566e+00",
-            "nrmse_h0.5": "1.456936355e-05",
-            "nrmse_h1": "1.371708785e-04",
+            "nrmse_h0.5": "3.625644708e-05",
+            "nrmse_h1": "6.327902166e-04",
         },
         "lorenz63-v1 persistence-v1": {
             "d_h": "1.527131056e-01",

@@ -135,7 +135,7 @@ def test_the_suite_files_ship_in_the_wheel():
         ('systems = "all"\nforecasters = ["esn:size"]', "'forecasters', entry 1: malformed"),
         (
             'systems = "all"\nforecasters = ["persistence", "esn:sise=8"]',
-            r"'forecasters', entry 2 \(esn\[sise=8\]\): forecaster esn-v3 has no hyperparameter",
+            r"'forecasters', entry 2 \(esn\[sise=8\]\): forecaster esn-v4 has no hyperparameter",
         ),
         (
             'systems = ["family:lorenz"]\nforecasters = "all"',

@@ -108,7 +108,7 @@ def test_a_tuned_spec_parses_round_trips_and_labels():
         assert cb.ForecasterSpec.parse(str(resolved)) == resolved == spec.resolve()
     # overrides outside the space are kept, in either written form and in a suite table
     esn = cb.ForecasterSpec.parse("tuned(esn:size=1000)")
-    assert str(esn) == "tuned(esn[size=1000])" and esn.label == "tuned(esn-v3[size=1000])"
+    assert str(esn) == "tuned(esn[size=1000])" and esn.label == "tuned(esn-v4[size=1000])"
     assert cb.ForecasterSpec.parse({"id": "tuned(esn)", "size": 1000}) == esn
     assert cb.ForecasterSpec.parse(esn.label).resolve() == esn.resolve()
     # tables' short names and the row's version
