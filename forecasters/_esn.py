@@ -203,22 +203,20 @@ class ESN(_ReservoirForecaster):
     """A leaky echo state network (see the module docstring for the equations).
 
     **Defaults:** the `defaults` track's choice: the one tuner on the development systems
-    (``chaosbench/data/defaults.json``): ρ = 0.1, leak 0.7, σ = 1.5, bias scale 1.0,
-    ridge 1e-10 (v4, chosen on five development systems; ``esn-v3``'s choice on three,
-    leak 0.3, σ = 0.5, bias 0.1, ridge 1e-12, diverged in free runs on Rössler and
-    halvorsen, which v4's do not). ``esn-v2``'s hand-picked ones came from ``esn-v1``'s grid on Lorenz-63
-    at 100 points per period (leak ∈ {0.1…1}, ρ ∈ {0.1…0.9}, σ ∈ {0.1…1}, ridge ∈
-    {1e-9…1e-6}) chose a weakly recurrent reservoir driven hard with a light ridge (ρ =
-    0.3, σ = 0.5, ridge 1e-9, dense W_in).
-    v2 keeps the leak and bias and sets σ = 0.8 (entries ±σ/√3 ≈ ±0.46 at d = 3, v1's
-    scale); ρ and the ridge were re-chosen on the work of
-    ``benchmarks/esn_vs_reservoirpy.py``'s Lorenz-63 windows (10 windows × 2 seeds,
-    median VPT in t_λ; ``/tmp``-script grid, not kept): (ρ, ridge) = (0.6, 1e-10) 8.75,
-    (0.6, 1e-9) 8.29, (0.3, 1e-9) 8.10; on Rössler (0.6, 1e-10) 5.52 and (0.3, 1e-9)
-    3.62, no free-run blow-up in 20,000 steps.
-    600 units with 30 connections each (5 % of 600); above 30 observed variables the
-    reservoir grows to 20 units per variable, e.g. 1,280 units for Kuramoto–Sivashinsky
-    L = 22 (64 variables).
+    (``chaosbench/data/defaults.json``): ρ = 0.1, leak 0.7, σ = 1.5, bias scale 1.0, ridge
+    1e-10 (v4, chosen on five development systems; ``esn-v3``'s choice on three, leak 0.3, σ
+    = 0.5, bias 0.1, ridge 1e-12, diverged in free runs on Rössler and halvorsen, which v4's
+    do not). ``esn-v2``'s hand-picked ones came from ``esn-v1``'s grid on Lorenz-63 at 100
+    points per period (leak ∈ {0.1…1}, ρ ∈ {0.1…0.9}, σ ∈ {0.1…1}, ridge ∈ {1e-9…1e-6})
+    chose a weakly recurrent reservoir driven hard with a light ridge (ρ = 0.3, σ = 0.5,
+    ridge 1e-9, dense W_in). v2 keeps the leak and bias and sets σ = 0.8 (entries ±σ/√3 ≈
+    ±0.46 at d = 3, v1's scale); ρ and the ridge were re-chosen on the work of
+    ``benchmarks/esn_vs_reservoirpy.py``'s Lorenz-63 windows (10 windows × 2 seeds, median
+    VPT in t_λ; ``/tmp``-script grid, not kept): (ρ, ridge) = (0.6, 1e-10) 8.75, (0.6, 1e-9)
+    8.29, (0.3, 1e-9) 8.10; on Rössler (0.6, 1e-10) 5.52 and (0.3, 1e-9) 3.62, no free-run
+    blow-up in 20,000 steps. 600 units with 30 connections each (5 % of 600); above 30
+    observed variables the reservoir grows to 20 units per variable, e.g. 1,280 units for
+    Kuramoto–Sivashinsky L = 22 (64 variables).
 
     **Arguments:** `size` the fewest reservoir units; `units_per_input` units per observed
     variable above that; `degree` non-zeros per row of W; `spectral_radius` ρ; `leak` a;

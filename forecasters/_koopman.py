@@ -135,17 +135,15 @@ class EDMD(AbstractForecaster):
       replaced by the local one (see the module docstring).
 
     Defaults: the `defaults` track's choice: the one tuner on the development systems
-    (``chaosbench/data/defaults.json``) (one tap, cubic monomials, α = 1e-2: 20
-    features for d = 3; v3, chosen on three development systems: α = 1e-4). v2's hand-picked ones (two taps, quadratic monomials, α = 1e-8:
-    28 features for d = 3) were the best of the cheap dictionaries tried on Lorenz-63's
-    rich task; cubic monomials, more taps and 500
-    random Fourier features change the valid prediction time by less than a factor of 2
-    (0.2 to 0.6 Lyapunov times), since linear propagation is the limit, not the
-    dictionary. Version 2 bounds the dictionary by `max_features` (v1 used the full
-    one at every dimension and timed out on Kuramoto–Sivashinsky); below the bound it
-    is v1. Search space (the one tuner): taps, degree and ridge; closed form,
-    single-fidelity.
-    """
+    (``chaosbench/data/defaults.json``) (one tap, cubic monomials, α = 1e-2: 20 features for
+    d = 3; v3, chosen on three development systems: α = 1e-4). v2's hand-picked ones (two
+    taps, quadratic monomials, α = 1e-8: 28 features for d = 3) were the best of the cheap
+    dictionaries tried on Lorenz-63's rich task; cubic monomials, more taps and 500 random
+    Fourier features change the valid prediction time by less than a factor of 2 (0.2 to 0.6
+    Lyapunov times), since linear propagation is the limit, not the dictionary. Version 2
+    bounds the dictionary by `max_features` (v1 used the full one at every dimension and
+    timed out on Kuramoto–Sivashinsky); below the bound it is v1. Search space (the one
+    tuner): taps, degree and ridge; closed form, single-fidelity."""
 
     search_space = SearchSpace(
         {"delays": (1, 2, 3), "degree": (1, 2, 3), "ridge": (1e-8, 1e-6, 1e-4, 1e-2)}
