@@ -30,7 +30,7 @@ from chaosbench.numerics._two_trajectory import (
     working_precision_d0,
 )
 
-MODELS = ("persistence-v1", "esn-v4", "transformer-v2")
+MODELS = ("persistence-v1", "esn-v4", "transformer-v3")
 
 
 def timed(fn):

@@ -30,7 +30,7 @@ import chaosbench.metrics  # noqa: E402, F401
 import chaosbench.numerics._evaluate as evaluate  # noqa: E402
 import chaosbench.systems  # noqa: E402, F401
 
-MODELS = ("persistence-v1", "s4d-v3", "s5-v3", "mamba-v4", "transformer-v2")
+MODELS = ("persistence-v1", "s4d-v3", "s5-v3", "mamba-v4", "transformer-v3")
 SEEDS = (0, 1, 2)
 
 _fit_seed = evaluate.fit_seed

@@ -56,7 +56,7 @@ def test_targets_are_next_patch_increments():
 
 
 def test_registered_and_min_context():
-    forecaster = cb.get_forecaster("transformer-v2")
+    forecaster = cb.get_forecaster("transformer-v3")
     assert isinstance(forecaster, Transformer)
     assert forecaster.min_context == forecaster.tokens * forecaster.patch <= 500
 
