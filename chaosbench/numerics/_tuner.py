@@ -63,6 +63,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..base import _api
+from ..base._cache import release_compiled_programs
 from ..base._forecaster import AbstractForecaster
 from ..base._metric import Metric, ScoringFacts
 from ..base._precision import float64
@@ -127,6 +128,9 @@ def _evaluate(base, values, key, data, metric, scoring, free_run, propagate):
     forecasts and the free run (NaN for a failed candidate)."""
     fit_train, contexts, truths = data
     horizon = truths.shape[1]
+    # every candidate compiles its own programs: a search over five systems reached the
+    # kernel's memory-map limit ("LLVM compilation error: Cannot allocate memory")
+    release_compiled_programs()
     try:
         model = with_values(base, values)
         if contexts.shape[1] < model.min_context:
