@@ -7,10 +7,13 @@ catalogue and core suites' plain specs). They are not hand-picked: the one tuner
 :data:`DEVELOPMENT_SYSTEMS` — each candidate validated on all of them and ranked by the
 median over the systems of its median validation VPT, among the candidates whose
 projected cost fits :data:`CELL_SECONDS` — and the class's field defaults are then set
-to the winner. The record of that choice (which systems, which candidates,
-every trial, what won) is committed as ``chaosbench/data/defaults.json``, written by
-``python benchmarks/choose_defaults.py``; ``tests/test_defaults_record.py`` checks that
-every recorded forecaster's defaults are its record's winner.
+to the winner. A search whose winner still scores 0 at the full budget (its free runs
+diverged on the development systems: every admitted candidate did) makes no choice: the
+record keeps the class defaults and says so (``kept``). The record of that choice (which
+systems, which candidates, every trial, what won) is committed as
+``chaosbench/data/defaults.json``, written by ``python benchmarks/choose_defaults.py``;
+``tests/test_defaults_record.py`` checks that every recorded forecaster's defaults are its
+record's winner.
 
 The development systems are none of the `core` or `default` suites' (a forecaster's
 defaults are never chosen on the systems its defaults are scored on in those suites)
@@ -86,7 +89,7 @@ def choose_defaults(
     cls = type(_api.forecasters.get(forecaster)())
     key = jax.random.PRNGKey(DEFAULTS_SEED)
     result = tune_many(cls, problems, key, budget=TUNING_BUDGET, max_cell_seconds=CELL_SECONDS)
-    return {
+    entry = {
         "forecaster": cls.id,
         "systems": list(systems),
         "task": DEFAULTS_TASK,
@@ -94,6 +97,20 @@ def choose_defaults(
         "max_cell_seconds": CELL_SECONDS,
         **result.record(seconds=True),
     }
+    final = entry["trials"][-1]  # the last rung's one candidate: the search's winner
+    if final["status"] != "ok":  # it scored 0 (diverged or failed): no choice was made
+        current = cls()
+        entry["searched"] = entry["best"]
+        entry["best"] = {k: _plain(getattr(current, k)) for k in entry["searched"]}
+        entry["kept"] = (
+            f"the search's winner is {final['status']} at the full budget (every admitted "
+            "candidate scored 0), so it is no choice: the class defaults are kept"
+        )
+    return entry
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def defaults_record() -> dict[str, dict[str, Any]]:
