@@ -55,6 +55,7 @@ from .numerics._divergence import spectrum_distance as spectrum_distance
 from .numerics._evaluate import ForecastShapeError as ForecastShapeError
 from .numerics._evaluate import fit_seed as fit_seed
 from .numerics._evaluate import fit_seeds as fit_seeds
+from .numerics._evaluate import fit_slots as fit_slots
 from .numerics._evaluate import forecast_windows as forecast_windows
 from .numerics._evaluate import score as score
 from .numerics._evaluate import score_forecasts as score_forecasts

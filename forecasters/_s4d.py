@@ -34,6 +34,7 @@ position and is trained with AdamW + cosine schedule on random windows (see
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import equinox as eqx
 import jax
@@ -168,6 +169,9 @@ class S4D(AbstractSSMForecaster):
     (0.01), training window (128) and steps (1,000).
     """
 
+    # the seeds of a group train in one vmapped program (fit_slots): three Lorenz-63 rich
+    # fits 1.36× faster than one after another on this CPU
+    vmappable_fit: ClassVar[bool] = True
     # the `defaults` track's choice (the one tuner on the development systems:
     # chaosbench/data/defaults.json); v2 had the shared hand-picked ones
     depth: int = eqx.field(default=4, static=True)

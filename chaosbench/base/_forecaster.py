@@ -53,8 +53,11 @@ class AbstractForecaster(eqx.Module):
     coordinates it accepts, ``None``: any; a pretrained model of fixed dimension),
     ``zero_shot`` (pretrained: ``fit`` learns nothing from the system, ``forecast`` reads
     the context alone; its rows are the zero-shot track) with ``pretraining_systems`` (the
-    system names of its training corpus, flagged in the tables), ``vmappable_fit`` (``fit`` may be
-    ``jax.vmap``-ed over keys, so the seeds of a cell train in one program),
+    system names of its training corpus, flagged in the tables), ``vmappable_fit`` (the
+    seeds of a group train in one program, ``fit`` ``jax.vmap``-ed over their keys and
+    datasets, :func:`chaosbench.numerics._evaluate.fit_slots`: set by the forecasters
+    whose training is many small steps, measured faster so; off by default, a seed then
+    fits on its own),
     ``smoke_hyperparameters`` (overrides that make a cheap instance — e.g. few training
     steps — for the fast conformance tests; the benchmark always uses the defaults) and
     ``search_space`` (a learned forecaster's decisive hyperparameters and training budget,
@@ -66,7 +69,7 @@ class AbstractForecaster(eqx.Module):
     max_observed: ClassVar[int | None] = None
     zero_shot: ClassVar[bool] = False
     pretraining_systems: ClassVar[tuple[str, ...]] = ()
-    vmappable_fit: ClassVar[bool] = True
+    vmappable_fit: ClassVar[bool] = False
     smoke_hyperparameters: ClassVar[dict[str, Any]] = {}
     search_space: ClassVar[SearchSpace | None] = None
     id: ClassVar[str] = ""

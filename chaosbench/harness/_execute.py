@@ -1,19 +1,21 @@
 """Executing one group of cells: dataset, fit, forecast, metrics, rows; failures recorded.
 
 A group is the seeds of one (system, task, forecaster); each seed draws its own dataset
-(dataset seed = the cell's seed, protocol v5) and is fitted on its own, so a row is the same
-whether its seed ran alone or in a group (the datasets of a group share compiled programs:
-same shapes). Whatever happens, every cell of
-the group gets a row: a forecaster that raises is an ``error`` row, one that runs past the
-time limit a ``timeout`` row, one that exhausts memory an ``oom`` row, each scored at the
-metrics' failure values; the run goes on. A forecaster that cannot take the cell's task (a
-context shorter than its ``min_context``, fewer observed variables than its
+(dataset seed = the cell's seed, protocol v5), and the seeds' models are fitted together by
+one vmapped program of ``Protocol.fit_slots`` slots
+(:func:`chaosbench.numerics._evaluate.fit_slots`), so a row is the same bits whether its
+seed ran alone or in a group; a tuned spec's seeds tune one at a time. Whatever happens,
+every cell of the group gets a row: a forecaster that raises is an ``error`` row, one that
+runs past the time limit a ``timeout`` row, one that exhausts memory an ``oom`` row, each
+scored at the metrics' failure values; the run goes on. A forecaster that cannot take the
+cell's task (a context shorter than its ``min_context``, fewer observed variables than its
 ``min_observed``: :func:`chaosbench.numerics._task.refusal`) gets a ``refused`` row that
 says why, before any data is made; it is finished, not failed. Every row carries its
-resolved task (:meth:`chaosbench.numerics._task.ResolvedTask.columns`); a one-variable
-task is scored against the truth floors of its coordinate
-(:mod:`chaosbench.catalogue._coordinate_floors`). A tuned spec's cell tunes, then fits and scores
-the chosen forecaster (:mod:`chaosbench.harness._tuned`); the time limit covers the search.
+resolved task (:meth:`chaosbench.numerics._task.ResolvedTask.columns`); a one-variable task
+is scored against the truth floors of its coordinate
+(:mod:`chaosbench.catalogue._coordinate_floors`). A tuned spec's cell tunes, then fits and
+scores the chosen forecaster (:mod:`chaosbench.harness._tuned`); the time limit covers the
+search.
 """
 
 from __future__ import annotations
@@ -115,49 +117,70 @@ def execute_group(
     forecaster = named.base.build()  # a tuned spec: where the tuner's search starts
     dt = float("nan")
     compiled_before = compile_seconds()
-    results, hypers = [], []  # a tuned cell's hyperparameters are its own choice
     # the group's time limit, as before v5: the seeds together get len(cells) × timeout
     budget = timeout * len(cells) if timeout else None
-    for cell in cells:  # seed s draws its own dataset (protocol v5): one cell at a time
-        hyper = hyperparameters(forecaster)
-        columns: dict = {}  # the resolved task (its steps, t_λ, periods, coordinates)
+    results: dict[int, dict] = {}  # by the cell's position in the group
+    hypers = {i: hyperparameters(forecaster) for i in range(len(cells))}
+    columns: dict[int, dict] = {}  # the resolved task (its steps, t_λ, periods, coordinates)
+    ready: list[tuple[int, Any, dict]] = []  # (position, dataset, scoring facts)
+
+    def failed(i: int, error: BaseException) -> None:
+        message = f"{type(error).__name__}: {error}".strip().replace("\n", " ")[:2000]
+        status = failure_status(error)
+        results[i] = {**failure_result(status, message, metrics, cells[i].seed), **columns[i]}
+        results[i]["traceback"] = traceback.format_exc(limit=4)
+
+    for i, cell in enumerate(cells):  # seed s draws its own dataset (protocol v5)
+        columns[i] = {}
         try:
             # The dataset is the harness's work (and cached): outside the forecaster's limit.
             system = _api.systems.get(system_id)()
             resolved = suite.protocol.resolve(get_task(task), facts)
-            columns = resolved.columns()
+            columns[i] = resolved.columns()
             dt = suite.protocol.dt(facts)
             reason = refusal(forecaster, resolved, len(facts["std"]))
             if reason is not None:  # refused by name: a finished row, never retried
-                results.append({**refused_result(reason, metrics, cell.seed), **columns})
-                hypers.append(hyper)
+                results[i] = {**refused_result(reason, metrics, cell.seed), **columns[i]}
                 continue
             spec = suite.protocol.dataset_spec(system, facts, resolved.task, seed=cell.seed)
             data = make_dataset(spec)
-            scoring = observed_facts(system, facts, resolved.observed)  # its truth floors
-            if budget is not None and budget <= 0:
-                raise CellTimeout(f"ran past the per-cell time limit of {timeout:g} s")
-            start = time.perf_counter()
-            with time_limit(budget):
-                if named.tuned:
-                    result, hyper = score_tuned(
-                        forecaster, data, scoring, cell.seed, metrics, propagate=(CellTimeout,)
-                    )
-                else:
-                    (result,) = score(forecaster, data, scoring, [cell.seed], metrics)
-            result.update(independence_columns(data))
-            result.update(columns)
-            results.append(result)
-            if budget is not None:
-                budget -= time.perf_counter() - start
+            ready.append((i, data, observed_facts(system, facts, resolved.observed)))
         except Exception as error:  # noqa: BLE001 - recorded, the run goes on
-            status = failure_status(error)
-            if isinstance(error, CellTimeout):
-                budget = 0.0  # the group's time is spent: its later seeds time out too
-            message = f"{type(error).__name__}: {error}".strip().replace("\n", " ")[:2000]
-            results.append({**failure_result(status, message, metrics, cell.seed), **columns})
-            results[-1]["traceback"] = traceback.format_exc(limit=4)
-        hypers.append(hyper)
+            failed(i, error)
+    if named.tuned:  # each seed tunes on its own data: one at a time
+        for i, data, scoring in ready:
+            try:
+                if budget is not None and budget <= 0:
+                    raise CellTimeout(f"ran past the per-cell time limit of {timeout:g} s")
+                start = time.perf_counter()
+                with time_limit(budget):
+                    result, hypers[i] = score_tuned(
+                        forecaster, data, scoring, cells[i].seed, metrics, propagate=(CellTimeout,)
+                    )
+                results[i] = {**result, **independence_columns(data), **columns[i]}
+                if budget is not None:
+                    budget -= time.perf_counter() - start
+            except Exception as error:  # noqa: BLE001 - recorded, the run goes on
+                if isinstance(error, CellTimeout):
+                    budget = 0.0  # the group's time is spent: its later seeds time out too
+                failed(i, error)
+    elif ready:  # the seeds share one fit program (Protocol.fit_slots), then score apart
+        try:
+            # the seeds' truth floors are the same (one system, one task's coordinates)
+            with time_limit(budget):
+                scored = score(
+                    forecaster,
+                    [data for _, data, _ in ready],
+                    ready[0][2],
+                    [cells[i].seed for i, _, _ in ready],
+                    metrics,
+                    suite.protocol.fit_slots,
+                )
+            for (i, data, _), result in zip(ready, scored):
+                results[i] = {**result, **independence_columns(data), **columns[i]}
+        except Exception as error:  # noqa: BLE001 - recorded, the run goes on
+            for i, _, _ in ready:
+                failed(i, error)
     # the group's compile time (dataset generation included), shared among its seeds
     compile_share = (compile_seconds() - compiled_before) / len(cells)
     return [
@@ -168,11 +191,11 @@ def execute_group(
             task=task,
             seed=cell.seed,
             protocol_version=suite.protocol.version,
-            hyperparameters=hyper,
+            hyperparameters=hypers[i],
             dt=dt,
             max_lyapunov=facts["max_lyapunov"],
-            result=result,
+            result=results[i],
             compile_seconds=compile_share,
         )
-        for cell, result, hyper in zip(cells, results, hypers)
+        for i, cell in enumerate(cells)
     ]

@@ -1,9 +1,11 @@
 """Score one forecaster on one dataset for several seeds: fit, forecast, metrics.
 
 Forecasters see z-scored data (training mean and std); forecasts are mapped back to
-physical units before scoring. Each seed is fitted and scored on its own, by the same
-compiled programs, so a seed's row does not depend on which other seeds were computed
-with it. ``forecast`` is vmapped over the test windows.
+physical units before scoring. A row's model is fitted by :func:`fit_slots`: the seeds
+of a group (each on its own dataset) share one vmapped program of a fixed number of
+slots (``Protocol.fit_slots``), unused slots repeating a seed, so a seed's model is the
+same bits whichever seeds share its program, and each seed is then scored on its own.
+``forecast`` is vmapped over the test windows.
 
 Protocol v4 keeps short-term skill and long-run stability apart:
 
@@ -41,6 +43,7 @@ from ..base._forecaster import AbstractForecaster, has_state
 from ..base._metric import Metric, ScoringFacts
 from ..base._precision import float64
 from ._dataset import Dataset
+from ._protocol import Protocol
 from ._rows import DIVERGED, OFF_ATTRACTOR, OK, ON_ATTRACTOR, STABLE
 
 EXPLODE_FACTOR = 100.0
@@ -75,6 +78,53 @@ def fit_seeds(forecaster: AbstractForecaster, train: jax.Array, seeds: Sequence[
     """Fit one model per seed; returns a list of fitted states and the wall time."""
     start = time.perf_counter()
     fitted = [fit_seed(forecaster, train, s) for s in seeds]
+    return fitted, time.perf_counter() - start
+
+
+@eqx.filter_jit
+def _fit_program(forecaster, keys, trains):
+    return eqx.filter_vmap(forecaster.fit)(keys, trains)
+
+
+@float64
+def fit_slots(
+    forecaster: AbstractForecaster,
+    trains: Sequence[jax.Array],
+    seeds: Sequence[int],
+    slots: int = Protocol.fit_slots,
+) -> tuple[list[Any], float]:
+    """Fit one model per ``(trains[i], seeds[i])``, ``slots`` at a time by one
+    ``vmap``-ed program (the benchmark's rows: ``Protocol.fit_slots``).
+
+    Each program has exactly ``slots`` slots; a chunk with fewer seeds fills the rest by
+    repeating its last seed (their models are discarded). Nothing crosses slots, so a
+    seed's model does not depend on the other slots' data or keys, only on the slot count
+    (``tests/test_execute.py`` checks the bits): a seed fitted alone (a resumed group,
+    ``chaosbench verify``) equals the same seed fitted with others. Only forecasters that
+    set ``vmappable_fit`` (those measured faster so: the shPLRNN's three Lorenz-63 seeds
+    fit 1.38× faster in one 3-slot program than one after another on this CPU; the
+    transformer's 0.92×, so it does not) are fitted so; the others one seed at a time by
+    :func:`fit_seed`, whose program does not depend on other seeds either.
+
+    **Returns:** the fitted states in the order of ``seeds`` and the wall seconds of all
+    the fits.
+    """
+    if len(trains) != len(seeds):
+        raise ValueError(f"{len(trains)} training sets for {len(seeds)} seeds")
+    start = time.perf_counter()
+    if not type(forecaster).vmappable_fit:
+        fitted = [fit_seed(forecaster, t, s) for t, s in zip(trains, seeds)]
+        return fitted, time.perf_counter() - start
+    fitted = []
+    for first in range(0, len(seeds), slots):
+        chunk = list(zip(trains, seeds))[first : first + slots]
+        chunk += [chunk[-1]] * (slots - len(chunk))
+        keys = jnp.stack([jax.random.PRNGKey(s) for _, s in chunk])
+        batch = jax.block_until_ready(
+            _fit_program(forecaster, keys, jnp.stack([jnp.asarray(t) for t, _ in chunk]))
+        )
+        for i in range(min(slots, len(seeds) - first)):
+            fitted.append(jax.tree.map(lambda x: x[i] if eqx.is_array(x) else x, batch))
     return fitted, time.perf_counter() - start
 
 
@@ -168,46 +218,55 @@ def _lyapunov_estimate(forecaster, fitted, context, dt: float, max_lyapunov: flo
 @float64
 def score(
     forecaster: AbstractForecaster,
-    data: Dataset,
+    data: Dataset | Sequence[Dataset],
     facts: dict,
     seeds: Sequence[int],
     metrics: Sequence[Metric],
+    slots: int = Protocol.fit_slots,
 ) -> list[dict[str, Any]]:
-    """Fit and score ``forecaster`` on ``data`` for each seed; one result dict per seed.
+    """Fit and score ``forecaster`` for each seed; one result dict per seed.
+
+    ``data`` is one dataset for every seed, or one per seed (protocol v5: seed ``s``
+    draws its own). The models are fitted by :func:`fit_slots` with ``slots`` slots
+    (``Protocol.fit_slots``); each result's ``fit_seconds`` is its share of their wall
+    time.
 
     Each result has ``seed``, ``status`` (``ok``), ``long_run`` (``stable`` or
     ``diverged``), ``lyap`` (when a metric of kind ``"lyapunov"`` is registered: the
     forecaster's own largest exponent, NaN if its runs blew up), the timings,
     ``n_parameters`` (:func:`n_parameters` of the fitted state) and one column per metric.
     """
-    if data.spec.context < forecaster.min_context:
-        raise ValueError(
-            f"{forecaster.id} needs a context of at least {forecaster.min_context} steps; the "
-            f"dataset provides {data.spec.context}. Lower the forecaster's min_context or "
-            "use a protocol with a longer context"
-        )
-    train = jnp.asarray(data.normalise(data.train))
-    contexts = jnp.asarray(data.normalise(data.contexts))
-    scoring = scoring_facts(data, facts)
+    datasets = [data] * len(seeds) if isinstance(data, Dataset) else list(data)
+    if len(datasets) != len(seeds):
+        raise ValueError(f"{len(datasets)} datasets for {len(seeds)} seeds")
+    for d in datasets:
+        if d.spec.context < forecaster.min_context:
+            raise ValueError(
+                f"{forecaster.id} needs a context of at least {forecaster.min_context} "
+                f"steps; the dataset provides {d.spec.context}. Lower the forecaster's "
+                "min_context or use a protocol with a longer context"
+            )
+    trains = [jnp.asarray(d.normalise(d.train)) for d in datasets]
+    fitted_all, fit_wall = fit_slots(forecaster, trains, seeds, slots)
     results = []
-    for seed in seeds:
+    for d, seed, fitted in zip(datasets, seeds, fitted_all):
+        contexts = jnp.asarray(d.normalise(d.contexts))
         start = time.perf_counter()
-        fitted = fit_seed(forecaster, train, seed)
-        fit_seconds = time.perf_counter() - start
-        parameters = n_parameters(fitted)
-        start = time.perf_counter()
-        z_windows = np.asarray(forecast_windows(forecaster, fitted, contexts, data.spec.horizon))
-        z_long = np.asarray(forecast_windows(forecaster, fitted, contexts[:1], data.spec.n_long))[0]
+        z_windows = np.asarray(forecast_windows(forecaster, fitted, contexts, d.spec.horizon))
+        z_long = np.asarray(forecast_windows(forecaster, fitted, contexts[:1], d.spec.n_long))[0]
         lyap = None
         if any(m.kind == "lyapunov" for m in metrics):
             lyap = _lyapunov_estimate(
-                forecaster, fitted, contexts[0], data.spec.dt, facts["max_lyapunov"]
+                forecaster, fitted, contexts[0], d.spec.dt, facts["max_lyapunov"]
             )
         forecast_seconds = time.perf_counter() - start
-        row = {"seed": seed, "fit_seconds": fit_seconds, "forecast_seconds": forecast_seconds}
-        row["n_parameters"] = parameters
+        row = {"seed": seed, "fit_seconds": fit_wall / len(seeds)}
+        row["forecast_seconds"] = forecast_seconds
+        row["n_parameters"] = n_parameters(fitted)
         floors = facts.get("truth_floor")
-        row.update(score_forecasts(data, scoring, z_windows, z_long, lyap, metrics, floors))
+        row.update(
+            score_forecasts(d, scoring_facts(d, facts), z_windows, z_long, lyap, metrics, floors)
+        )
         results.append(row)
     return results
 

@@ -136,6 +136,13 @@ class Protocol:
     separation_periods: float = 10.0
     max_separation_periods: float = 2_000.0
     integrator: IntegratorSettings = IntegratorSettings()
+    fit_slots: int = 3
+    """Seeds fitted together by one vmapped program
+    (:func:`chaosbench.numerics._evaluate.fit_slots`): a group's seeds fill the slots,
+    unused slots repeat a seed and are discarded, so a seed's model (and row) is the same
+    bits whichever seeds share its program. Added within v5 (an execution setting, not a
+    scoring rule: it changes the bits of trained models, so it is part of every run id);
+    1.4× faster fits for the shPLRNN on this CPU."""
 
     def horizon_steps(self, dt: float, max_lyapunov: float) -> int:
         steps = math.ceil(self.horizon_lyap / (dt * max_lyapunov))

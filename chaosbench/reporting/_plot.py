@@ -9,7 +9,7 @@
   the true long trajectory.
 
 The last three need forecasts, which rows do not hold: the forecaster is refitted through
-the evaluator's functions (facts, the run's protocol, the dataset, ``fit_seed``,
+the evaluator's functions (facts, the run's protocol, the dataset, ``fit_slots``,
 ``forecast_windows``, ``blow_up_to_inf``) exactly as the runner scores it, for one seed,
 and each window's VPT is the registered headline metric's (one scoring path). Every figure carries
 the run's stamp in its footer.
@@ -35,7 +35,7 @@ from ..catalogue._facts import get_facts
 from ..catalogue._validate import benchmark_facts, verdict
 from ..harness._suite import SUITES
 from ..numerics._dataset import Dataset, make_dataset
-from ..numerics._evaluate import blow_up_to_inf, fit_seed, forecast_windows, scoring_facts
+from ..numerics._evaluate import blow_up_to_inf, fit_slots, forecast_windows, scoring_facts
 from ..numerics._protocol import Protocol
 from ..numerics._rows import headline_metric
 from ..numerics._task import get_task
@@ -148,22 +148,28 @@ def protocol_of(rows: pd.DataFrame) -> Protocol:
     return Protocol()
 
 
-def dataset_for(system_id: str, task: str, protocol: Protocol) -> tuple[Dataset, dict]:
+def dataset_for(
+    system_id: str, task: str, protocol: Protocol, seed: int = 0
+) -> tuple[Dataset, dict]:
     system = _api.systems.get(system_id)()
     facts = get_facts(system)
     facts = benchmark_facts(facts, verdict(facts))  # the λ_max the rows were scored with
-    spec = protocol.dataset_spec(system, facts, task)  # one variable: its coordinate only
+    # seed s's own dataset (protocol v5); one variable: its coordinate only
+    spec = protocol.dataset_spec(system, facts, task, seed=seed)
     return make_dataset(spec), observed_facts(system, facts, spec.observed)
 
 
-def refit(forecaster_id: str, data: Dataset, seed: int, facts: dict) -> Refit:
+def refit(
+    forecaster_id: str, data: Dataset, seed: int, facts: dict, slots: int = Protocol.fit_slots
+) -> Refit:
     """Fit ``forecaster_id`` for ``seed`` as the runner does (the evaluator's own
-    functions); forecast windows and long run; score each window by the registered
-    headline metric, as the runner scores it."""
+    functions, the run's fit program of ``slots`` slots, so the model is the row's);
+    forecast windows and long run; score each window by the registered headline metric,
+    as the runner scores it."""
     forecaster = build_forecaster(forecaster_id)  # an id, a spec or a row's label
     train = jnp.asarray(data.normalise(data.train))
     contexts = jnp.asarray(data.normalise(data.contexts))
-    fitted = fit_seed(forecaster, train, seed)
+    (fitted,), _ = fit_slots(forecaster, [train], [seed], slots)
     z_windows = np.asarray(forecast_windows(forecaster, fitted, contexts, data.spec.horizon))
     z_long = np.asarray(forecast_windows(forecaster, fitted, contexts[:1], data.spec.n_long))[0]
     windows = np.asarray(data.denormalise(blow_up_to_inf(z_windows)), dtype=float)
@@ -341,12 +347,13 @@ def plot(
     if not forecaster_ids:
         raise ValueError(f"the run at {out} has no rows for {system_id} in task {task}")
 
-    data, facts = dataset_for(system_id, task, protocol_of(rows))
+    protocol = protocol_of(rows)
+    data, facts = dataset_for(system_id, task, protocol, seed)
     fits = []
     for forecaster_id in forecaster_ids:
         log(f"refitting {forecaster_id} on {system_id} ({task}, seed {seed})")
         try:
-            fits.append(refit(forecaster_id, data, seed, facts))
+            fits.append(refit(forecaster_id, data, seed, facts, protocol.fit_slots))
         except Exception as error:  # noqa: BLE001 - one failing forecaster skips its figures
             log(f"  skipped {forecaster_id}: {type(error).__name__}: {error}")
     if not fits:
