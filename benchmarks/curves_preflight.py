@@ -15,7 +15,9 @@ sized to the budget (about 4 h on 2 cores):
    every point);
 2. it projects every pending (system, forecaster, task) group of the curve suites: each
    core system takes the costs of the sample system nearest to it (log λ_max · period,
-   then dimension); a group costs its compile once and its per-seed time per seed; a
+   then dimension); a group costs its compile once and its per-seed time per seed (a
+   forecaster whose seeds share one fit program, ``Protocol.fit_slots``, pays its fit
+   once per program: the measured seed-0 cell already ran the whole program); a
    point between two measured ones is interpolated linearly in its training or context
    steps (resolved for that system: a 150 t_λ task is 230,000 steps on ``nose_hoover``,
    7,400 on ``lorenz96``) or its noise level; a refused cell costs nothing; each
@@ -95,8 +97,10 @@ def measured_points(suite: Suite, facts: dict, points: str) -> list[str]:
     return list(dict.fromkeys(ends))
 
 
-def measure(suite, system, forecaster, task, facts, out, log) -> tuple[float, float, str]:
-    """``(wall, compile, status)`` of seed 0 of one cell, as the runner computes it."""
+def measure(suite, system, forecaster, task, facts, out, log) -> tuple[float, float, str, float]:
+    """``(wall, compile, status, fit)`` of seed 0 of one cell, as the runner computes it
+    (``fit``: the row's fit seconds; for a forecaster fitted in slots, the whole
+    ``Protocol.fit_slots``-slot program, which fits up to that many seeds at once)."""
     one = Suite("preflight", (system,), (forecaster,), tasks=(task,), seeds=1)
     cells = plan(one)
     start = time.perf_counter()
@@ -107,7 +111,7 @@ def measure(suite, system, forecaster, task, facts, out, log) -> tuple[float, fl
     compiled = float(row["compile_seconds"] or 0.0)
     what = f"({compiled:.1f} compiling; {row['status']})"
     log(f"  {system:>14} {forecaster:>14} {task:>30}: {wall:6.1f} s {what}")
-    return wall, compiled, row["status"]
+    return wall, compiled, row["status"], float(row["fit_seconds"] or 0.0)
 
 
 def data_seconds(protocol, system_id: str, facts: dict, task: str) -> float:
@@ -196,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         if any(get_task(t).observe == "one" for t in tasks):
             floor_cost[sample] = floor_seconds(sample, facts)
             print(f"  {sample:>14} one-coordinate floors: {floor_cost[sample]:.1f} s")
-    cost: dict = {}  # (curve, sample, forecaster, task) -> (per-seed seconds, compile)
+    # (curve, sample, forecaster, task) -> (per-seed seconds, compile, fit program seconds)
+    cost: dict = {}
     for suite in suites:
         named = list(dict.fromkeys(c.forecaster_id for c in plan(suite)))  # "all" expanded
         forecasters = [f for f in named if _wanted(f, args.forecasters)]
@@ -207,10 +212,11 @@ def main(argv: list[str] | None = None) -> int:
                 for task in points:
                     found = _known(cost, sample, forecaster, task)
                     if found is None:
-                        wall, compiled, status = measure(
+                        wall, compiled, status, fit = measure(
                             suite, sample, forecaster, task, sample_facts[sample], args.out, print
                         )
-                        found = (0.0, 0.0) if status == "refused" else (wall - compiled, compiled)
+                        run = wall - compiled  # the fit's own compiling is in `compiled`
+                        found = (0.0,) * 3 if status == "refused" else (run, compiled, fit)
                     cost[(suite.name, sample, forecaster, task)] = found
 
     # 2. project the pending groups, each once
@@ -242,12 +248,19 @@ def main(argv: list[str] | None = None) -> int:
             fixed = suite.protocol
             sizes = {t: _size(fixed, t, sample_facts[sample], suite.name) for t in mine}
             if len(set(sizes.values())) < 2:  # one/all observed: the same steps
-                per_seed, compiled = mine.get(task, next(iter(mine.values())))
+                per_seed, compiled, fit = mine.get(task, next(iter(mine.values())))
             else:  # cost against this system's own steps (or noise level)
                 size = _size(fixed, task, facts, suite.name)
-                per_seed = interpolate(sizes, {t: c[0] for t, c in mine.items()}, size)
-                compiled = interpolate(sizes, {t: c[1] for t, c in mine.items()}, size)
+                per_seed, compiled, fit = (
+                    interpolate(sizes, {t: c[i] for t, c in mine.items()}, size) for i in range(3)
+                )
             seconds = compiled + seeds * per_seed
+            if _slotted(name):
+                # one program fits up to fit_slots seeds: its (compile-free) time once per
+                # program, not per seed
+                fit_run = max(0.0, min(fit - compiled, per_seed))
+                programs = math.ceil(seeds / fixed.fit_slots)
+                seconds -= (seeds - programs) * fit_run
             cpu[suite.name] += seconds
             per_forecaster[(suite.name, name)] += seconds
             groups[suite.name] += 1
@@ -322,6 +335,13 @@ def _wanted(spec: str, wanted: list[str] | None, resolved: bool = False) -> bool
     if resolved:
         return spec in labels
     return spec in names or str(cb.ForecasterSpec.parse(spec).resolve()) in labels
+
+
+def _slotted(label: str) -> bool:
+    """Whether the runner fits this forecaster's seeds together (``fit_slots``; a tuned
+    spec's seeds tune one at a time)."""
+    spec = cb.ForecasterSpec.parse(label)
+    return not spec.tuned and type(spec.base.build()).vmappable_fit
 
 
 def _known(cost: dict, sample: str, forecaster: str, task: str):
