@@ -448,8 +448,9 @@ def curve_summary(out: Path) -> list[str]:
 def zero_shot_summary(zero_shot: Path, trained: Path, task: str) -> list[str]:
     """Zero-shot forecasters against the trained ones on the systems the zero-shot model
     scores: median VPT and D_stsp over those systems, wins per system, cost."""
-    shot = _task(pd.read_csv(zero_shot / "by_system.csv"), task)
-    shot = shot[shot.track == "zero-shot"]
+    every = pd.read_csv(zero_shot / "by_system.csv")
+    every = every[every.track == "zero-shot"]
+    shot = _task(every, task)
     rows = _task(pd.read_csv(trained / "by_system.csv"), task)
     rows = rows[~rows.forecaster.isin(shot.forecaster.unique())]
     models = [f for f in shot.forecaster.unique() if _base(f) != "parroting"]
@@ -490,14 +491,29 @@ def zero_shot_summary(zero_shot: Path, trained: Path, task: str) -> list[str]:
     lines += [
         "",
         f"`{lead}` ranks {list(order).index(lead) + 1} of {len(order)} by median VPT on these "
-        f"systems; it beats {len(beaten)} of {len(trained_names)} trained forecasters on "
-        "more than half of them"
+        f"systems; it beats {len(beaten)} of the {len(trained_names)} forecasters of the defaults "
+        "track on more than half of them"
         + (f" ({_names(beaten)})" if beaten else "")
         + f". On the {len(unseen)} systems it did not see in pretraining its median VPT is "
         f"{_fmt(vpt.loc[unseen, lead].median())} t_λ"
         + (f", on the {len(seen)} it saw {_fmt(vpt.loc[seen, lead].median())}" if seen else "")
         + ".",
     ]
+    tasks = sorted(every.task.unique(), key=lambda t: (t != task, t))
+    if len(tasks) > 1:
+        here = every[every.system.isin(systems)]
+        medians = here.pivot_table(index="forecaster", columns="task", values="vpt_lyap_median")
+        lines += [
+            "",
+            "The zero-shot forecasters at each context of the track (median VPT, t_λ, over "
+            "the same systems):",
+            "",
+            "| forecaster | " + " | ".join(f"`{t}`" for t in tasks) + " |",
+            "| --- |" + " ---: |" * len(tasks),
+        ]
+        for name in medians.index:
+            values = " | ".join(_fmt(medians.loc[name].get(t, np.nan)) for t in tasks)
+            lines.append(f"| `{name}` | {values} |")
     return lines
 
 
