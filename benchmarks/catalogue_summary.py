@@ -405,12 +405,12 @@ def context_finding(points: pd.DataFrame) -> str:
     short, long = xs.iloc[0], xs.iloc[-1]
     vpt = points.pivot_table(index="forecaster", columns="task", values="vpt_lyap_median")
     change = (vpt[long.task] - vpt[short.task]).sort_values(ascending=False)
-    refused = change[change.isna()].index.tolist()
+    missing = change[change.isna()].index.tolist()
     return (
         f"From {short.x_stated} to {long.x_stated} of context the median VPT changes by "
         + ", ".join(f"`{f}` {d:+.3g} t_λ" for f, d in change.dropna().items())
         + "."
-        + (f" {_names(refused)} refuse {short.x_stated} (too short for them)." if refused else "")
+        + (f" {_names(missing)} have no score at one of the two ends." if missing else "")
     )
 
 
@@ -434,6 +434,9 @@ def curve_summary(out: Path) -> list[str]:
     ]
     for name, (title, finding) in FINDINGS.items():
         points = table[table.curve == name]
+        # a forecaster of another curve's suite scores only the shared point (rich)
+        along = points.groupby("forecaster").task.nunique()
+        points = points[points.forecaster.isin(along[along >= 2].index)]
         if points.empty:
             continue
         systems = int(points.systems.max())
