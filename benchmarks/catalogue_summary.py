@@ -330,6 +330,13 @@ def _curve_table(points: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _axis(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A curve's points in axis order (one row per task) and its median VPT per
+    forecaster (rows) and task (columns)."""
+    xs = points.drop_duplicates("task").sort_values("x")
+    return xs, points.pivot_table(index="forecaster", columns="task", values="vpt_lyap_median")
+
+
 def _top(points: pd.DataFrame, task: str, n: int = 3) -> pd.Series:
     here = points[points.task == task].set_index("forecaster").vpt_lyap_median
     return here.sort_values(ascending=False).head(n)
@@ -360,9 +367,8 @@ def data_finding(points: pd.DataFrame) -> str:
 
 
 def noise_finding(points: pd.DataFrame) -> str:
-    xs = points.drop_duplicates("task").sort_values("x")
+    xs, vpt = _axis(points)
     clean = xs.iloc[0].task
-    vpt = points.pivot_table(index="forecaster", columns="task", values="vpt_lyap_median")
     base = vpt[clean]
     skilled = base[base > 0]
     kept = []
@@ -382,9 +388,8 @@ def noise_finding(points: pd.DataFrame) -> str:
 
 
 def observed_finding(points: pd.DataFrame) -> str:
-    xs = points.drop_duplicates("task").sort_values("x")
+    xs, vpt = _axis(points)
     every, one = xs.iloc[0].task, xs.iloc[-1].task
-    vpt = points.pivot_table(index="forecaster", columns="task", values="vpt_lyap_median")
     both = vpt[[every, one]].dropna()
     gained = both[both[one] > both[every]].index.tolist()
     return (
@@ -401,9 +406,8 @@ def observed_finding(points: pd.DataFrame) -> str:
 
 
 def context_finding(points: pd.DataFrame) -> str:
-    xs = points.drop_duplicates("task").sort_values("x")
+    xs, vpt = _axis(points)
     short, long = xs.iloc[0], xs.iloc[-1]
-    vpt = points.pivot_table(index="forecaster", columns="task", values="vpt_lyap_median")
     change = (vpt[long.task] - vpt[short.task]).sort_values(ascending=False)
     missing = change[change.isna()].index.tolist()
     return (
