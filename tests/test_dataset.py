@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench.numerics import _dataset
+from chaosbench.numerics import _dataset, _integrate
 
 
 def _spec(**changes):
@@ -70,6 +70,48 @@ def test_noise_touches_training_data_only():
     assert not np.array_equal(clean.train, noisy.train)
     np.testing.assert_array_equal(clean.truths, noisy.truths)
     np.testing.assert_array_equal(clean.long, noisy.long)
+
+
+def _fail_in_batch(monkeypatch, start, after, alone_too=False):
+    """Make the batched sampling (all starts, the longest length) of ``_dataset`` go NaN
+    for ``start`` from sample ``after`` on, as a solve failing late would; with
+    ``alone_too``, the one-start re-sampling fails the same way."""
+    real = _dataset.sample_batch_from
+
+    def sample(system, y0s, t0s, dt, n, settings):
+        out = np.array(real(system, y0s, t0s, dt, n, settings))
+        if len(y0s) > 1:
+            out[start, after:] = np.nan
+        elif alone_too:
+            out[0, after:] = np.nan
+        return out
+
+    monkeypatch.setattr(_dataset, "sample_batch_from", sample)
+
+
+def test_a_start_failing_past_its_length_is_sampled_again_alone(monkeypatch):
+    """A test window (150 samples) whose batched solve (300 samples, the training
+    length) fails at sample 160 is re-sampled alone for its 150: the dataset is the
+    untouched batch's except for that window, which is the one-start solve's."""
+    spec = _spec()
+    clean = _dataset.generate(spec)
+    _fail_in_batch(monkeypatch, start=2, after=160)
+    data = _dataset.generate(spec)
+    for name in ("train", "long", "mean", "std"):
+        assert np.array_equal(getattr(data, name), getattr(clean, name))
+    assert np.array_equal(data.test[[0, 2]], clean.test[[0, 2]])
+    system = _dataset.dataset_system(spec)
+    starts, times = _dataset.initial_conditions(spec, system)
+    settings = cb.IntegratorSettings(**dict(spec.integrator))
+    alone = _integrate.sample_batch_from(system, starts[2:3], times[2:3], spec.dt, 150, settings)
+    assert np.array_equal(data.test[1], np.asarray(alone)[0])
+    np.testing.assert_allclose(data.test[1], clean.test[1], rtol=1e-6, atol=1e-6)
+
+
+def test_a_start_failing_within_its_length_is_an_error(monkeypatch):
+    _fail_in_batch(monkeypatch, start=2, after=100, alone_too=True)
+    with pytest.raises(FloatingPointError, match=r"1 of its 5 trajectories \(indices \[2\]"):
+        _dataset.generate(_spec())
 
 
 def test_bad_spec_is_refused():
@@ -141,3 +183,26 @@ def test_one_solve_burn_in_matches_advance_then_sample(system_id):
     y = cb.advance_batch(system, y0, 0.0, 1.5, settings)
     two = cb.sample_batch(system, y, 1.5, 0.05, 40, settings)
     np.testing.assert_allclose(one, two, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.slow  # a 50,000-sample batch of 22 starts on a stiff tracer: ~4 min
+def test_lid_driven_cavity_windows_survive_a_late_wall_crossing():
+    """Seed 2 of ``lid_driven_cavity_flow``'s rich dataset: its batched solve of test
+    window 18 fails far past the window's 3,060 samples (the tracer crosses a cavity
+    wall on the 50,000-sample run); sampled again alone for its own length it is finite,
+    and every window stays inside the cavity (0 ≤ x ≤ a, |y| ≤ b)."""
+    from chaosbench.harness._runner import check_systems
+    from chaosbench.harness._suite import get_suite
+
+    system_id = "lid_driven_cavity_flow-v2"
+    facts = check_systems([system_id], strict=True, log=lambda *a: None)[system_id]
+    system = cb.get_system(system_id)
+    spec = get_suite("catalogue").protocol.dataset_spec(system, facts, "rich", seed=2)
+    trajs = _dataset.integrate_starts(spec, system, _dataset.initial_conditions(spec, system))
+    window = spec.context + spec.horizon  # window 18 alone: sampled again, NaN past it
+    assert np.isfinite(trajs[18, :window]).all() and np.isnan(trajs[18, window:]).all()
+    assert np.isfinite(trajs[np.arange(22) != 18]).all()  # the rest: the batch's own
+    data = cb.make_dataset(spec, use_cache=False)
+    assert np.isfinite(data.test).all()
+    assert data.test[..., 0].min() >= 0 and data.test[..., 0].max() <= system.a
+    assert np.abs(data.test[..., 1]).max() <= system.b

@@ -75,16 +75,18 @@ def probe(spec) -> dict[str, Any]:
     """
     from ..numerics._dataset import (
         dataset_system,
+        failed_trajectories,
         initial_conditions,
         integrate_starts,
         seeded_start,
+        trajectory_lengths,
     )
     from ..numerics._integrate import IntegratorSettings, _solve
 
     system = dataset_system(spec)
     ics = initial_conditions(spec, system)
     trajs = integrate_starts(spec, system, ics)
-    failed = [i for i, t in enumerate(trajs) if not np.isfinite(t).all()]
+    failed = failed_trajectories(spec, trajs)
     record: dict[str, Any] = {
         "trajectories": len(trajs),
         "escaped": len(failed),
@@ -100,7 +102,7 @@ def probe(spec) -> dict[str, Any]:
         starts, times = np.asarray(ics[0]), np.asarray(ics[1])
         k = failed[0]
         if np.isfinite(starts[k]).all():
-            y0, t0, n = starts[k], times[k], trajs.shape[1]
+            y0, t0, n = starts[k], times[k], trajectory_lengths(spec)[k]
         else:
             y0 = np.asarray(seeded_start(spec, system)) if k == 0 else starts[k - 1]
             t0 = 0.0 if k == 0 else times[k - 1]
