@@ -166,6 +166,26 @@ def test_a_learned_forecaster_passes_within_the_seed_spread_and_fails_beyond():
     assert verdict(1.0, 1.0 + 1e-12, forecaster="esn-v2")[0] == "beyond"
 
 
+def test_an_exact_forecaster_made_on_another_cpu_may_differ_by_rounding_only():
+    """A row of an exact forecaster made on another CPU model passes within ROUNDING seed
+    spreads (the last bits of its linear algebra), never by more; on the same CPU model
+    it must still agree identically."""
+    rows = [_row("edmd-v4", 0, 1.0), _row("edmd-v4", 1, 1.5)]
+    spreads = _verify.seed_spreads(rows, ["d_stsp"])  # 0.5
+
+    def verdict(new, other_cpu):
+        new_row = _row("edmd-v4", 0, new)
+        (c,) = _verify.compare(rows[0], new_row, spreads, ["d_stsp"], None, other_cpu=other_cpu)
+        return c.verdict
+
+    rounding = _verify.ROUNDING * 0.5  # ROUNDING seed spreads
+    assert verdict(1.0 + 1e-13, other_cpu=True) == "within"  # Intel → AMD: 2e-13 spreads
+    assert verdict(1.0 + 0.9 * rounding, other_cpu=True) == "within"
+    assert verdict(1.0 + 1.1 * rounding, other_cpu=True) == "beyond"
+    assert verdict(1.0 + 1e-13, other_cpu=False) == "beyond"
+    assert verdict(1.0 + 0.01, other_cpu=True) == "beyond"  # a real change, not rounding
+
+
 def test_the_sample_is_deterministic_spread_over_forecasters_and_only_ok_native_rows():
     rows = [
         _row(f, seed, 1.0, system=s)
