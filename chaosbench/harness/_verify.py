@@ -78,11 +78,11 @@ EXACT = frozenset(
 # the size of what the instruction-set cap removes, measured (README, "Guarantees").
 TOLERANCE = 5.0
 # An EXACT forecaster's row recomputed on another CPU model than the one its stamp names
-# may differ in the last bits of its linear algebra: the LAPACK and GEMM kernels a CPU
-# model selects (scipy's OpenBLAS, which jaxlib's LAPACK calls, picks its kernels by CPU;
-# EDMD's metrics moved by 2e-13 seed spreads from an Intel to an AMD AVX-512 machine with
-# the same stack and the cap, while the ESN, NG-RC, parroting and the baselines stayed
-# identical). Such a row passes within ROUNDING seed spreads: rounding, not a change.
+# may differ in the last bits of its linear algebra: matrix kernels choose their blocking
+# and code by CPU (XLA's Eigen GEMM by cache sizes, OpenBLAS by model). EDMD's metrics
+# moved by 2e-13 seed spreads from an Intel to an AMD AVX-512 machine with the same stack
+# and the cap, while the ESN, NG-RC, parroting and the baselines stayed identical (README,
+# "Guarantees"). Such a row passes within ROUNDING seed spreads: rounding, not a change.
 ROUNDING = 1e-6
 DEFAULT_SAMPLE = 16
 # How runs.csv writes floats (chaosbench.reporting._leaderboard.FLOAT_FORMAT; a test keeps
