@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import chaosbench as cb
-from chaosbench.numerics import _dataset, _integrate
+from chaosbench.numerics import _dataset, _integrate, _starts
 
 
 def _spec(**changes):
@@ -76,7 +76,7 @@ def _fail_in_batch(monkeypatch, start, after, alone_too=False):
     """Make the batched sampling (all starts, the longest length) of ``_dataset`` go NaN
     for ``start`` from sample ``after`` on, as a solve failing late would; with
     ``alone_too``, the one-start re-sampling fails the same way."""
-    real = _dataset.sample_batch_from
+    real = _starts.sample_batch_from
 
     def sample(system, y0s, t0s, dt, n, settings):
         out = np.array(real(system, y0s, t0s, dt, n, settings))
@@ -86,7 +86,7 @@ def _fail_in_batch(monkeypatch, start, after, alone_too=False):
             out[0, after:] = np.nan
         return out
 
-    monkeypatch.setattr(_dataset, "sample_batch_from", sample)
+    monkeypatch.setattr(_starts, "sample_batch_from", sample)
 
 
 def test_a_start_failing_past_its_length_is_sampled_again_alone(monkeypatch):
@@ -101,7 +101,7 @@ def test_a_start_failing_past_its_length_is_sampled_again_alone(monkeypatch):
         assert np.array_equal(getattr(data, name), getattr(clean, name))
     assert np.array_equal(data.test[[0, 2]], clean.test[[0, 2]])
     system = _dataset.dataset_system(spec)
-    starts, times = _dataset.initial_conditions(spec, system)
+    starts, times = _starts.initial_conditions(spec, system)
     settings = cb.IntegratorSettings(**dict(spec.integrator))
     alone = _integrate.sample_batch_from(system, starts[2:3], times[2:3], spec.dt, 150, settings)
     assert np.array_equal(data.test[1], np.asarray(alone)[0])
@@ -198,7 +198,7 @@ def test_lid_driven_cavity_windows_survive_a_late_wall_crossing():
     facts = check_systems([system_id], strict=True, log=lambda *a: None)[system_id]
     system = cb.get_system(system_id)
     spec = get_suite("catalogue").protocol.dataset_spec(system, facts, "rich", seed=2)
-    trajs = _dataset.integrate_starts(spec, system, _dataset.initial_conditions(spec, system))
+    trajs = _starts.integrate_starts(spec, system, _starts.initial_conditions(spec, system))
     window = spec.context + spec.horizon  # window 18 alone: sampled again, NaN past it
     assert np.isfinite(trajs[18, :window]).all() and np.isnan(trajs[18, window:]).all()
     assert np.isfinite(trajs[np.arange(22) != 18]).all()  # the rest: the batch's own

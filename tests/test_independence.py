@@ -22,13 +22,8 @@ import pytest
 
 import chaosbench as cb
 from chaosbench.catalogue._independence import aligned_distance, check_dataset, check_system
-from chaosbench.numerics._dataset import (
-    generate,
-    generate_v4,
-    initial_conditions,
-    start_times,
-    trajectory_lengths,
-)
+from chaosbench.numerics._dataset import generate, generate_v4
+from chaosbench.numerics._starts import initial_conditions, start_times, trajectory_lengths
 
 
 def _lorenz_spec(**changes):

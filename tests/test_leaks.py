@@ -23,8 +23,9 @@ import chaosbench as cb
 from chaosbench.catalogue._leaks import LEAK_COMMAND, LEAKS, leak_reason, probe, read_leaks
 from chaosbench.catalogue._validate import verdict
 from chaosbench.harness._store import set_aside_left_out, write_rows
-from chaosbench.numerics._dataset import DatasetSpec, dataset_system, generate, seeded_start
+from chaosbench.numerics._dataset import DatasetSpec, dataset_system, generate
 from chaosbench.numerics._integrate import IntegratorSettings
+from chaosbench.numerics._starts import seeded_start
 
 FAMILY = "test"  # register_system reads the family of the systems defined here from this
 

@@ -11,12 +11,12 @@ import pytest
 import reliability_helpers
 
 from chaosbench.cli._cli import main
-from chaosbench.harness import _suite, _verify
+from chaosbench.harness import _suite, _verify, _verify_compare
 from chaosbench.numerics._rows import registered_metrics
 from chaosbench.reporting._leaderboard import FLOAT_FORMAT
 
 NAME = "tiny-verify"
-same = _verify.same_value  # bit for bit, NaN equal to NaN
+same = _verify_compare.same_value  # bit for bit, NaN equal to NaN
 
 
 @pytest.fixture(scope="module")
@@ -148,10 +148,10 @@ def test_a_learned_forecaster_passes_within_the_seed_spread_and_fails_beyond():
 
     def verdict(committed, new, forecaster="s5-v2"):
         old = _row(forecaster, 0, committed)
-        (c,) = _verify.compare(old, _row(forecaster, 0, new), spreads, ["d_stsp"], None)
+        (c,) = _verify_compare.compare(old, _row(forecaster, 0, new), spreads, ["d_stsp"], None)
         return c.verdict, c.relative
 
-    tol = _verify.TOLERANCE  # in seed spreads (here 0.4)
+    tol = _verify_compare.TOLERANCE  # in seed spreads (here 0.4)
     assert verdict(1.0, 1.0) == ("identical", 0.0)
     assert verdict(1.0, 1.0 + 0.5 * tol * 0.4)[0] == "within"
     assert verdict(1.0, 1.0 + 0.5 * tol * 0.4)[1] == pytest.approx(0.5 * tol)
@@ -175,10 +175,12 @@ def test_an_exact_forecaster_made_on_another_cpu_may_differ_by_rounding_only():
 
     def verdict(new, other_cpu):
         new_row = _row("edmd-v4", 0, new)
-        (c,) = _verify.compare(rows[0], new_row, spreads, ["d_stsp"], None, other_cpu=other_cpu)
+        (c,) = _verify_compare.compare(
+            rows[0], new_row, spreads, ["d_stsp"], None, other_cpu=other_cpu
+        )
         return c.verdict
 
-    rounding = _verify.ROUNDING * 0.5  # ROUNDING seed spreads
+    rounding = _verify_compare.ROUNDING * 0.5  # ROUNDING seed spreads
     assert verdict(1.0 + 1e-13, other_cpu=True) == "within"  # Intel → AMD: 2e-13 spreads
     assert verdict(1.0 + 0.9 * rounding, other_cpu=True) == "within"
     assert verdict(1.0 + 1.1 * rounding, other_cpu=True) == "beyond"

@@ -73,15 +73,15 @@ def probe(spec) -> dict[str, Any]:
     the dataset's ``dt``),
     ``perturbation``, ``dataset_spec`` (its hash).
     """
-    from ..numerics._dataset import (
-        dataset_system,
+    from ..numerics._dataset import dataset_system
+    from ..numerics._integrate import IntegratorSettings, _solve
+    from ..numerics._starts import (
         failed_trajectories,
         initial_conditions,
         integrate_starts,
         seeded_start,
         trajectory_lengths,
     )
-    from ..numerics._integrate import IntegratorSettings, _solve
 
     system = dataset_system(spec)
     ics = initial_conditions(spec, system)
