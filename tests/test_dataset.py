@@ -114,6 +114,28 @@ def test_a_start_failing_within_its_length_is_an_error(monkeypatch):
         _dataset.generate(_spec())
 
 
+def test_starts_after_a_failed_leg_are_not_sampled(monkeypatch):
+    """A reference orbit failing at its fourth leg makes the starts from there NaN: they
+    are never handed to a solve (which could only crawl to the step budget) and the
+    dataset fails naming them."""
+    real_orbit, real_sample, batches = _starts.reference_orbit_starts, _starts.sample_batch_from, []
+
+    def orbit(*args):
+        return (
+            np.asarray(real_orbit(*args)).copy() * np.where(np.arange(5) < 3, 1.0, np.nan)[:, None]
+        )
+
+    def sample(system, y0s, *args):
+        batches.append(np.asarray(y0s))
+        return real_sample(system, y0s, *args)
+
+    monkeypatch.setattr(_starts, "reference_orbit_starts", orbit)
+    monkeypatch.setattr(_starts, "sample_batch_from", sample)
+    with pytest.raises(FloatingPointError, match=r"2 of its 5 trajectories \(indices \[3, 4\]"):
+        _dataset.generate(_spec())
+    assert [len(b) for b in batches] == [3] and np.isfinite(batches[0]).all()
+
+
 def test_bad_spec_is_refused():
     with pytest.raises(ValueError, match="n_train"):
         _spec(n_train=0)
