@@ -177,3 +177,16 @@ def test_no_curve_without_two_points_and_stale_files_removed(tmp_path):
     assert "curves" not in paths and not (tmp_path / "curves.csv").exists()
     assert not (tmp_path / "curve_observed.png").exists()
     assert "Curves across" not in paths["markdown"].read_text()
+
+
+def test_a_forecaster_with_one_point_on_a_curve_is_left_out_of_it(tmp_path):
+    _write(tmp_path, ["rich", "observe=one"])
+    for system in SYSTEMS:  # c ran the rich task alone (another curve's suite)
+        for row in _rows_for("rich", system, "c-v1", 3.0):
+            columns = row.columns()
+            (tmp_path / "cells" / f"{columns['run_id']}.json").write_text(json.dumps(columns))
+    paths = lb.write_leaderboard(tmp_path)
+    board = pd.read_csv(paths["leaderboard"])
+    assert "c-v1" in set(board.forecaster)  # a row of the rich task, on the board
+    curves = pd.read_csv(paths["curves"])
+    assert set(curves.forecaster) == {"a-v1", "b-v1"}  # but no line of one point

@@ -22,7 +22,8 @@ the point's value on the curve's axis: the stated one where the task states it i
 axis's unit (``train=50lyap``: 50), else the median over the rows' systems of the
 resolved value (``rich``'s 10,000 steps are 68 t_λ on a median system). The systems
 behind two points of a curve are the same only when every cell ran; ``systems`` says how
-many.
+many. A forecaster with one point on a curve is left out of it (a forecaster of the
+context suite scores the noise curve's rich point alone: a point, not a curve).
 
 One-variable points score the observed coordinate alone (its error, its truth floors:
 :mod:`chaosbench.catalogue._coordinate_floors`), so ``observed`` compares what a method
@@ -181,6 +182,12 @@ def curve_points(rows: pd.DataFrame, board: pd.DataFrame, table: pd.DataFrame, a
                 )
     columns = ["curve", "task", "x", "x_stated", "forecaster", "external", "systems", "runs"]
     frame = pd.DataFrame.from_records(records)
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    # a forecaster of one curve's suite scores another curve's shared point (rich) alone:
+    # a point, not a curve
+    along = frame.groupby(["curve", "forecaster"])["task"].transform("nunique")
+    frame = frame[along >= 2].copy()
     if frame.empty:
         return pd.DataFrame(columns=columns)
     order = {c.name: i for i, c in enumerate(CURVES)}
