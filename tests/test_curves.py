@@ -190,3 +190,19 @@ def test_a_forecaster_with_one_point_on_a_curve_is_left_out_of_it(tmp_path):
     assert "c-v1" in set(board.forecaster)  # a row of the rich task, on the board
     curves = pd.read_csv(paths["curves"])
     assert set(curves.forecaster) == {"a-v1", "b-v1"}  # but no line of one point
+
+
+def test_a_forecaster_has_one_colour_in_every_figure(written, tmp_path, monkeypatch):
+    from chaosbench.reporting import _curves
+
+    out, paths = written
+    curves = pd.read_csv(paths["curves"])
+    curves = curves[~((curves.curve == "data") & (curves.forecaster == "a-v1"))]  # b alone
+    figures = []
+    monkeypatch.setattr(_curves, "png_bytes", lambda fig, dpi: figures.append(fig) or b"")
+    _curves.write_curve_figures(tmp_path, curves)
+    colours = {}
+    for fig in figures:
+        for line in fig.axes[0].get_lines():
+            colours.setdefault(line.get_label(), set()).add(line.get_color())
+    assert set(colours) == {"a", "b"} and all(len(c) == 1 for c in colours.values())

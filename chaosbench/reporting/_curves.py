@@ -219,10 +219,13 @@ def refusals(rows: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- figures
 
 
-def curve_figure(points: pd.DataFrame, stamp: dict[str, str] | None = None) -> bytes:
+def curve_figure(
+    points: pd.DataFrame, stamp: dict[str, str] | None = None, everyone: list[str] | None = None
+) -> bytes:
     """The PNG of one curve (its rows of ``curves.csv``): the median over systems (line)
     and the 95 % interval (band) of the VPT and of the on-attractor rate, one line per
-    forecaster."""
+    forecaster. A forecaster's colour is its place in `everyone` (every curve's
+    forecasters; default: this curve's), so that it is the same in every figure."""
     from matplotlib import colormaps
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -233,6 +236,7 @@ def curve_figure(points: pd.DataFrame, stamp: dict[str, str] | None = None) -> b
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, 2)
     forecasters = sorted(points["forecaster"].unique())
+    everyone = sorted(everyone or forecasters)
     palette = colormaps["tab20"]  # the dark shades first, then the light ones
 
     def colours(i: int):
@@ -244,13 +248,13 @@ def curve_figure(points: pd.DataFrame, stamp: dict[str, str] | None = None) -> b
     )
     for ax, (column, label) in zip(axes, panels):
         stat = f"{column}_median" if column != RATE else RATE
-        for i, forecaster in enumerate(forecasters):
+        for forecaster in forecasters:
             mine = points[points["forecaster"] == forecaster].sort_values("x")
             x = mine["x"].to_numpy(dtype=float)
             y = mine[stat].to_numpy(dtype=float)
             low = mine[f"{column}_ci_low"].to_numpy(dtype=float)
             high = mine[f"{column}_ci_high"].to_numpy(dtype=float)
-            colour = colours(i)
+            colour = colours(everyone.index(forecaster))
             name = marked(short_label(forecaster), bool(mine["external"].any()))
             ax.plot(x, y, marker="o", markersize=3, linewidth=1.2, color=colour, label=name)
             ax.fill_between(x, low, high, color=colour, alpha=0.12, linewidth=0)
@@ -283,11 +287,12 @@ def write_curve_figures(
     a stale one of a curve that has none); returns the paths by file stem."""
     out = Path(out)
     paths = {}
+    everyone = sorted(points["forecaster"].unique()) if len(points) else []
     for curve in CURVES:
         path = out / figure_name(curve.name)
         mine = points[points["curve"] == curve.name] if len(points) else points
         if len(mine):
-            atomic_write_bytes(path, curve_figure(mine, stamp))
+            atomic_write_bytes(path, curve_figure(mine, stamp, everyone))
             paths[path.stem] = path
         else:
             path.unlink(missing_ok=True)
