@@ -182,12 +182,9 @@ def curve_points(rows: pd.DataFrame, board: pd.DataFrame, table: pd.DataFrame, a
                 )
     columns = ["curve", "task", "x", "x_stated", "forecaster", "external", "systems", "runs"]
     frame = pd.DataFrame.from_records(records)
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
-    # a forecaster of one curve's suite scores another curve's shared point (rich) alone:
-    # a point, not a curve
-    along = frame.groupby(["curve", "forecaster"])["task"].transform("nunique")
-    frame = frame[along >= 2].copy()
+    if len(frame):  # a forecaster's lone point (another suite's rich cell) is no curve
+        along = frame.groupby(["curve", "forecaster"])["task"].transform("nunique")
+        frame = frame[along >= 2].copy()
     if frame.empty:
         return pd.DataFrame(columns=columns)
     order = {c.name: i for i, c in enumerate(CURVES)}
