@@ -273,8 +273,11 @@ def tuning_lines(out: Path, task: str) -> list[str]:
     return [*lines, "", ", ".join(sentence[:-1]) + " " + sentence[-1]]
 
 
-def coverage_line(out: Path, task: str) -> str:
-    runs = _task(pd.read_csv(out / "runs.csv"), task)
+def coverage_line(out: Path, task: str | None = None) -> str:
+    """Systems, forecasters, seeds and cells of ``task`` (every task when None), the
+    commits in their stamps and the sittings' wall time."""
+    runs = pd.read_csv(out / "runs.csv")
+    runs = runs if task is None else _task(runs, task)
     status = runs.status if "status" in runs else pd.Series("ok", index=runs.index)
     text = (
         f"{runs.system.nunique()} systems, {runs.forecaster.nunique()} forecasters, "
@@ -358,11 +361,18 @@ def data_finding(points: pd.DataFrame) -> str:
     low, high = _top(points, scarce.task), _top(points, rich.task)
     rho = _rank_correlation(points, scarce.task, rich.task)
     same = low.index[0] == high.index[0]
+    vpt = points.pivot_table(index="forecaster", columns="task", values="vpt_lyap_median")
+    gain = (vpt[rich.task] / vpt[scarce.task][vpt[scarce.task] > 0]).dropna()
+    gain = gain.sort_values(ascending=False)
     return (
         f"With the least data ({scarce.x_stated}) the order is {_order_text(low)}; with the "
         f"most ({rich.x_stated}) it is {_order_text(high)}. "
         + ("The same forecaster leads at both ends" if same else "The leader changes")
         + f"; Spearman's ρ between the two orders is {rho:.2f}."
+        + " Median VPT from the least data to the most: "
+        + ", ".join(f"`{f}` ×{g:.3g}" for f, g in gain.head(3).items())
+        + (", …" if len(gain) > 3 else "")
+        + "."
     )
 
 
@@ -396,7 +406,8 @@ def observed_finding(points: pd.DataFrame) -> str:
         f"From one observed variable the order is {_order_text(_top(points, one))}"
         f" (every variable: {_order_text(_top(points, every))}). "
         + (
-            f"{_names(gained)} score higher on one coordinate than on the full state (each "
+            f"{_names(gained)} {'scores' if len(gained) == 1 else 'score'} higher on one"
+            " coordinate than on the full state (each "
             "scored on what it predicts, against that coordinate's own floors). "
             if gained
             else ""
@@ -414,7 +425,12 @@ def context_finding(points: pd.DataFrame) -> str:
         f"From {short.x_stated} to {long.x_stated} of context the median VPT changes by "
         + ", ".join(f"`{f}` {d:+.3g} t_λ" for f, d in change.dropna().items())
         + "."
-        + (f" {_names(missing)} have no score at one of the two ends." if missing else "")
+        + (
+            f" {_names(missing)} {'has' if len(missing) == 1 else 'have'} no score at one of"
+            " the two ends."
+            if missing
+            else ""
+        )
     )
 
 
@@ -433,8 +449,10 @@ def curve_summary(out: Path) -> list[str]:
         return [f"{out} has no curves.csv: run `chaosbench leaderboard --out {out}` first"]
     table = pd.read_csv(path)
     lines = [
+        coverage_line(out),
+        "",
         "Median VPT over systems in t_λ (free runs on the attractor, %) per grid point; "
-        f"figures `curve_<name>.png` in `{out}`."
+        f"figures `curve_<name>.png` in `{out}`.",
     ]
     for name, (title, finding) in FINDINGS.items():
         points = table[table.curve == name]  # a line per forecaster: two points or more

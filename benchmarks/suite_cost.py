@@ -65,8 +65,9 @@ def cost_tables(out: Path) -> tuple[dict, pd.DataFrame]:
     if sessions is not None and len(sessions):
         totals["wall_seconds"] = float(sessions["wall_seconds"].sum())
         totals["sittings"] = len(sessions)
-        totals["planned"] = int(sessions["planned"].iloc[-1])
-        totals["finished"] = int(sessions["finished"].iloc[-1])
+        if runs["suite"].nunique() == 1:  # a folder of several suites logs each one's plan
+            totals["planned"] = int(sessions["planned"].iloc[-1])
+    totals["finished"] = len(ok)
     return totals, per
 
 
@@ -94,8 +95,12 @@ def main(argv: list[str] | None = None) -> int:
                     "what": f"{out.name}: wall time summed over its sittings "
                     "(repeats = cells finished)",
                     "seconds_median": totals["wall_seconds"],
-                    "comparison": f"{totals['planned']} cells planned, "
-                    f"{totals['sittings']} sittings",
+                    "comparison": (
+                        f"{totals['planned']} cells planned, "
+                        if "planned" in totals
+                        else f"{len(per.index)} forecasters, {totals['cells']} cells, "
+                    )
+                    + f"{totals['sittings']} sittings",
                     "compile_seconds": totals["compile_seconds"],
                     "compile_share": totals["compile_seconds"] / totals["compute_cold_seconds"],
                     "repeats": totals["finished"],

@@ -3,11 +3,11 @@ committed tables: no number in them is typed by hand or left stale after a re-ru
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
+from benchmark_scripts import load
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -15,12 +15,7 @@ BLOCK = re.compile(r"<!-- summary: (.+?) -->")
 
 
 def _summary():
-    spec = importlib.util.spec_from_file_location(
-        "catalogue_summary", ROOT / "benchmarks" / "catalogue_summary.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("catalogue_summary")
 
 
 BLOCKS = BLOCK.findall(README.read_text())
