@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from benchmark_scripts import load
 
+
 def _summary():
     return load("catalogue_summary")
 
