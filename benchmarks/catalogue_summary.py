@@ -160,9 +160,17 @@ def statistics_lines(out: Path, task: str) -> list[str]:
     if ranking.empty or board.empty:
         return []
     first = ranking.iloc[0]
+    left_out = [f for f in board.forecaster if f not in set(ranking.forecaster)]
     text = [
         f"Friedman's test over {int(first.systems)} systems and {int(first.forecasters)} "
-        f"forecasters (ranked by VPT per system) gives χ² = {first.friedman_statistic:.4g}, "
+        "forecasters (ranked by VPT per system"
+        + (
+            f"; {_names(left_out)}, scored on too few systems, "
+            f"{'is' if len(left_out) == 1 else 'are'} left out of it"
+            if left_out
+            else ""
+        )
+        + f") gives χ² = {first.friedman_statistic:.4g}, "
         f"p = {_p(first.friedman_p)}; Nemenyi's critical difference is "
         f"{first.critical_difference:.3g} average ranks (`cd_diagram_{task}.png`). Average "
         "ranks: "

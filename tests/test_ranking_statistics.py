@@ -20,7 +20,7 @@ from chaosbench.numerics import _ranking_tests as rt
 from chaosbench.reporting import _ranking
 from chaosbench.reporting._breakdowns import breakdowns
 from chaosbench.reporting._cd_diagram import cd_diagram, write_cd_diagrams
-from chaosbench.reporting._markdown import next_mark
+from chaosbench.reporting._markdown import _paired_lines, next_mark
 
 # ------------------------------------------------------------------------------ numerics
 
@@ -202,6 +202,31 @@ def test_ranking_average_ranks_friedman_and_critical_difference():
     partial.loc[(partial.forecaster == "c") & (partial.system == "s0"), "vpt_lyap_median"] = np.nan
     assert (_ranking.ranking(partial)["systems"] == 9).all()
     assert list(_ranking.ranking(partial).columns) == _ranking.ranking_columns()
+
+
+def test_a_forecaster_scored_on_few_systems_is_left_out_of_the_friedman_test():
+    # z (a zero-shot model of one dimension) has rows on s0 … s3 only: keeping it leaves
+    # 4 systems × 4 forecasters = 16 values, dropping it 10 × 3 = 30; c missing one system
+    # of ten is kept (9 × 3 = 27 > 10 × 2 = 20), as above.
+    scores = {**RANKED, "z": [100.0] * 4 + [np.nan] * 6}
+    ranks = _ranking.ranking(_table(scores)).set_index("forecaster")
+    assert list(ranks.index) == ["a", "b", "c"]
+    assert (ranks["systems"] == 10).all() and (ranks["forecasters"] == 3).all()
+    assert ranks["friedman_statistic"].iloc[0] == pytest.approx(15.0)  # as without z
+    # with z on 8 of 10 systems it stays: 8 × 4 = 32 > 30
+    scores = {**RANKED, "z": [100.0] * 8 + [np.nan] * 2}
+    ranks = _ranking.ranking(_table(scores)).set_index("forecaster")
+    assert ranks.loc["z", "position"] == 1 and (ranks["systems"] == 8).all()
+    # z stays in the pairwise tests, over the systems it shares, and the text names it
+    table = _table({**RANKED, "z": [100.0] * 4 + [np.nan] * 6})
+    pairs = _ranking.pairwise(table)
+    assert (pairs[pairs.forecaster == "z"]["systems"] == 4).all()
+    text = _paired_lines("rich", ["z", "a", "b", "c"], pairs, _ranking.ranking(table), "VPT")
+    assert text[0].startswith(
+        "Paired tests (`rich`; Demšar 2006). Friedman over the 10 systems where all 3 ranked "
+        "forecasters have rows (`z`, scored on too few systems, left out of it and compared "
+        "pair by pair below): χ² = 15"
+    )
 
 
 def test_dimension_bin_medians_equal_the_breakdowns():

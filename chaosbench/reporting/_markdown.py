@@ -93,9 +93,17 @@ def _paired_lines(
     mine = ranks[ranks["task"] == task] if ranks is not None else pd.DataFrame()
     if len(mine):
         r = mine.iloc[0]
+        left_out = [f"`{n}`" for n in names if n not in set(mine["forecaster"])]
         lines += [
             f"Paired tests (`{task}`; Demšar 2006). Friedman over the {int(r['systems'])} "
-            f"systems where all {int(r['forecasters'])} forecasters have rows: "
+            f"systems where all {int(r['forecasters'])} ranked forecasters have rows"
+            + (
+                f" ({', '.join(left_out)}, scored on too few systems, left out of it and "
+                "compared pair by pair below)"
+                if left_out
+                else ""
+            )
+            + ": "
             f"χ² = {fmt(r['friedman_statistic'])}, p = {fmt(r['friedman_p'])} "
             f"(Iman–Davenport F = {fmt(r['iman_davenport_f'])}, "
             f"p = {fmt(r['iman_davenport_p'])}); Nemenyi critical difference "

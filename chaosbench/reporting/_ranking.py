@@ -9,8 +9,9 @@ The value of a forecaster on a system is its median over seeds of the headline m
   Holm-corrected over the task's k (k − 1) / 2 unordered pairs. Both orders of a pair
   are written (as in ``winrate.csv``), with the same p-values.
 - ``ranking.csv`` (:func:`ranking`): per task and forecaster, its average rank over the
-  systems where every forecaster of the task has rows, with the task's Friedman test
-  and Nemenyi critical difference repeated on each row.
+  systems where every ranked forecaster has rows (:func:`complete_block`: a forecaster
+  scored on too few systems is left out rather than cutting the others' systems), with
+  the task's Friedman test and Nemenyi critical difference repeated on each row.
 - :func:`mark_neighbours`: ``leaderboard.csv``'s verdict of each row against the next
   (``distinguishable_from_next``: the Holm-corrected p between them is below 0.05).
 - :func:`with_dimension_medians`: ``leaderboard.csv``'s median over the systems of each
@@ -140,15 +141,33 @@ def ranking_columns() -> list[str]:
     ]
 
 
+def complete_block(scores: pd.DataFrame) -> pd.DataFrame:
+    """The systems × forecasters block the Friedman test ranks: every value present.
+
+    A forecaster without a row on some system (a zero-shot model limited to one
+    dimension, a refusal) either costs the test those systems or is left out of it:
+    forecasters are dropped, fewest systems first, while that enlarges the block
+    (systems × forecasters). One missing system of many drops the system; a forecaster
+    scored on half the systems is dropped (and stays in the pairwise tests)."""
+    block = scores.dropna(axis=1, how="all")
+    while block.shape[1] > 2:
+        fewest = block.notna().sum().sort_values(kind="stable").index[0]
+        smaller = block.drop(columns=fewest)
+        if smaller.dropna().size <= block.dropna().size:
+            break
+        block = smaller
+    return block.dropna(axis=0, how="any")
+
+
 def ranking(table: pd.DataFrame) -> pd.DataFrame:
-    """Per task and forecaster: average rank over the complete systems, the Friedman
-    test and the Nemenyi critical difference (ordered by average rank)."""
+    """Per task and forecaster in :func:`complete_block`: average rank over its
+    systems, the Friedman test and the Nemenyi critical difference (ordered by average
+    rank). A forecaster left out of the block has no row."""
     external = _external(table)
     records = []
     for task, per_task in table.groupby("task", sort=True):
-        scores = _scores(per_task)
-        names = list(scores.columns)
-        complete = scores.dropna(axis=0, how="any")
+        complete = complete_block(_scores(per_task))
+        names = list(complete.columns)
         test = friedman(complete.to_numpy(float))
         order = sorted(range(len(names)), key=lambda j: (test.average_ranks[j], names[j]))
         for position, j in enumerate(order, start=1):

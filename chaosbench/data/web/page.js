@@ -393,8 +393,12 @@
       box.append(el("h3", {}, "Task ", el("code", { text: task })));
       if (ranks.length) {
         const r = ranks[0];
+        const ranked = new Set(ranks.map((x) => x.forecaster));
+        const leftOut = BOARD.filter((x) => x.task === task && !ranked.has(x.forecaster)).map((x) => x.forecaster);
         box.append(el("p", { class: "note", "data-task": task, text: "Friedman over the " + r.systems + " systems where all " +
-          r.forecasters + " forecasters have rows: χ² = " + fmt(r.friedman_statistic) + ", p = " + fmt(r.friedman_p) +
+          r.forecasters + " ranked forecasters have rows" +
+          (leftOut.length ? " (" + leftOut.join(", ") + ", scored on too few systems, left out of it and compared pair by pair below)" : "") +
+          ": χ² = " + fmt(r.friedman_statistic) + ", p = " + fmt(r.friedman_p) +
           " (Iman–Davenport F = " + fmt(r.iman_davenport_f) + ", p = " + fmt(r.iman_davenport_p) + "); Nemenyi CD = " +
           fmt(r.critical_difference) + " average ranks (α = 0.05)." }));
       }
