@@ -10,9 +10,11 @@ hand-copied numbers). Four kinds of summary, each a block of the README:
   over their truth floors, free runs on the attractor, systems where it beats
   persistence); the statistics paragraph (Friedman's test, Nemenyi's critical
   difference, which neighbours in the order the paired Wilcoxon tests tell apart: the
-  *tiers*); the median VPT per observed-dimension bin; the winner of every breakdown bin
-  (a bin of fewer than 5 systems names none); and the gain from tuning
-  (``tuning_gain.csv``) when the folder has both tracks;
+  *tiers*); how robust the order is (``orders.csv``: the places that hold under every
+  aggregate and every seed's dataset, the others' ranges); the median VPT per
+  observed-dimension bin; the winner of every breakdown bin (a bin of fewer than 5
+  systems names none); and the gain from tuning (``tuning_gain.csv``) when the folder
+  has both tracks;
 - ``--curves DIR`` (the curve suites' folder): per curve, the median VPT of every
   forecaster at every point (``curves.csv``) and what the curve shows: the order where
   the data is scarcest against the richest, which forecaster keeps least of its
@@ -99,9 +101,13 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _and(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _names(labels) -> str:
-    labels = [f"`{x}`" for x in labels]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return _and(f"`{x}`" for x in labels)
 
 
 def _task(frame: pd.DataFrame, task: str) -> pd.DataFrame:
@@ -200,6 +206,57 @@ def statistics_lines(out: Path, task: str) -> list[str]:
         text.append(f"The leader `{leader}` is significantly ahead of every other forecaster.")
     significant = int((pairs.verdict != "indistinguishable").sum()) // 2
     text.append(f"{significant} of {len(pairs) // 2} pairs differ significantly.")
+    return [" ".join(text)]
+
+
+def robustness_lines(out: Path, task: str) -> list[str]:
+    """One paragraph from ``orders.csv``: which places hold under every aggregate and
+    every seed's dataset, which move and how far."""
+    path = out / "orders.csv"
+    if not path.exists():
+        return []
+    frame = _task(pd.read_csv(path), task)
+    if frame.empty:
+        return []
+    seeds = [c for c in frame.columns if c.startswith("position_seed_") and frame[c].notna().any()]
+    first = frame.iloc[0]
+    held = frame[frame.position_best == frame.position_worst]
+    moved = frame[frame.position_best != frame.position_worst]
+    text = [
+        f"How robust the order is (`orders.csv`, over the {int(first.systems)} systems of "
+        "the Friedman test): ranked by the median, the mean or the average rank of the "
+        "per-system VPT, and by "
+        + (f"each of the {len(seeds)} seeds' datasets alone," if len(seeds) > 1 else "one seed,")
+    ]
+    top = frame[frame.position_worst == 1]
+    if len(top):
+        text.append(f"`{top.iloc[0].forecaster}` is first under every choice;")
+    else:
+        firsts = frame[frame.position_best == 1].forecaster.tolist()
+        text.append(
+            f"no forecaster is first under every choice ({_names(firsts)} are, once at least);"
+        )
+    rest = held[held.position_worst > 1]
+    if len(rest):
+        text.append(
+            "the places of "
+            + _and(f"`{r.forecaster}` ({int(r.position_best)})" for r in rest.itertuples())
+            + (" hold too;" if len(top) else " hold;")
+        )
+    moves = ", ".join(
+        f"`{r.forecaster}` {int(r.position_best)}–{int(r.position_worst)}"
+        for r in moved.itertuples()
+    )
+    text.append(
+        (f"the others move: {moves}." if moves else "no forecaster moves.")
+        + f" Kendall's τ between two aggregates' orders is at least "
+        f"{first.tau_aggregates_min:.2f}"
+        + (
+            f", between two seeds' orders at least {first.tau_seeds_min:.2f}."
+            if pd.notna(first.tau_seeds_min)
+            else "."
+        )
+    )
     return [" ".join(text)]
 
 
@@ -309,7 +366,8 @@ def coverage_line(out: Path, task: str | None = None) -> str:
 
 def suite_summary(out: Path, task: str) -> list[str]:
     parts = [[coverage_line(out, task)], forecaster_lines(out, task)]
-    parts += [statistics_lines(out, task), dimension_lines(out, task)]
+    parts += [statistics_lines(out, task), robustness_lines(out, task)]
+    parts += [dimension_lines(out, task)]
     parts += [breakdown_lines(out, task), tuning_lines(out, task)]
     return _join(parts)
 

@@ -208,6 +208,7 @@ def test_write_leaderboard_outputs_carry_the_stamp(out):
         "breakdowns",
         "pairwise",
         "ranking",
+        "orders",
         "cd_diagram_rich",
         "skill_cost_rich",
         "independence",

@@ -28,6 +28,9 @@
   ranking (Wilcoxon–Holm per pair, Friedman, Nemenyi; :mod:`._ranking`,
   :mod:`._cd_diagram`); ``leaderboard.csv`` marks whether each row is distinguishable
   from the next and gives the median per observed-dimension bin.
+- ``orders.csv``: each forecaster's position under other aggregates (mean, average rank)
+  and on each seed's dataset alone, over the paired tests' systems, with the smallest
+  Kendall τ between two orders (:mod:`._orders`): which places hold whatever the choice.
 - ``skill_cost_<task>.png``: median VPT against median cost per cell, with the Pareto
   front (:mod:`._skill_cost`).
 - ``curves.csv`` and ``curve_<name>.png``: the forecasters along each axis of the task
@@ -95,6 +98,7 @@ from ._independence import independence_table
 from ._long_run import may_win
 from ._long_run import summary as long_run_summary
 from ._markdown import render_markdown
+from ._orders import orders
 from ._ranking import mark_neighbours, pairwise, ranking, with_dimension_medians
 from ._skill_cost import write_skill_cost_figures
 from ._systems import ATTRIBUTE_COLUMNS, system_attributes, with_attributes
@@ -298,6 +302,7 @@ def tables(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "breakdowns": breakdowns(table, attributes, REFERENCE),
         "pairwise": pairs,
         "ranking": ranking(table),
+        "orders": orders(table, rows),
         "independence": independence_table(rows),
     }
 
@@ -347,6 +352,7 @@ def write_leaderboard(out: Path, *, allow_mixed_stack: bool = False) -> dict[str
     extra = {
         "pairs": frames["pairwise"],
         "ranks": frames["ranking"],
+        "orders": frames["orders"],
         "table": frames["by_system"],
         "independence": frames["independence"],
     }

@@ -22,6 +22,7 @@ from . import _long_run
 from ._breakdowns import MIN_SYSTEMS_FOR_WINNER, bin_order
 from ._cost import cost_lines
 from ._independence import independence_lines
+from ._orders import orders_lines
 from ._windows import CENSORED_MARK, marked_median, short_horizon_lines, winner_censored
 
 EXTERNAL_MARK = " (external)"
@@ -174,10 +175,12 @@ def render_markdown(
     ranks: pd.DataFrame | None = None,
     table: pd.DataFrame | None = None,
     independence: pd.DataFrame | None = None,
+    orders: pd.DataFrame | None = None,
 ) -> str:
     """``leaderboard.md``: per task the ranked table, the systems whose horizon is short
     (``table``: ``by_system.csv``), the win-rate matrix, the paired tests (``pairs``:
-    ``pairwise.csv``, ``ranks``: ``ranking.csv``), the datasets that fail the independence
+    ``pairwise.csv``, ``ranks``: ``ranking.csv``), how robust the order is (``orders``:
+    ``orders.csv``), the datasets that fail the independence
     check (``independence``: ``independence.csv``), the cost per cell and the skill-cost
     figure (:mod:`._cost`), the per-system winners (a censored
     per-system median, as ``table`` says, printed "≥ x") and the breakdowns; then the
@@ -274,6 +277,8 @@ def render_markdown(
             lines.append("")
         if pairs is not None or ranks is not None:
             lines += _paired_lines(task, names, pairs, ranks, headline.short_name)
+        if orders is not None:
+            lines += orders_lines(orders, task)
         if best is not None and len(best):
             mine = best[best["task"] == task]
             named = " and ".join(f"best median {m.short_name}" for m in judged)
