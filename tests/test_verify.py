@@ -119,6 +119,31 @@ def test_a_row_not_in_todays_plan_is_stale_and_fails(committed, tmp_path, capsys
     assert "git checkout abc123def456" in printed
 
 
+def test_rows_of_a_forecaster_that_cannot_run_here_are_not_sampled_and_named(
+    committed, tmp_path, capsys, monkeypatch
+):
+    """A pretrained model whose weights file is not on this machine (here persistence,
+    told so) is not sampled and is named with the fix; the verdict is over the others.
+    Asked for alone, it is refused with the reason, not reported stale."""
+    from chaosbench.forecasters._baselines import Persistence
+
+    why = "its weights file is not here; set CHAOSBENCH_X_WEIGHTS to the file"
+    monkeypatch.setattr(Persistence, "unavailable", lambda self: why)
+    assert _verify_cli(committed, tmp_path / "scratch", "--sample", "4") == 0
+    printed = capsys.readouterr().out
+    assert (
+        f"Not sampled: the 2 rows of persistence-v1, which cannot run on this machine: {why}."
+        in printed
+    )
+    assert "verified: every sampled row (of the forecasters that run here) reproduces" in printed
+    found = pd.read_csv(tmp_path / "scratch" / "verify.csv")
+    assert set(found.forecaster) == {"linear_ar-v2"} and found.run_id.nunique() == 2
+    assert "stale:" not in printed
+    scratch = tmp_path / "alone"
+    assert _verify_cli(committed, scratch, "--forecasters", "persistence") == 2
+    assert f"persistence-v1 cannot run on this machine: {why}" in capsys.readouterr().err
+
+
 def test_the_scratch_directory_is_never_the_results_folder(committed, capsys):
     assert _verify_cli(committed, committed / "scratch") == 2
     assert "inside the results folder" in capsys.readouterr().err

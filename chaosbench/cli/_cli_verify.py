@@ -44,6 +44,12 @@ def add_command(command) -> None:
         "--suite",
         help="plan with this suite, a name or a suite file (default: the rows' stamp's)",
     )
+    p.add_argument(
+        "--dynamix-weights",
+        metavar="PATH",
+        help="the pretrained weights of dynamix-v1 (as for `chaosbench run`); without them "
+        "its rows are not sampled, and the report says so",
+    )
     p.set_defaults(func=verify)
 
 

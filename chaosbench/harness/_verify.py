@@ -36,7 +36,7 @@ import json
 import math
 import random
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -111,9 +111,11 @@ def sample_rows(
     seed: int = 0,
     systems: Sequence[str] | None = None,
     forecasters: Sequence[str] | None = None,
+    skip: Collection[str] = (),
 ) -> list[dict]:
     """A deterministic sample of ``n`` of the ``ok`` native rows (``systems`` and
-    ``forecasters`` filter them by id or bare name), spread over forecasters, then systems.
+    ``forecasters`` filter them by id or bare name; the forecasters in ``skip``, those
+    that cannot run here, are left out), spread over forecasters, then systems.
 
     The forecasters take turns (in an order shuffled by ``seed``); each gives its next row,
     taken round-robin over its systems (each forecaster's systems and each system's rows
@@ -124,7 +126,7 @@ def sample_rows(
     rng = random.Random(seed)
     pool: dict[str, dict[str, list[dict]]] = {}
     for row in sorted(rows, key=lambda r: tuple(str(r[k]) for k in KEY)):
-        if row.get("status") != OK or row.get("external"):
+        if row.get("status") != OK or row.get("external") or row["forecaster"] in skip:
             continue
         if _matches(row["system"], systems) and _matches(row["forecaster"], forecasters):
             pool.setdefault(row["forecaster"], {}).setdefault(row["system"], []).append(row)
@@ -245,6 +247,22 @@ def _why_stale(row: dict, suite: Suite | None) -> str:
     return "; ".join(reasons) or f"the code of {forecaster} or of {system} (or its facts) differs"
 
 
+def unavailable_here(rows: Sequence[dict]) -> dict[str, str]:
+    """The forecasters of the ``ok`` native ``rows`` that cannot run on this machine (a
+    pretrained model without its weights file), with why and the fix
+    (:meth:`~chaosbench.base._forecaster.Forecaster.unavailable`): their rows cannot be
+    recomputed here, so they are not sampled, and the report says so."""
+    out = {}
+    labels = {r["forecaster"] for r in rows if r.get("status") == OK and not r.get("external")}
+    for label in sorted(labels):
+        if not registered_label(label):
+            continue  # reported stale if sampled
+        reason = ForecasterSpec.parse(label).base.build().unavailable()
+        if reason:
+            out[label] = reason
+    return out
+
+
 def stale(row: dict, suite: Suite | None = None) -> Comparison:
     """A sampled row that today's plan (of ``suite``) does not contain."""
     commit = row.get("git_commit") or "unknown"
@@ -284,9 +302,14 @@ def verify(
     """
     out = Path(out)
     rows, source, precision = read_committed(out)
-    picked = sample_rows(rows, sample, seed=seed, systems=systems, forecasters=forecasters)
+    absent = unavailable_here(rows)
+    picked = sample_rows(
+        rows, sample, seed=seed, systems=systems, forecasters=forecasters, skip=absent
+    )
     if not picked:
-        raise RunOptionsError(f"no ok native rows under {source} match the filters")
+        asked = [f for f in absent if _matches(f, forecasters)] if forecasters else []
+        why = "".join(f"; {f} cannot run on this machine: {absent[f]}" for f in asked)
+        raise RunOptionsError(f"no ok native rows under {source} match the filters{why}")
     scratch = Path(scratch) if scratch else Path(tempfile.mkdtemp(prefix="chaosbench-verify-"))
     if scratch.resolve() == out.resolve() or out.resolve() in scratch.resolve().parents:
         raise RunOptionsError(f"--scratch {scratch} is inside the results folder {out}")
@@ -324,6 +347,13 @@ def verify(
             )  # fmt: skip
     stamps = stamp_differences([r for r in picked if r["run_id"] in new], list(new.values()))
     rounding = ROUNDING if any(other_cpu[r] for r in new) else None
-    report = Report(comparisons, source, precision, scratch, EXACT, TOLERANCE, stamps, rounding)
+    skipped = {
+        f: (sum(r["forecaster"] == f and r.get("status") == OK for r in rows), why)
+        for f, why in absent.items()
+        if _matches(f, forecasters)
+    }
+    report = Report(
+        comparisons, source, precision, scratch, EXACT, TOLERANCE, stamps, rounding, skipped
+    )
     report.write_csv()
     return report

@@ -102,6 +102,8 @@ class Report:
       (:func:`stamp_differences`).
     - `rounding`: where some rows were made on another CPU model, what an exact
       forecaster's row may differ by there, in seed spreads (else None).
+    - `unavailable`: per forecaster that cannot run on this machine, its ``ok`` rows in
+      the folder and why (its rows were not sampled; the verdict is over the others).
     """
 
     comparisons: Sequence[Comparison]
@@ -112,6 +114,7 @@ class Report:
     tolerance: float
     stamps: dict[str, tuple] = dataclasses.field(default_factory=dict)
     rounding: float | None = None
+    unavailable: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -202,6 +205,10 @@ class Report:
         parts = [
             f"{rows} rows of {self.source} sampled; {compared} recomputed on this machine "
             f"and compared {how}.",
+            *(
+                f"Not sampled: the {n} rows of {name}, which cannot run on this machine: {why}."
+                for name, (n, why) in self.unavailable.items()
+            ),
             f"Exact forecasters ({', '.join(sorted(self.exact))}) must agree identically"
             + (
                 ""
@@ -224,7 +231,10 @@ class Report:
             "",
         ]
         if self.ok:
-            parts.append(f"verified: every sampled row reproduces (details: {self.csv_path})")
+            others = " (of the forecasters that run here)" if self.unavailable else ""
+            parts.append(
+                f"verified: every sampled row{others} reproduces (details: {self.csv_path})"
+            )
         else:
             failing = sum(not c.passes for c in self.comparisons)
             parts.append(f"NOT verified: {failing} comparison(s) fail; the worst:")
