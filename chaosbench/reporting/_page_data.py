@@ -155,11 +155,13 @@ PAIR_COLUMNS += ["p_value", "p_holm", "verdict"]
 
 
 def _paired(out: Path, tasks: list[str]) -> dict[str, Any]:
-    """The paired tests (``pairwise.csv``, ``ranking.csv``) and each task's
-    critical-difference diagram as a data URI (the page stays one file); empty where the
-    folder has none (tables written before they existed)."""
-    found: dict[str, Any] = {"pairwise": None, "ranking": None, "cd_diagrams": {}}
-    for name in ("pairwise", "ranking"):
+    """The paired tests (``pairwise.csv``, ``ranking.csv``), how robust the order is
+    (``orders.csv``) and each task's critical-difference diagram as a data URI (the page
+    stays one file); empty where the folder has none (tables written before they
+    existed)."""
+    found: dict[str, Any] = {"pairwise": None, "ranking": None, "orders": None}
+    found["cd_diagrams"] = {}
+    for name in ("pairwise", "ranking", "orders"):
         path = out / f"{name}.csv"
         if path.exists():
             frame = _read_csv(path)

@@ -111,6 +111,7 @@
   const WINS = records(DATA.winrate);
   const PAIRS = DATA.pairwise ? records(DATA.pairwise) : [];
   const RANKS = DATA.ranking ? records(DATA.ranking) : [];
+  const ORDERS = DATA.orders ? records(DATA.orders) : [];
   const DIMS = Object.entries(DATA.dimension_bins || {}); // [column infix, bin label]
   const SYSTEMS = DATA.systems;
   const HEAD = DATA.headline;
@@ -423,7 +424,32 @@
         body.append(tr);
       }
       box.append(el("div", { class: "scroll" }, el("table", { class: "pairs", "data-task": task }, el("thead", {}, head), body)));
+      renderOrders(box, task);
     }
+  }
+
+  // How robust the order is (orders.csv): each forecaster's position under other aggregates and per seed.
+  function renderOrders(box, task) {
+    const rows = ORDERS.filter((r) => r.task === task);
+    if (!rows.length) return;
+    const seeds = Object.keys(rows[0]).filter((k) => k.startsWith("position_seed_") && rows.some((r) => !Number.isNaN(value(r[k]))));
+    const held = rows.filter((r) => r.position_best === r.position_worst).length;
+    box.append(el("p", { class: "note", "data-task": task, text: "How robust is the order? Over the " + rows[0].systems +
+      " systems of the Friedman test, each forecaster's position by the median, the mean and the average rank of the per-system VPT, " +
+      "and by each seed's dataset alone (orders.csv). Smallest Kendall τ between two aggregates' orders " + fmt(rows[0].tau_aggregates_min, 2) +
+      ", between two seeds' " + fmt(rows[0].tau_seeds_min, 2) + "; " + held + " of " + rows.length + " forecasters hold one position under every choice." }));
+    const head = el("tr", {}, el("th", { class: "name", text: "forecaster" }));
+    for (const h of ["median", "mean", "average rank", ...seeds.map((k) => "seed " + k.slice("position_seed_".length)), "range"]) head.append(el("th", { text: h }));
+    const body = el("tbody");
+    const pos = (v) => (Number.isNaN(value(v)) ? "–" : String(v));
+    for (const r of rows) {
+      const range = r.position_best === r.position_worst ? String(r.position_best) : r.position_best + "–" + r.position_worst;
+      const tr = el("tr", { "data-forecaster": r.forecaster }, el("th", { class: "name", text: r.forecaster }));
+      for (const k of ["position_median", "position_mean", "position_average_rank", ...seeds]) tr.append(el("td", { text: pos(r[k]) }));
+      tr.append(el("td", { class: r.position_best === r.position_worst ? "held" : "", text: range }));
+      body.append(tr);
+    }
+    box.append(el("div", { class: "scroll" }, el("table", { class: "orders", "data-task": task }, el("thead", {}, head), body)));
   }
 
   // ------------------------------------------------------------------ systems
@@ -676,6 +702,11 @@
       const n = t.tBodies[0].rows.length;
       const want = BOARD.filter((r) => r.task === t.dataset.task).length;
       check(n === want && t.querySelectorAll("tbody td").length === n * n, "pairwise matrix " + t.dataset.task + ": " + n + "×" + n);
+    }
+    for (const t of document.querySelectorAll("#paired-body table.orders")) {
+      const want = ORDERS.filter((r) => r.task === t.dataset.task);
+      const got = [...t.tBodies[0].rows].map((r) => r.dataset.forecaster);
+      check(got.length === want.length && want.every((r, i) => r.forecaster === got[i]), "orders " + t.dataset.task + ": " + got.length + " forecasters as orders.csv");
     }
     for (const task of tasksShown()) {
       if (!(DATA.skill_cost || {})[task]) continue;
