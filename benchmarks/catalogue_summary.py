@@ -22,8 +22,9 @@ hand-copied numbers). Four kinds of summary, each a block of the README:
   context buys;
 - ``--zero-shot DIR --trained DIR``: the zero-shot forecasters against every trained
   forecaster on the same systems (those the zero-shot model scores), per-system wins,
-  systems seen in pretraining apart, and the cost of a window beside a trained model's
-  fit and forecast.
+  systems seen in pretraining apart, where it wins (the systems where it beats every
+  trained forecaster, and how often it beats the median one), and the cost of a window
+  beside a trained model's fit and forecast.
 
 ``--readme README.md`` replaces the block between ``<!-- summary: ARGS -->`` and
 ``<!-- /summary -->`` whose ARGS equal this run's arguments (the block names the command
@@ -533,6 +534,21 @@ def curve_summary(out: Path) -> list[str]:
 # -- the zero-shot track ---------------------------------------------------------------
 
 
+def _where_it_wins(vpt: pd.DataFrame, lead: str, trained: list[str]) -> str:
+    """Where the zero-shot model wins: the systems where it beats every trained
+    forecaster, and those where it beats the median trained forecaster."""
+    scored = vpt[[lead, *trained]].dropna(subset=[lead])
+    others = scored[trained]
+    best = scored.index[scored[lead] > others.max(axis=1)].tolist()
+    above = int((scored[lead] > others.median(axis=1)).sum())
+    text = (
+        f"It beats every trained forecaster on {_n(len(best), 'system')}"
+        + (f" ({_names(best)})" if best else "")
+        + f" and the median trained forecaster on {above} of {len(scored)}."
+    )
+    return text
+
+
 def zero_shot_summary(zero_shot: Path, trained: Path, task: str) -> list[str]:
     """Zero-shot forecasters against the trained ones on the systems the zero-shot model
     scores: median VPT and D_stsp over those systems, wins per system, cost."""
@@ -585,7 +601,8 @@ def zero_shot_summary(zero_shot: Path, trained: Path, task: str) -> list[str]:
         + f". On the {len(unseen)} systems it did not see in pretraining its median VPT is "
         f"{_fmt(vpt.loc[unseen, lead].median())} t_λ"
         + (f", on the {len(seen)} it saw {_fmt(vpt.loc[seen, lead].median())}" if seen else "")
-        + ".",
+        + ". "
+        + _where_it_wins(vpt, lead, trained_names),
     ]
     tasks = sorted(every.task.unique(), key=lambda t: (t != task, t))
     if len(tasks) > 1:
