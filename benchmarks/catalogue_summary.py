@@ -24,7 +24,8 @@ hand-copied numbers). Four kinds of summary, each a block of the README:
   forecaster on the same systems (those the zero-shot model scores), per-system wins,
   systems seen in pretraining apart, where it wins (the systems where it beats every
   trained forecaster, and how often it beats the median one), and the cost of a window
-  beside a trained model's fit and forecast.
+  beside a trained model's fit and forecast; with ``--curves DIR`` also the track's
+  longer context against the trained forecasters the context curve runs there.
 
 ``--readme README.md`` replaces the block between ``<!-- summary: ARGS -->`` and
 ``<!-- /summary -->`` whose ARGS equal this run's arguments (the block names the command
@@ -35,7 +36,7 @@ Run::
     python benchmarks/catalogue_summary.py --out results/catalogue [--task rich]
     python benchmarks/catalogue_summary.py --curves results/curves
     python benchmarks/catalogue_summary.py --zero-shot results/zero_shot \
-        --trained results/catalogue
+        --trained results/catalogue [--curves results/curves]
     python benchmarks/catalogue_summary.py --out results/catalogue --readme README.md
 """
 
@@ -540,18 +541,55 @@ def _where_it_wins(vpt: pd.DataFrame, lead: str, trained: list[str]) -> str:
     scored = vpt[[lead, *trained]].dropna(subset=[lead])
     others = scored[trained]
     best = scored.index[scored[lead] > others.max(axis=1)].tolist()
-    above = int((scored[lead] > others.median(axis=1)).sum())
+    above = scored.index[scored[lead] > others.median(axis=1)].tolist()
     text = (
         f"It beats every trained forecaster on {_n(len(best), 'system')}"
         + (f" ({_names(best)})" if best else "")
-        + f" and the median trained forecaster on {above} of {len(scored)}."
+        + f" and the median trained forecaster on {len(above)} of {len(scored)}"
+        + (f" ({_names(above)})" if 0 < len(above) <= 10 else "")
+        + "."
     )
     return text
 
 
-def zero_shot_summary(zero_shot: Path, trained: Path, task: str) -> list[str]:
+def _longer_context_lines(every: pd.DataFrame, curves: Path, lead: str, task: str) -> list[str]:
+    """At the zero-shot track's other contexts, the zero-shot forecasters against the
+    trained forecasters that the curve suites run at the same task (the context curve),
+    on the systems both score."""
+    trained = pd.read_csv(curves / "by_system.csv")
+    trained = trained[trained.track != "zero-shot"]
+    lines = []
+    for other in sorted((set(every.task) & set(trained.task)) - {task}):
+        shot, rows = every[every.task == other], trained[trained.task == other]
+        scored = shot[shot.forecaster == lead].dropna(subset=["vpt_lyap_median"]).system
+        systems = set(scored) & set(rows.system)
+        table = pd.concat([shot, rows])
+        vpt = table[table.system.isin(systems)].pivot_table(
+            index="system", columns="forecaster", values="vpt_lyap_median"
+        )
+        lines += [
+            "",
+            f"At `{other}`, against the trained forecasters that read a context "
+            f"(`{curves}`, the context curve), on the {_n(len(systems), 'system')} both "
+            "score (median VPT, t_λ):",
+            "",
+            f"| forecaster | median VPT (t_λ) | `{lead}` wins (systems) |",
+            "| --- | ---: | ---: |",
+        ]
+        for name in vpt.median().sort_values(ascending=False).index:
+            both = vpt[[lead, name]].dropna()
+            wins = "·" if name == lead else f"{int((both[lead] > both[name]).sum())}/{len(both)}"
+            lines.append(f"| `{name}` | {_fmt(vpt[name].median())} | {wins} |")
+    return lines
+
+
+def zero_shot_summary(
+    zero_shot: Path, trained: Path, task: str, curves: Path | None = None
+) -> list[str]:
     """Zero-shot forecasters against the trained ones on the systems the zero-shot model
-    scores: median VPT and D_stsp over those systems, wins per system, cost."""
+    scores: median VPT and D_stsp over those systems, wins per system, cost; with
+    ``curves``, also at the track's longer context against the context curve's trained
+    forecasters."""
     every = pd.read_csv(zero_shot / "by_system.csv")
     every = every[every.track == "zero-shot"]
     shot = _task(every, task)
@@ -607,7 +645,9 @@ def zero_shot_summary(zero_shot: Path, trained: Path, task: str) -> list[str]:
     tasks = sorted(every.task.unique(), key=lambda t: (t != task, t))
     if len(tasks) > 1:
         here = every[every.system.isin(systems)]
-        medians = here.pivot_table(index="forecaster", columns="task", values="vpt_lyap_median")
+        medians = here.pivot_table(
+            index="forecaster", columns="task", values="vpt_lyap_median", aggfunc="median"
+        )
         lines += [
             "",
             "The zero-shot forecasters at each context of the track (median VPT, t_λ, over "
@@ -619,6 +659,8 @@ def zero_shot_summary(zero_shot: Path, trained: Path, task: str) -> list[str]:
         for name in medians.index:
             values = " | ".join(_fmt(medians.loc[name].get(t, np.nan)) for t in tasks)
             lines.append(f"| `{name}` | {values} |")
+    if curves is not None:
+        lines += _longer_context_lines(every, curves, lead, task)
     return lines
 
 
@@ -642,6 +684,7 @@ def _command(args: argparse.Namespace) -> list[str]:
     """This summary's arguments in one spelling: the README block's name."""
     if args.zero_shot:
         words = ["--zero-shot", str(args.zero_shot), "--trained", str(args.trained)]
+        words += ["--curves", str(args.curves)] if args.curves else []
     else:
         words = ["--curves", str(args.curves)] if args.curves else ["--out", str(args.out)]
     return words + (["--task", args.task] if args.task != "rich" else [])
@@ -651,7 +694,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="a suite's folder")
     parser.add_argument("--task", default="rich")
-    parser.add_argument("--curves", type=Path, help="the curve suites' folder")
+    parser.add_argument(
+        "--curves", type=Path, help="the curve suites' folder (with --zero-shot: its contexts)"
+    )
     parser.add_argument("--zero-shot", type=Path, help="the zero-shot track's folder")
     parser.add_argument("--trained", type=Path, help="with --zero-shot: the trained rows")
     parser.add_argument("--readme", type=Path, help="write the block into this README")
@@ -661,7 +706,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.zero_shot:
         if not args.trained:
             parser.error("--zero-shot needs --trained DIR (the trained forecasters' rows)")
-        body = zero_shot_summary(args.zero_shot, args.trained, args.task)
+        body = zero_shot_summary(args.zero_shot, args.trained, args.task, args.curves)
     elif args.curves:
         body = curve_summary(args.curves)
     elif args.out:
