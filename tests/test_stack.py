@@ -16,7 +16,7 @@ import chaosbench as cb
 from chaosbench.harness import _stack
 from chaosbench.harness._runner import stamp
 from chaosbench.harness._suite import SUITES
-from chaosbench.harness._threads import XLA_MAX_ISA
+from chaosbench.harness._threads import XLA_MAX_ISA, blas_coretype
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -109,3 +109,43 @@ def test_configure_caps_the_isa_and_keeps_a_cap_given(tmp_path):
 
 def test_the_public_api_exports_configure():
     assert cb.configure.__module__ == "chaosbench.harness._threads"
+
+
+@pytest.mark.parametrize(
+    "isa, kernels",
+    [("AVX512", "SKYLAKEX"), ("AVX2", "HASWELL"), ("AVX", None), ("aarch64", None)],
+)
+def test_openblas_kernels_follow_the_instruction_set(isa, kernels):
+    assert blas_coretype(isa) == kernels
+
+
+def _scipy_blas(code: str, coretype: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter whose environment names ``coretype`` as
+    OpenBLAS's kernels (as this project's second AMD machine did), then print the kernels
+    scipy's OpenBLAS (the one behind JAX's LAPACK calls) loaded with."""
+    tail = (
+        "import threadpoolctl\n"
+        "print(next(i['architecture'] for i in threadpoolctl.threadpool_info()\n"
+        "           if 'scipy.libs' in i['filepath']))\n"
+    )
+    env = {**os.environ, "OPENBLAS_CORETYPE": coretype}
+    return subprocess.run(
+        [sys.executable, "-c", code + tail], env=env, capture_output=True, text=True, check=True
+    )
+
+
+def test_configure_names_openblas_kernels_by_the_isa_and_warns_when_too_late():
+    wanted = blas_coretype(_stack.host_isa())
+    if wanted is None:
+        pytest.skip(f"OpenBLAS chooses its own kernels on {_stack.host_isa()}")
+    # SandyBridge (AVX) runs on every host that has a pinned kernel, and is never pinned
+    done = _scipy_blas(
+        "import chaosbench as cb, jax.numpy as jnp\n"
+        "cb.configure()\n"
+        "jnp.linalg.qr(jnp.eye(3) + 1.0)[1].block_until_ready()  # JAX loads scipy's BLAS\n",
+        "SANDYBRIDGE",
+    )
+    assert done.stdout.strip().upper() == wanted
+    late = _scipy_blas("import scipy.linalg, chaosbench as cb\ncb.configure()\n", "SANDYBRIDGE")
+    assert late.stdout.strip().upper() == "SANDYBRIDGE"
+    assert "RuntimeWarning" in late.stderr and f"could name {wanted}" in late.stderr

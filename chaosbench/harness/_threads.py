@@ -1,4 +1,5 @@
-"""How a benchmark process configures itself: fixed CPU thread counts and float64.
+"""How a benchmark process configures itself: fixed CPU threads, instruction set and BLAS
+kernels, and float64.
 
 Importing chaosbench changes nothing in the host program (no environment variables, no
 JAX configuration). A process that computes benchmark rows calls :func:`configure` at
@@ -15,6 +16,8 @@ from __future__ import annotations
 import os
 import platform
 import warnings
+
+from ._stack import host_isa
 
 # Rows must be the same bits whatever the machine's core count or the launcher (Ray sets
 # OMP_NUM_THREADS=1 in its workers): XLA's CPU thread pool takes its size from NPROC, and
@@ -33,6 +36,36 @@ THREAD_SETTINGS = {"NPROC": "2", "OPENBLAS_NUM_THREADS": "1"}
 # user already put in XLA_FLAGS is kept.
 XLA_MAX_ISA = "AVX2"
 
+# And the same bits whatever kernels OpenBLAS would pick. scipy's OpenBLAS, which JAX's CPU
+# LAPACK calls (QR, eigendecompositions, solves: the ridge readouts, EDMD, S5's HiPPO
+# initialisation, every λ estimate), chooses its kernels when it loads, from the CPU or
+# from OPENBLAS_CORETYPE if the environment sets it. On an AMD EPYC whose environment set
+# `Haswell`, the ESN, NG-RC, linear AR and EDMD rows of results/catalogue and
+# results/default differed from the published ones (made with `SkylakeX` kernels) in the
+# last bits of their fits, and chaos carried that into every long-run score (D_H 2.7
+# seed spreads); with SkylakeX named they were identical (issue 32). So the kernels follow
+# the instruction set, as the published rows' machines chose them: SkylakeX on AVX-512
+# hosts, Haswell (AVX2) elsewhere on x86. Set before scipy's OpenBLAS loads (JAX loads it
+# at its first LAPACK call; numpy's own OpenBLAS, loaded with numpy, computes no row).
+BLAS_CORETYPES = {"AVX512": "SKYLAKEX", "AVX2": "HASWELL"}
+
+
+def blas_coretype(isa: str) -> str | None:
+    """The OpenBLAS kernels rows are computed with on a host of instruction-set level
+    ``isa`` (:func:`chaosbench.harness._stack.host_isa`); None where OpenBLAS chooses
+    (not x86-64, or below AVX2)."""
+    return BLAS_CORETYPES.get(isa)
+
+
+def _scipy_blas_loaded_as() -> str | None:
+    """The kernels of scipy's OpenBLAS if this process has loaded it already, else None."""
+    import threadpoolctl
+
+    for info in threadpoolctl.threadpool_info():
+        if info.get("internal_api") == "openblas" and "scipy.libs" in info.get("filepath", ""):
+            return str(info.get("architecture", ""))
+    return None
+
 
 def _backend_started() -> bool:
     try:
@@ -45,8 +78,10 @@ def _backend_started() -> bool:
 def configure() -> None:
     """Configure this process as a benchmark process: fix the CPU thread settings
     (``NPROC=2``, ``OPENBLAS_NUM_THREADS=1``), cap the instruction set XLA:CPU compiles
-    for on x86 (``--xla_cpu_max_isa=AVX2`` in ``XLA_FLAGS``; all inherited by child
-    processes) and switch JAX's x64 mode on globally.
+    for on x86 (``--xla_cpu_max_isa=AVX2`` in ``XLA_FLAGS``), name OpenBLAS's kernels by
+    the instruction set on x86 (``OPENBLAS_CORETYPE``: :data:`BLAS_CORETYPES`, replacing
+    the environment's; all inherited by child processes) and switch JAX's x64 mode on
+    globally.
 
     Call it at the entry of a program, before it computes anything with JAX: a backend
     started earlier keeps the thread count it started with (a warning says so), and its
@@ -58,6 +93,19 @@ def configure() -> None:
 
     x86 = platform.machine().lower() in ("x86_64", "amd64")
     unset = {k: v for k, v in THREAD_SETTINGS.items() if os.environ.get(k) != v}
+    coretype = blas_coretype(host_isa()) if x86 else None
+    loaded = _scipy_blas_loaded_as() if coretype else None
+    if loaded is not None and loaded.upper() != coretype:
+        warnings.warn(
+            f"scipy's OpenBLAS was loaded with {loaded} kernels before "
+            f"chaosbench.configure() could name {coretype} (OPENBLAS_CORETYPE): results "
+            "may differ in the last bits from a `chaosbench run`. Call "
+            "chaosbench.configure() before importing scipy or computing with JAX.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    if coretype:
+        os.environ["OPENBLAS_CORETYPE"] = coretype
     if x86 and "--xla_cpu_max_isa" not in os.environ.get("XLA_FLAGS", ""):
         unset["XLA_FLAGS"] = f"--xla_cpu_max_isa={XLA_MAX_ISA}"
     if unset and _backend_started():
