@@ -460,6 +460,53 @@ def test_killed_mid_cell_then_resumed(tmp_path, reference, capsys):
     assert not list((out / "locks").glob("*.lock"))
 
 
+def test_sigterm_to_a_jobs_run_stops_it_and_logs_the_sitting(tmp_path, reference, capsys):
+    """`kill PID` (SIGTERM) to the parent of `--jobs 2`, started the way `cmd &` starts it
+    (SIGINT ignored), while one process sleeps in a fit: the parent stops both processes,
+    logs the sitting in sessions.csv and says how to resume; the resumed run takes over the
+    stopped process's lock and ends with exactly the rows of an uninterrupted run."""
+    out, log_path = tmp_path / "out", tmp_path / "log"
+    command = chaosbench_command("run", "--suite", "tiny3", "--out", str(out), "--jobs", "2")
+    with log_path.open("w") as log:
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited, as `&` does
+        try:
+            proc = subprocess.Popen(
+                command,
+                env=subprocess_env(tmp_path, CHAOSBENCH_TEST_SLEEP="600"),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+        try:
+            deadline = time.monotonic() + 500
+            while len(list((out / "cells").glob("*.json"))) < 4:  # all but the sleepy group
+                assert proc.poll() is None, log_path.read_text()
+                assert time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.5)
+            time.sleep(1.0)
+            proc.send_signal(signal.SIGINT)  # ignored, as in a background launch
+            time.sleep(1.0)
+            assert proc.poll() is None
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert code == 128 + signal.SIGTERM, log_path.read_text()
+    assert "stopped by SIGTERM" in log_path.read_text()
+    sessions = (out / "sessions.csv").read_text().splitlines()
+    logged = [dict(zip(sessions[0].split(","), line.split(","))) for line in sessions[1:]]
+    assert [(s["jobs"], s["planned"], s["finished"], s["written"]) for s in logged] == [
+        ("2", "6", "4", "4")
+    ]
+    assert run_cli("--suite", "tiny3", "--out", str(out)) == 0
+    assert "skipping 4 finished cells" in capsys.readouterr().out
+    assert_same_rows(read_rows(out), reference)
+    assert not list((out / "locks").glob("*.lock"))
+
+
 def test_torn_cell_write_is_ignored_and_recomputed(tmp_path, reference, capsys):
     out = tmp_path / "out"
     assert run_cli("--suite", "tiny3", "--out", str(out)) == 0

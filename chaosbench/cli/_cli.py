@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -117,12 +118,22 @@ def _report_failures(messages: list[str], out: str) -> int:
     return 1
 
 
+class _Terminated(Exception):
+    """SIGTERM to the parent of ``--jobs`` processes."""
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated
+
+
 def _run_jobs(args) -> int:
     """Local parallelism: N processes on this machine working through the same plan.
 
     Each takes the next group that no other holds (the lock files every run on an
     output directory uses), so a slow group never leaves a process idle the way a
-    fixed split (``--shard``) can; the rows are the same either way.
+    fixed split (``--shard``) can; the rows are the same either way. Ctrl-C, or SIGTERM
+    to this parent (``kill PID``: a run started in the background with ``&`` ignores
+    SIGINT), stops every process and logs the sitting; the finished cells are kept.
     """
     import tempfile
 
@@ -135,17 +146,30 @@ def _run_jobs(args) -> int:
     summaries = Path(tempfile.mkdtemp(prefix="chaosbench-jobs-"))
     env = {**os.environ, RUN_STARTED_ENV: repr(started), JOBS_CHILD_ENV: "1"}
     env[JOBS_SUMMARY_ENV] = str(summaries)
-    procs = [subprocess.Popen(base + ["--no-progress"], env=env) for _ in range(args.jobs)]
+    procs: list[subprocess.Popen] = []
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)  # `kill PID` stops the run
     try:
+        for _ in range(args.jobs):
+            procs.append(subprocess.Popen(base + ["--no-progress"], env=env))
         codes = [p.wait() for p in procs]
-    except KeyboardInterrupt:  # an interrupted run logs its wall time too (cells are kept)
+    except (KeyboardInterrupt, _Terminated) as stop:  # stopped: log the sitting, keep cells
+        signal.signal(signal.SIGTERM, previous)  # a second SIGTERM ends the parent at once
         for p in procs:
             if p.poll() is None:
                 p.terminate()
                 p.wait()
         _log_session(args, _suite_from_args(args), started, time.perf_counter() - start)
         shutil.rmtree(summaries, ignore_errors=True)
-        raise
+        if isinstance(stop, KeyboardInterrupt):
+            raise
+        print(
+            f"chaosbench: stopped by SIGTERM; the finished cells are kept in {args.out}/cells "
+            "and the sitting is logged in sessions.csv: run the same command to resume",
+            file=sys.stderr,
+        )
+        return 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     wall = time.perf_counter() - start
     parts = [Summary.read(path) for path in sorted(summaries.glob("*.json"))]
     shutil.rmtree(summaries, ignore_errors=True)
