@@ -118,22 +118,13 @@ def _report_failures(messages: list[str], out: str) -> int:
     return 1
 
 
-class _Terminated(Exception):
-    """SIGTERM to the parent of ``--jobs`` processes."""
-
-
-def _raise_terminated(signum, frame):
-    raise _Terminated
-
-
 def _run_jobs(args) -> int:
     """Local parallelism: N processes on this machine working through the same plan.
 
     Each takes the next group that no other holds (the lock files every run on an
     output directory uses), so a slow group never leaves a process idle the way a
-    fixed split (``--shard``) can; the rows are the same either way. Ctrl-C, or SIGTERM
-    to this parent (``kill PID``: a run started in the background with ``&`` ignores
-    SIGINT), stops every process and logs the sitting; the finished cells are kept.
+    fixed split (``--shard``) can; the rows are the same either way. Ctrl-C or ``kill PID``
+    (SIGTERM; ``&`` makes a run ignore SIGINT) stops them all and logs the sitting.
     """
     import tempfile
 
@@ -147,12 +138,12 @@ def _run_jobs(args) -> int:
     env = {**os.environ, RUN_STARTED_ENV: repr(started), JOBS_CHILD_ENV: "1"}
     env[JOBS_SUMMARY_ENV] = str(summaries)
     procs: list[subprocess.Popen] = []
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)  # `kill PID` stops the run
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # kill PID = Ctrl-C
     try:
         for _ in range(args.jobs):
             procs.append(subprocess.Popen(base + ["--no-progress"], env=env))
         codes = [p.wait() for p in procs]
-    except (KeyboardInterrupt, _Terminated) as stop:  # stopped: log the sitting, keep cells
+    except KeyboardInterrupt:  # stopped: log the sitting (the finished cells are kept)
         signal.signal(signal.SIGTERM, previous)  # a second SIGTERM ends the parent at once
         for p in procs:
             if p.poll() is None:
@@ -160,14 +151,8 @@ def _run_jobs(args) -> int:
                 p.wait()
         _log_session(args, _suite_from_args(args), started, time.perf_counter() - start)
         shutil.rmtree(summaries, ignore_errors=True)
-        if isinstance(stop, KeyboardInterrupt):
-            raise
-        print(
-            f"chaosbench: stopped by SIGTERM; the finished cells are kept in {args.out}/cells "
-            "and the sitting is logged in sessions.csv: run the same command to resume",
-            file=sys.stderr,
-        )
-        return 128 + signal.SIGTERM
+        print("chaosbench: stopped, sitting logged; the same command resumes", file=sys.stderr)
+        return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
     wall = time.perf_counter() - start
