@@ -311,20 +311,27 @@ def breakdown_lines(out: Path, task: str) -> list[str]:
     return lines
 
 
+def _kept(r: pd.Series) -> str:
+    """Paired cells where the tuner kept the defaults, of all paired cells."""
+    kept = r.get("kept")
+    return "–" if kept is None or pd.isna(kept) else f"{int(kept)}/{int(r.cells)}"
+
+
 def tuning_lines(out: Path, task: str) -> list[str]:
     path = out / "tuning_gain.csv"
     if not path.exists():
         return []
     gain = _task(pd.read_csv(path), task)
     lines = [
-        "| forecaster | systems | defaults | tuned | gain [95 % CI] | search s / cell |",
-        "| --- | ---: | ---: | ---: | --- | ---: |",
+        "| forecaster | systems | defaults | tuned | gain [95 % CI] | defaults kept "
+        "| search s / cell |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: |",
     ]
     for _, r in gain.iterrows():
         lines.append(
             f"| `{r.forecaster}` | {r.systems} | {_fmt(r.defaults_median)} | "
             f"{_fmt(r.tuned_median)} | {r.gain_median:+.3g} [{r.gain_ci_low:+.3g}, "
-            f"{r.gain_ci_high:+.3g}] | {_fmt(r.tuning_seconds_median)} |"
+            f"{r.gain_ci_high:+.3g}] | {_kept(r)} | {_fmt(r.tuning_seconds_median)} |"
         )
     helped = gain[gain.gain_ci_low > 0].forecaster.tolist()
     hurt = gain[gain.gain_ci_high < 0].forecaster.tolist()

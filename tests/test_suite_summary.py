@@ -61,10 +61,13 @@ def test_the_tuning_sentence_sorts_helped_hurt_and_unclear(tmp_path):
         dict(forecaster="z", systems=21, defaults_median=3.0, tuned_median=3.1, gain_median=0.05,
              gain_ci_low=-0.3, gain_ci_high=0.4, tuning_seconds_median=50.0),
     ]  # fmt: skip
+    for row, kept in zip(gain, (0, 5, None)):  # z: rows without hyperparameters
+        row.update(cells=60, **({} if kept is None else {"kept": kept}))
     _csv(tmp_path, "tuning_gain", gain)
     lines = script.tuning_lines(tmp_path, "rich")
-    assert "| `x` | 22 | 1 | 2 | +0.8 [+0.2, +1.4] | 30 |" in lines
-    assert "| `y` | 22 | 2 | 1.5 | -0.4 [-0.9, -0.1] | 12 |" in lines
+    assert "| `x` | 22 | 1 | 2 | +0.8 [+0.2, +1.4] | 0/60 | 30 |" in lines
+    assert "| `y` | 22 | 2 | 1.5 | -0.4 [-0.9, -0.1] | 5/60 | 12 |" in lines
+    assert "| `z` | 21 | 3 | 3.1 | +0.05 [-0.3, +0.4] | – | 50 |" in lines
     assert lines[-1] == (
         "Tuning helps `x` (interval above 0), hurts `y` and leaves 1 of 3 within noise."
     )

@@ -1,5 +1,6 @@
 """Tracks and the tuning gain (chaosbench/reporting/_tracks.py) on hand-made rows."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -46,6 +47,25 @@ def test_the_gain_pairs_cells_and_takes_the_median_over_systems():
     assert row.gain_ci_low == pytest.approx(1.0) and row.gain_ci_high == pytest.approx(3.0)
     assert row.tuning_seconds_median == pytest.approx(11.0)  # ok tuned cells: 10, 11, 12, 10, 11
     assert "`esn`" in tuning_gain_markdown(tuning_gain(_rows()))
+
+
+def test_kept_counts_the_paired_cells_where_the_tuner_chose_the_defaults():
+    rows = _rows()
+    defaults = '{"leak": 0.5, "size": 8}'
+    rows["hyperparameters"] = defaults
+    tuned = rows["forecaster"] == "tuned(esn-v3)"
+    # a, seed 1: the same choice written in another key order; b, seed 0: another choice
+    rows.loc[tuned & (rows.system == "a") & (rows.seed == 1), "hyperparameters"] = (
+        '{"size": 8, "leak": 0.5}'
+    )
+    rows.loc[tuned & (rows.system == "b") & (rows.seed == 0), "hyperparameters"] = (
+        '{"leak": 0.9, "size": 8}'
+    )
+    (row,) = tuning_gain(rows).itertuples()
+    assert (row.cells, row.kept) == (5, 4)  # b seed 2 is unpaired (its tuned cell failed)
+    assert "| 4/5 |" in tuning_gain_markdown(tuning_gain(rows))
+    (row,) = tuning_gain(_rows()).itertuples()  # no hyperparameters column: not counted
+    assert np.isnan(row.kept)
 
 
 def test_no_tuned_rows_no_gain():

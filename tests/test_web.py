@@ -375,14 +375,16 @@ def test_tuning_gain_section_when_tuned_rows_exist(built, tracked):
     assert "tuning" in tables.sections
     (table,) = tables.find("tuning")
     header, *rows = table["rows"]
-    assert header[:2] == ["task", "forecaster"] and header[-2:] == [
+    assert header[:2] == ["task", "forecaster"] and header[-3:] == [
         "gain (95 % CI)",
+        "defaults kept",
         "search s / cell",
     ]
-    # hand-computed (web_fixture): tuned(a) is a + 1 in rich, a + 0.5 in limited
+    # hand-computed (web_fixture): tuned(a) is a + 1 in rich, a + 0.5 in limited, with
+    # hyperparameters other than a's in every cell (none kept)
     assert rows == [
-        ["limited", "a", "3", "6", "1", "1.5", "+0.5 [+0.5, +0.5]", "10"],
-        ["rich", "a", "3", "6", "2", "3", "+1 [+1, +1]", "10"],
+        ["limited", "a", "3", "6", "1", "1.5", "+0.5 [+0.5, +0.5]", "0/6", "10"],
+        ["rich", "a", "3", "6", "2", "3", "+1 [+1, +1]", "0/6", "10"],
     ]
     assert [a.get("data-task") for a in table["row_attrs"][1:]] == ["limited", "rich"]
     _, paths, _, _ = built

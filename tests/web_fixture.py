@@ -16,7 +16,8 @@ figure file (``figures/error_growth_lorenz63.png``).
 
 With ``tracks=True`` (:func:`write_cells`) the other tracks join, leaving the rows above
 as they are: ``tuned(a-v1)`` (every VPT of ``a`` plus 1 in ``rich``, plus 0.5 in
-``limited``; 10 search seconds per cell: a gain of 1 in ``rich``, defaults 2, tuned 3) and
+``limited``; 10 search seconds per cell; hyperparameters other than ``a``'s: a gain of 1 in
+``rich``, defaults 2, tuned 3, no cell kept at the defaults) and
 the zero-shot ``dynamix-v1`` (VPT 1 everywhere; refused on ``lorenz96-v1``, ten observed
 variables, and alone on a fourth system, ``rossler-v1``, which was in its pretraining
 corpus). With ``tasks=("rich",)`` no curve has two points.
@@ -101,7 +102,7 @@ def _tracks(task):
     for (system, forecaster), values in VPT.items():
         if forecaster == "a":
             for seed, vpt in enumerate(values):
-                tuned = dict(label="tuned(a-v1)", tuning_seconds=10.0)
+                tuned = dict(label="tuned(a-v1)", tuning_seconds=10.0, hyperparameters={"k": 2})
                 yield _cell(task, system, "a", seed, vpt + 1, "ok", **tuned)
     for system in ("lorenz63-v1", "toy-v1", "rossler-v1"):
         for seed in (0, 1):

@@ -94,6 +94,14 @@ def gain_text(record: dict[str, Any]) -> str:
     return f"{_signed(record['gain_median'])} [{low}, {high}]"
 
 
+def kept_text(record: dict[str, Any]) -> str:
+    """The defaults-kept cell: ``3/60`` (paired cells), ``–`` where the table lacks it."""
+    kept = record.get("kept")
+    if kept is None or not math.isfinite(kept):
+        return "–"
+    return f"{int(kept)}/{int(record['cells'])}"
+
+
 def _row(cells: list[str], track: Any = None, **attrs: str) -> str:
     """A table row; a zero-shot forecaster's (``track``) marked as in the headline."""
     marks = "".join(f' {k.replace("_", "-")}="{html.escape(str(v))}"' for k, v in attrs.items())
@@ -136,17 +144,20 @@ def tuning_html(data: dict[str, Any]) -> str:
             _td(fmt(r["defaults_median"])),
             _td(fmt(r["tuned_median"])),
             _td(gain_text(r), cls),
+            _td(kept_text(r)),
             _td(fmt(r["tuning_seconds_median"])),
         ]
         body.append(_row(cells, data_task=str(r["task"]), data_forecaster=str(r["forecaster"])))
     head = ["task", "forecaster", "systems", "paired cells", f"defaults: median {name}"]
-    head += [f"tuned: median {name}", "gain (95 % CI)", "search s / cell"]
+    head += [f"tuned: median {name}", "gain (95 % CI)", "defaults kept", "search s / cell"]
     note = (
         "Is it the method or the budget? Per learned forecaster run on both tracks: the "
         f"median {name} over systems (of the median over seeds) at its defaults and tuned "
         "per cell by the one tuner, on the same datasets (the same systems and seeds), and "
         "the gain, tuned − defaults, with its 95 % bootstrap interval (systems, then seeds "
-        "resampled; coloured where it excludes 0). Search: median wall seconds of the "
+        "resampled; coloured where it excludes 0). Defaults kept: the paired cells where "
+        "the tuner chose the defaults' hyperparameters, whose tuned row is the defaults "
+        "row's twin (gain 0). Search: median wall seconds of the "
         f"tuner's search per tuned cell (included in its fit seconds). {NO_FILTER} "
         "(tuning_gain.csv)"
     )

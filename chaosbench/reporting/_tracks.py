@@ -18,10 +18,14 @@ median over a cell's test windows) of ``tuned(f)`` minus ``f`` on the same (syst
 — the same dataset, since the dataset seed is the cell's seed — summarised as the median
 over systems of the median over seeds, with a 95 % bootstrap interval that resamples
 systems, then seeds (:func:`chaosbench.numerics._statistics.hierarchical_bootstrap_ci`).
-A cell where either side failed does not pair (``unpaired`` counts them).
+A cell where either side failed does not pair (``unpaired`` counts them). ``kept`` counts
+the paired cells where the tuner chose the defaults' hyperparameters: there the tuned row
+is the defaults row's twin (the same fit on the same data), and its gain is exactly 0.
 """
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pandas as pd
@@ -83,11 +87,12 @@ def _base_of(label: str) -> str:
 
 def tuning_gain(rows: pd.DataFrame) -> pd.DataFrame:
     """Per (task, forecaster) with rows on both tracks: systems, paired cells, unpaired
-    cells, the medians of both tracks (over systems of the median over seeds), the gain
-    (tuned − defaults) with its interval, and the median search seconds per cell."""
+    cells, the paired cells where the tuner kept the defaults, the medians of both tracks
+    (over systems of the median over seeds), the gain (tuned − defaults) with its
+    interval, and the median search seconds per cell."""
     column = headline_metric().column
     columns = [
-        "task", "forecaster", "systems", "cells", "unpaired", "defaults_median",
+        "task", "forecaster", "systems", "cells", "unpaired", "kept", "defaults_median",
         "tuned_median", "gain_median", "gain_ci_low", "gain_ci_high",
         "tuning_seconds_median",
     ]  # fmt: skip
@@ -107,8 +112,9 @@ def tuning_gain(rows: pd.DataFrame) -> pd.DataFrame:
                 sides[side] = part[part["status"] == OK].set_index(key)
                 if side == "tuned":
                     cells = len(part)
-            paired = sides["defaults"][[column]].join(
-                sides["tuned"][[column]], lsuffix="_defaults", rsuffix="_tuned", how="inner"
+            both = [column, *(["hyperparameters"] if "hyperparameters" in per_task else [])]
+            paired = sides["defaults"][both].join(
+                sides["tuned"][both], lsuffix="_defaults", rsuffix="_tuned", how="inner"
             )
             if paired.empty:
                 continue
@@ -129,6 +135,7 @@ def tuning_gain(rows: pd.DataFrame) -> pd.DataFrame:
                     "systems": len(groups),
                     "cells": len(paired),
                     "unpaired": cells - len(paired),
+                    "kept": _kept(paired),
                     "defaults_median": over_systems(f"{column}_defaults"),
                     "tuned_median": over_systems(f"{column}_tuned"),
                     "gain_median": median(np.asarray(list(per_system.values()))),
@@ -144,6 +151,18 @@ def tuning_gain(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=columns)
 
 
+def _kept(paired: pd.DataFrame) -> float:
+    """Paired cells whose tuned hyperparameters equal the defaults' (NaN without them)."""
+    if "hyperparameters_tuned" not in paired:
+        return float("nan")
+
+    def parsed(value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    pairs = zip(paired["hyperparameters_defaults"], paired["hyperparameters_tuned"])
+    return float(sum(parsed(a) == parsed(b) for a, b in pairs))
+
+
 def tuning_gain_markdown(gain: pd.DataFrame) -> str:
     """The tuning-gain section of ``leaderboard.md`` (empty without tuned rows)."""
     if gain.empty:
@@ -152,16 +171,21 @@ def tuning_gain_markdown(gain: pd.DataFrame) -> str:
         "## Tuning gain: tuned minus defaults",
         "",
         "Median VPT (t_λ) over systems of the median over seeds, on the same datasets; the "
-        "gain's 95 % interval resamples systems, then seeds. Search: median seconds per "
-        "tuned cell.",
+        "gain's 95 % interval resamples systems, then seeds. Kept: paired cells where the "
+        "tuner chose the defaults (tuned row = defaults row, gain 0). Search: median "
+        "seconds per tuned cell.",
         "",
-        "| task | forecaster | systems | defaults | tuned | gain (95 % CI) | search s |",
-        "| --- | --- | ---: | ---: | ---: | --- | ---: |",
+        "| task | forecaster | systems | defaults | tuned | gain (95 % CI) | kept | search s |",
+        "| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |",
     ]
     for r in gain.itertuples():
         lines.append(
             f"| {r.task} | `{r.forecaster}` | {r.systems} | {r.defaults_median:.3g} | "
             f"{r.tuned_median:.3g} | {r.gain_median:+.3g} ({r.gain_ci_low:+.3g}, "
-            f"{r.gain_ci_high:+.3g}) | {r.tuning_seconds_median:.0f} |"
+            f"{r.gain_ci_high:+.3g}) | {_of(r.kept, r.cells)} | {r.tuning_seconds_median:.0f} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _of(kept: float, cells: int) -> str:
+    return "–" if pd.isna(kept) else f"{int(kept)}/{int(cells)}"
