@@ -34,6 +34,7 @@ from ._curves import _cell as curve_cell
 from ._long_run import RATE
 from ._markdown import fmt
 from ._page_columns import track_text
+from ._tracks import kept_text
 
 NO_FILTER = "Over all systems of each task: the filters above do not apply."
 
@@ -94,14 +95,6 @@ def gain_text(record: dict[str, Any]) -> str:
     return f"{_signed(record['gain_median'])} [{low}, {high}]"
 
 
-def kept_text(record: dict[str, Any]) -> str:
-    """The defaults-kept cell: ``3/60`` (paired cells), ``–`` where the table lacks it."""
-    kept = record.get("kept")
-    if kept is None or not math.isfinite(kept):
-        return "–"
-    return f"{int(kept)}/{int(record['cells'])}"
-
-
 def _row(cells: list[str], track: Any = None, **attrs: str) -> str:
     """A table row; a zero-shot forecaster's (``track``) marked as in the headline."""
     marks = "".join(f' {k.replace("_", "-")}="{html.escape(str(v))}"' for k, v in attrs.items())
@@ -144,7 +137,7 @@ def tuning_html(data: dict[str, Any]) -> str:
             _td(fmt(r["defaults_median"])),
             _td(fmt(r["tuned_median"])),
             _td(gain_text(r), cls),
-            _td(kept_text(r)),
+            _td(kept_text(r.get("kept"), r["cells"])),
             _td(fmt(r["tuning_seconds_median"])),
         ]
         body.append(_row(cells, data_task=str(r["task"]), data_forecaster=str(r["forecaster"])))

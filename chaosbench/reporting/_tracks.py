@@ -182,10 +182,12 @@ def tuning_gain_markdown(gain: pd.DataFrame) -> str:
         lines.append(
             f"| {r.task} | `{r.forecaster}` | {r.systems} | {r.defaults_median:.3g} | "
             f"{r.tuned_median:.3g} | {r.gain_median:+.3g} ({r.gain_ci_low:+.3g}, "
-            f"{r.gain_ci_high:+.3g}) | {_of(r.kept, r.cells)} | {r.tuning_seconds_median:.0f} |"
+            f"{r.gain_ci_high:+.3g}) | {kept_text(r.kept, r.cells)} | "
+            f"{r.tuning_seconds_median:.0f} |"
         )
     return "\n".join(lines) + "\n"
 
 
-def _of(kept: float, cells: int) -> str:
-    return "–" if pd.isna(kept) else f"{int(kept)}/{int(cells)}"
+def kept_text(kept: float | None, cells: int) -> str:
+    """The defaults-kept cell: ``3/60`` (of the paired cells); ``–`` without the count."""
+    return "–" if kept is None or pd.isna(kept) else f"{int(kept)}/{int(cells)}"
